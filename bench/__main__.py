@@ -1,0 +1,42 @@
+"""make bench: python -m bench [--seed-children N] [--scale-children N]
+
+Figures are measured on bench databases of their own (never the demo database), each beside a
+baseline measured in the same run, and printed as numbers and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+
+import psycopg2
+
+from .harness import RESULTS
+from .seeding import bench_seeding
+
+
+def connect_to(database: str) -> psycopg2.extensions.connection:
+    return psycopg2.connect(
+        host=os.environ["NT_DB_HOST"],
+        port=os.environ["NT_DB_PORT"],
+        user=os.environ["NT_DB_USER"],
+        password=os.environ["NT_DB_PASSWORD"],
+        dbname=database,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--seed-children", type=int, default=10_000)
+    args = parser.parse_args()
+
+    print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
+    database = "neglect_bench_seed"
+    bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+
+    print(f"\n{len(RESULTS)} figures measured.")
+
+
+if __name__ == "__main__":
+    main()

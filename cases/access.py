@@ -1,0 +1,111 @@
+"""The access policy: the one place that decides who may see which child.
+
+Every HTML view and API endpoint that touches a child goes through this module. It scopes
+querysets (lists, searches and exports are where leaks happen), not only single objects, and
+every read of a child's record is written to the access log before anything is shown: a read
+whose log row cannot be written fails.
+
+The rules:
+* practitioners, safeguarding leads and social-care managers see a child when their agency has
+  a legitimate relationship with the child (team around the family, a concern or chronology
+  entry, an allocation), or they hold an unexpired break-glass grant for the child;
+* a restricted record (staff relative, adoption, high profile) is visible only to the people
+  named on it, whatever their agency;
+* partnership analysts and executives see no identifiable child, only aggregates;
+* system administrators see no case content.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .codes import Role
+from .models import AccessGrant, AccessLogEntry, Child, LegitimateRelationship, Practitioner
+
+CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.SOCIAL_CARE_MANAGER})
+AGGREGATE_ROLES = frozenset({Role.ANALYST, Role.EXECUTIVE})
+LEAD_ROLES = frozenset({Role.SAFEGUARDING_LEAD, Role.SOCIAL_CARE_MANAGER})
+
+
+class ChildAccessRefused(PermissionDenied):
+    """The policy refused a child's record. Carries no detail about the child."""
+
+
+def acting_user(request: HttpRequest) -> Practitioner:
+    """The signed-in practitioner behind a request that login_required already let through."""
+    user = request.user
+    if not isinstance(user, Practitioner):
+        raise PermissionDenied()
+    return user
+
+
+def does_casework(user: Practitioner) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in CASEWORK_ROLES)
+
+
+def sees_aggregates(user: Practitioner) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in AGGREGATE_ROLES)
+
+
+def is_lead(user: Practitioner) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in LEAD_ROLES)
+
+
+def _active_grants(user: Practitioner) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.filter(practitioner=user, expires_at__gt=timezone.now())
+
+
+def children_visible_to(*, user: Practitioner) -> QuerySet[Child]:
+    """Every child this user may open, as a queryset to filter further."""
+    if not does_casework(user):
+        return Child.objects.none()
+    by_agency = Exists(
+        LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency=user.agency)
+    )
+    by_grant = Exists(_active_grants(user).filter(child=OuterRef("pk")))
+    named = Exists(
+        Child.restricted_to.through.objects.filter(child_id=OuterRef("pk"), practitioner_id=user.pk)
+    )
+    return Child.objects.filter(
+        (Q(is_restricted=False) & (by_agency | by_grant)) | (Q(is_restricted=True) & named)
+    )
+
+
+def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
+    """Whether the agency relationship alone (no break-glass grant) lets the user see the child."""
+    if not does_casework(user) or child.is_restricted:
+        return False
+    return LegitimateRelationship.objects.filter(child=child, agency=user.agency).exists()
+
+
+def child_for_reading(
+    *, user: Practitioner, child_id: int, view_name: str, request_id: str
+) -> Child:
+    """The child, after checking the policy and writing the access-log row.
+
+    Raises ChildAccessRefused (403) when the policy refuses, including for a child that does
+    not exist, so the answer does not reveal which ids are real.
+    """
+    child = children_visible_to(user=user).filter(pk=child_id).select_related("family").first()
+    if child is None:
+        raise ChildAccessRefused()
+    log_child_read(user=user, child=child, view_name=view_name, request_id=request_id)
+    return child
+
+
+def log_child_read(*, user: Practitioner, child: Child, view_name: str, request_id: str) -> None:
+    """Write the access-log row. Any failure propagates, so the read is refused."""
+    break_glass = not child.is_restricted and not child_known_to_agency(user=user, child=child)
+    with transaction.atomic():
+        AccessLogEntry.objects.create(
+            practitioner=user,
+            agency_id=user.agency_id,
+            child=child,
+            view_name=view_name,
+            request_id=request_id,
+            break_glass=break_glass,
+        )

@@ -1,0 +1,407 @@
+"""The domain core: agencies and people, families and children, involvement and chronology.
+
+Rules about a model's own fields live here; rules that span records live in services.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .codes import (
+    AgencyType,
+    AssessmentFactor,
+    ChronologyEventType,
+    ClosureReason,
+    Disability,
+    NeedLevel,
+    PrimaryNeed,
+    ProtectionCategory,
+    ReferralSource,
+    RelationshipBasis,
+    RelationshipType,
+    RestrictionReason,
+    Role,
+    SendProvision,
+    Sex,
+    Significance,
+)
+from .validators import normalise_nhs_number, validate_nhs_number, validate_upn
+
+SUMMARY_MAX_LENGTH = 2000
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    agency_type = models.CharField(max_length=32, choices=AgencyType.choices)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.name})"
+
+
+class Practitioner(AbstractUser):
+    """Everybody who signs in: one agency each, with one role."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="practitioners", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role not in (Role.ADMINISTRATOR,) and self.agency_id is None:
+            raise ValidationError({"agency": "Choose the agency this person works for"})
+        if self.team is not None and self.agency_id and self.team.agency_id != self.agency_id:
+            raise ValidationError({"team": "Choose a team in this person's own agency"})
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Family(models.Model):
+    """A household. Members and addresses change over time."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return f"Family {self.reference}"
+
+
+class Address(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="addresses")
+    line_1 = models.CharField(max_length=200)
+    line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=10, db_index=True)
+    moved_in = models.DateField()
+    moved_out = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["-moved_in"]
+
+    def clean(self) -> None:
+        if self.moved_out and self.moved_out < self.moved_in:
+            raise ValidationError({"moved_out": "Date moved out must be after the date moved in"})
+
+
+class Child(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    is_unborn = models.BooleanField(default=False)
+    expected_date_of_delivery = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    nhs_number = models.CharField(
+        max_length=10, blank=True, validators=[validate_nhs_number], db_index=True
+    )
+    upn = models.CharField(
+        "unique pupil number", max_length=13, blank=True, validators=[validate_upn]
+    )
+    send_provision = models.CharField(
+        "special educational needs",
+        max_length=16,
+        choices=SendProvision.choices,
+        default=SendProvision.NONE,
+    )
+    disabilities = ArrayField(
+        models.CharField(max_length=4, choices=Disability.choices), default=list, blank=True
+    )
+    elective_home_education = models.BooleanField(default=False)
+    registered_with_gp = models.BooleanField(default=True)
+    is_restricted = models.BooleanField(
+        default=False, help_text="Visible only to the people named on the record"
+    )
+    restriction_reason = models.CharField(
+        max_length=20, choices=RestrictionReason.choices, blank=True
+    )
+    restricted_to = models.ManyToManyField(
+        Practitioner, blank=True, related_name="restricted_children"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "children"
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["upn"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_unborn=False) | Q(expected_date_of_delivery__isnull=False),
+                name="unborn_child_has_expected_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_unborn=True) | Q(date_of_birth__isnull=False),
+                name="born_child_has_date_of_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        if self.is_unborn and not self.first_name:
+            return f"Unborn {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in (self.first_name, self.last_name) if part).upper()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.is_unborn:
+            if not self.expected_date_of_delivery:
+                errors["expected_date_of_delivery"] = "Enter the expected date of delivery"
+        else:
+            if not self.date_of_birth:
+                errors["date_of_birth"] = "Enter the child's date of birth"
+            elif self.date_of_birth > today:
+                errors["date_of_birth"] = "Date of birth must be today or in the past"
+        if self.restriction_reason and not self.is_restricted:
+            errors["is_restricted"] = "Mark the record restricted, or remove the reason"
+        if self.nhs_number:
+            self.nhs_number = normalise_nhs_number(self.nhs_number)
+        if self.upn:
+            self.upn = self.upn.strip().upper()
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day) -> int | None:
+        if self.is_unborn or self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class Adult(models.Model):
+    """A parent, carer or other adult in a child's household."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    risk_factors = ArrayField(
+        models.CharField(max_length=4, choices=AssessmentFactor.choices), default=list, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Relationship(models.Model):
+    """How an adult is related to a child (mother, step-parent, grandparent...)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="relationships")
+    adult = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="relationships")
+    relationship_type = models.CharField(max_length=20, choices=RelationshipType.choices)
+    has_parental_responsibility = models.BooleanField(default=False)
+    lives_with_child = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "adult"], name="relationship_unique_pair")
+        ]
+
+
+class Involvement(models.Model):
+    """A period a child spends at one level on the continuum of need."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    level = models.CharField(max_length=20, choices=NeedLevel.choices)
+    protection_category = models.CharField(
+        max_length=3, choices=ProtectionCategory.choices, blank=True
+    )
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
+    referral_source = models.CharField(max_length=2, choices=ReferralSource.choices, blank=True)
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lead_professional = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="lead_for"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    change_reason = models.TextField(blank=True, max_length=SUMMARY_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["-started_on"]
+        indexes = [models.Index(fields=["child", "-started_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_involvement"
+            ),
+            models.CheckConstraint(
+                condition=~Q(level="child_protection") | ~Q(protection_category=""),
+                name="protection_plan_has_category",
+            ),
+        ]
+
+    def clean(self) -> None:
+        if self.level == NeedLevel.CHILD_PROTECTION and not self.protection_category:
+            raise ValidationError(
+                {"protection_category": "Choose the category of the child protection plan"}
+            )
+        if self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date must be after the start date"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class TeamAroundFamilyMember(models.Model):
+    """An agency (and usually a named person) working with a child."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="team_around_family")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    role_description = models.CharField(max_length=200, blank=True)
+    joined_on = models.DateField(default=timezone.localdate)
+    left_on = models.DateField(null=True, blank=True)
+
+
+class LegitimateRelationship(models.Model):
+    """That an agency has a reason to see a child's record, kept as one row per pair.
+
+    Services write it whenever an agency joins the team around the family, logs a concern or
+    records a chronology entry, so the access policy is one indexed lookup, not a union of
+    every table that could imply a relationship.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="agency_relationships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    basis = models.CharField(max_length=20, choices=RelationshipBasis.choices)
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "child"], name="relationship_unique_agency")
+        ]
+
+
+class ChronologyEntry(models.Model):
+    """One significant event on a child's single multi-agency timeline."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="chronology")
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+")
+    occurred_on = models.DateField()
+    event_type = models.CharField(max_length=32, choices=ChronologyEventType.choices)
+    significance = models.CharField(max_length=6, choices=Significance.choices)
+    summary = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    # Entries written by a feature (a concern, an assessment) name their source record.
+    source_kind = models.CharField(max_length=40, blank=True)
+    source_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "chronology entries"
+        ordering = ["-occurred_on", "-recorded_at"]
+        indexes = [
+            models.Index(fields=["child", "-occurred_on", "-recorded_at"]),
+            models.Index(fields=["family", "-occurred_on"]),
+            models.Index(fields=["source_kind", "source_id"]),
+        ]
+
+    def clean(self) -> None:
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": "The date must be today or in the past"})
+
+
+class AccessGrant(models.Model):
+    """Time-limited access a practitioner declared a reason for ("break glass")."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="grants")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="access_grants")
+    reason = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practitioner", "child", "expires_at"])]
+
+
+class AccessLogEntry(models.Model):
+    """A read of a child's record: who, from which agency, when, which view, which request."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    view_name = models.CharField(max_length=100)
+    request_id = models.CharField(max_length=64)
+    accessed_at = models.DateTimeField(default=timezone.now)
+    break_glass = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "access log entries"
+        indexes = [
+            models.Index(fields=["child", "-accessed_at"]),
+            models.Index(fields=["practitioner", "-accessed_at"]),
+        ]
+
+
+class ChangeLogEntry(models.Model):
+    """A change to case content: who changed which record, when and how."""
+
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, related_name="+")
+    record_kind = models.CharField(max_length=40)
+    record_id = models.BigIntegerField()
+    action = models.CharField(max_length=40)
+    changed_at = models.DateTimeField(default=timezone.now)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["record_kind", "record_id"])]

@@ -1,0 +1,96 @@
+"""Services: the functions that change case records. Each runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from .codes import ChronologyEventType, RelationshipBasis, Significance
+from .middleware import current_request_id
+from .models import (
+    Agency,
+    ChangeLogEntry,
+    Child,
+    ChronologyEntry,
+    LegitimateRelationship,
+    Practitioner,
+    TeamAroundFamilyMember,
+)
+
+
+def legitimate_relationship_record(
+    *, child: Child, agency_id: int, basis: RelationshipBasis
+) -> None:
+    """Record that an agency has a reason to see the child; the first reason is kept."""
+    LegitimateRelationship.objects.bulk_create(
+        [LegitimateRelationship(child=child, agency_id=agency_id, basis=basis)],
+        ignore_conflicts=True,
+    )
+
+
+def change_log_record(
+    *, practitioner: Practitioner | None, child: Child | None, record: object, action: str
+) -> None:
+    ChangeLogEntry.objects.create(
+        practitioner=practitioner,
+        child=child,
+        record_kind=type(record).__name__,
+        record_id=record.pk,  # type: ignore[attr-defined]
+        action=action,
+        request_id=current_request_id(),
+    )
+
+
+@transaction.atomic
+def chronology_entry_record(
+    *,
+    child: Child,
+    occurred_on: datetime.date,
+    event_type: ChronologyEventType | str,
+    significance: Significance | str,
+    summary: str,
+    source_agency: Agency,
+    recorded_by: Practitioner | None,
+    source_kind: str = "",
+    source_id: int | None = None,
+) -> ChronologyEntry:
+    """Add one entry to the child's chronology; the source agency gains a relationship."""
+    entry = ChronologyEntry(
+        child=child,
+        family_id=child.family_id,
+        occurred_on=occurred_on,
+        event_type=event_type,
+        significance=significance,
+        summary=summary,
+        source_agency=source_agency,
+        recorded_by=recorded_by,
+        source_kind=source_kind,
+        source_id=source_id,
+    )
+    entry.full_clean()
+    entry.save()
+    legitimate_relationship_record(
+        child=child, agency_id=source_agency.pk, basis=RelationshipBasis.CHRONOLOGY
+    )
+    change_log_record(practitioner=recorded_by, child=child, record=entry, action="created")
+    return entry
+
+
+@transaction.atomic
+def team_around_family_add(
+    *,
+    child: Child,
+    agency: Agency,
+    practitioner: Practitioner | None = None,
+    role_description: str = "",
+    added_by: Practitioner | None = None,
+) -> TeamAroundFamilyMember:
+    member = TeamAroundFamilyMember.objects.create(
+        child=child, agency=agency, practitioner=practitioner, role_description=role_description
+    )
+    legitimate_relationship_record(
+        child=child, agency_id=agency.pk, basis=RelationshipBasis.TEAM_AROUND_FAMILY
+    )
+    change_log_record(practitioner=added_by, child=child, record=member, action="created")
+    return member

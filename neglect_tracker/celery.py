@@ -1,0 +1,11 @@
+"""The Celery app. Tasks live in each app's tasks.py and call that app's services."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neglect_tracker.settings")
+
+app = Celery("neglect_tracker")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

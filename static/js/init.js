@@ -1,0 +1,2 @@
+import { initAll } from '/static/vendor/govuk/govuk-frontend.min.js'
+initAll()

@@ -1,0 +1,83 @@
+"""Small builders for the world each test needs. No giant shared fixture: call what you need."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from typing import Any
+
+from django.utils import timezone
+
+from cases.codes import AgencyType, RelationshipBasis, Role
+from cases.models import Agency, Child, Family, Involvement, Practitioner, Team
+from cases.services import legitimate_relationship_record
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def agency(name: str | None = None, agency_type: str = AgencyType.HEALTH) -> Agency:
+    return Agency.objects.create(name=name or f"Agency {next(_counter)}", agency_type=agency_type)
+
+
+def team(of: Agency, name: str | None = None) -> Team:
+    return Team.objects.create(agency=of, name=name or f"Team {next(_counter)}")
+
+
+def practitioner(
+    at: Agency | None, role: str = Role.PRACTITIONER, username: str | None = None, **extra: object
+) -> Practitioner:
+    person = Practitioner(
+        username=username or f"user{next(_counter)}",
+        first_name="Pat",
+        last_name=f"Worker{next(_counter)}",
+        agency=at,
+        role=role,
+        **extra,
+    )
+    person.set_password(PASSWORD)
+    person.save()
+    return person
+
+
+def family() -> Family:
+    return Family.objects.create(reference=f"T{next(_counter):06d}")
+
+
+def child(
+    known_to: list[Agency] | tuple[Agency, ...] = (),
+    in_family: Family | None = None,
+    first_name: str = "Zebedee",
+    last_name: str | None = None,
+    **extra: object,
+) -> Child:
+    """A child whose record the given agencies have a legitimate relationship with."""
+    fields: dict[str, object] = {
+        "family": in_family or family(),
+        "first_name": first_name,
+        "last_name": last_name or f"Quillfeather{next(_counter)}",
+        "date_of_birth": datetime.date(2019, 5, 4),
+    }
+    fields.update(extra)
+    record = Child.objects.create(**fields)
+    for each in known_to:
+        legitimate_relationship_record(
+            child=record, agency_id=each.pk, basis=RelationshipBasis.TEAM_AROUND_FAMILY
+        )
+    return record
+
+
+def involvement(
+    of: Child,
+    level: str,
+    lead_agency: Agency,
+    started_on: datetime.date | None = None,
+    **extra: Any,
+) -> Involvement:
+    return Involvement.objects.create(
+        child=of,
+        level=level,
+        lead_agency=lead_agency,
+        started_on=started_on or timezone.localdate() - datetime.timedelta(days=30),
+        **extra,
+    )
