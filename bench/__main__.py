@@ -32,7 +32,7 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
-    database = "neglect_bench_seed"
+    database = f"{os.environ['NT_DB_NAME']}_bench_seed"
     bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
 
     print(f"\n{len(RESULTS)} figures measured.")

@@ -6,7 +6,7 @@ cd "$ROOT"
 bash scripts/setup.sh --with-browser
 bash scripts/services.sh data
 # Tests use their own Redis database so they never see the running app's queues.
-export NT_REDIS_URL="redis://127.0.0.1:$NT_REDIS_PORT/15"
+export NT_REDIS_URL="redis://127.0.0.1:$NT_REDIS_PORT/${NT_TEST_REDIS_DB:-15}"
 export NT_TESTING=1
 "$PY" manage.py collectstatic --noinput >/dev/null
 log "ruff"
