@@ -235,3 +235,31 @@ class RelationshipBasis(models.TextChoices):
     CONCERN = "concern", "Logged a concern"
     CHRONOLOGY = "chronology", "Recorded a chronology entry"
     ALLOCATION = "allocation", "Child allocated to a worker"
+
+
+class ConcernSeverity(models.TextChoices):
+    """The practitioner's judgement of the impact on the child."""
+
+    LOW = "low", "Low: needs met with some gaps"
+    MEDIUM = "medium", "Medium: some needs unmet, impact on the child"
+    HIGH = "high", "High: significant harm or likely significant harm"
+
+
+class ConcernAction(models.TextChoices):
+    ADVICE = "advice", "Advice or support given"
+    EARLY_HELP_ASSESSMENT = "early_help_assessment", "Early-help assessment started"
+    FRONT_DOOR_REFERRAL = "front_door_referral", "Referral to children's social care front door"
+    POLICE = "police", "Police informed"
+    NONE_YET = "none_yet", "No action yet: recorded for the chronology"
+
+
+class ConsentToShare(models.TextChoices):
+    GIVEN = "given", "Consent given"
+    REFUSED_SHARED_ANYWAY = "refused_shared", "Consent refused: shared to safeguard the child"
+    NOT_SOUGHT = "not_sought", "Consent not sought: seeking it would put the child at risk"
+
+
+class DriftSeverity(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"

@@ -17,8 +17,12 @@ from .codes import (
     AssessmentFactor,
     ChronologyEventType,
     ClosureReason,
+    ConcernAction,
+    ConcernSeverity,
+    ConsentToShare,
     Disability,
     NeedLevel,
+    NeglectType,
     PrimaryNeed,
     ProtectionCategory,
     ReferralSource,
@@ -352,6 +356,80 @@ class ChronologyEntry(models.Model):
     def clean(self) -> None:
         if self.occurred_on and self.occurred_on > timezone.localdate():
             raise ValidationError({"occurred_on": "The date must be today or in the past"})
+
+
+class Concern(models.Model):
+    """A neglect concern logged by a practitioner about one or more children of one family.
+
+    A submitted concern is never edited: corrections are added as amendments.
+    """
+
+    author = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="concerns")
+    author_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    children = models.ManyToManyField(Child, through="ConcernChild", related_name="concerns")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="+")
+    neglect_types = ArrayField(models.CharField(max_length=16, choices=NeglectType.choices))
+    what_was_seen = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    severity = models.CharField(max_length=6, choices=ConcernSeverity.choices)
+    observed_on = models.DateField()
+    place_observed = models.CharField(max_length=200, blank=True)
+    child_seen = models.BooleanField()
+    child_seen_alone = models.BooleanField(default=False)
+    child_spoken_to = models.BooleanField(default=False)
+    child_voice = models.TextField(
+        "the child's own words", max_length=SUMMARY_MAX_LENGTH, blank=True
+    )
+    actions_taken = ArrayField(models.CharField(max_length=24, choices=ConcernAction.choices))
+    consent_to_share = models.CharField(max_length=16, choices=ConsentToShare.choices)
+    sharing_reason = models.TextField(
+        "reason for sharing without consent", max_length=SUMMARY_MAX_LENGTH, blank=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # A resubmitted form or retried API call carries the same key and creates nothing new.
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-observed_on", "-submitted_at"]
+        indexes = [models.Index(fields=["author_agency", "-submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.neglect_types:
+            errors["neglect_types"] = "Select at least one type of neglect"
+        if self.observed_on and self.observed_on > timezone.localdate():
+            errors["observed_on"] = "The date observed must be today or in the past"
+        if self.child_seen_alone and not self.child_seen:
+            errors["child_seen_alone"] = "A child seen alone must also have been seen"
+        if self.consent_to_share != ConsentToShare.GIVEN and not self.sharing_reason.strip():
+            errors["sharing_reason"] = "Explain why you are sharing without consent"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ConcernChild(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "child"], name="concern_child_unique")
+        ]
+        indexes = [models.Index(fields=["child", "concern"])]
+
+
+class ConcernAmendment(models.Model):
+    """A correction or addition to a submitted concern; the original text stays as it was."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="amendments")
+    author = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at"]
 
 
 class AccessGrant(models.Model):
