@@ -108,3 +108,92 @@ def p95_ms(samples: list[float]) -> float:
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
+
+
+SCALE_MARKER_TABLE = "bench_scale_marker"
+
+
+def ensure_scale_database(children: int) -> str:
+    """A database holding a seeded partnership of `children` children, seeded once and reused.
+
+    Every app's registered seed steps run, so page and build benchmarks see realistic data.
+    Reseeds when the code's migrations or the size differ from what the marker records.
+    """
+    name = f"{os.environ['NT_DB_NAME']}_bench_{children}"
+    fingerprint = _migrations_fingerprint()
+    if database_exists(name) and _marker(name) == f"{children}:{fingerprint}":
+        print(f"  (reusing {name})", flush=True)
+        return name
+    print(f"  (seeding {children:,} children into {name}; this takes a few minutes)", flush=True)
+    recreate_database(name)
+    manage(name, "migrate", "--noinput")
+    manage(name, "seed_partnership", "--children", str(children), "--no-progress")
+    connection = psycopg2.connect(
+        host=os.environ["NT_DB_HOST"],
+        port=os.environ["NT_DB_PORT"],
+        user=os.environ["NT_DB_USER"],
+        password=os.environ["NT_DB_PASSWORD"],
+        dbname=name,
+    )
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute(f"CREATE TABLE {SCALE_MARKER_TABLE} (marker text)")
+            cursor.execute(
+                f"INSERT INTO {SCALE_MARKER_TABLE} VALUES (%s)", [f"{children}:{fingerprint}"]
+            )
+    finally:
+        connection.close()
+    return name
+
+
+def _marker(name: str) -> str | None:
+    connection = psycopg2.connect(
+        host=os.environ["NT_DB_HOST"],
+        port=os.environ["NT_DB_PORT"],
+        user=os.environ["NT_DB_USER"],
+        password=os.environ["NT_DB_PASSWORD"],
+        dbname=name,
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [SCALE_MARKER_TABLE])
+            if cursor.fetchone()[0] is None:  # type: ignore[index]
+                return None
+            cursor.execute(f"SELECT marker FROM {SCALE_MARKER_TABLE}")
+            row = cursor.fetchone()
+            return str(row[0]) if row else None
+    finally:
+        connection.close()
+
+
+def _migrations_fingerprint() -> str:
+    """Changes whenever a migration or the seeding code changes, so stale data is rebuilt."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    paths = sorted(ROOT.glob("*/migrations/0*.py")) + sorted(ROOT.glob("*/seed*.py"))
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def use_database(name: str) -> None:
+    """Point this process's Django at a bench database (call before django.setup())."""
+    os.environ["NT_DB_NAME"] = name
+    import django
+
+    django.setup()
+
+
+def request_timings(client: object, path: str, repeats: int, warmup: int = 3) -> list[float]:
+    """Seconds per GET of `path` through the whole Django stack (middleware, ORM, templates)."""
+    for _ in range(warmup):
+        response = client.get(path)  # type: ignore[attr-defined]
+        assert response.status_code == 200, (path, response.status_code)
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        response = client.get(path)  # type: ignore[attr-defined]
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    return samples
