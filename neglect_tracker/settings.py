@@ -188,7 +188,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("NT_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 if TESTING:
