@@ -12,7 +12,7 @@ import os
 
 import psycopg2
 
-from .harness import RESULTS
+from .harness import RESULTS, ensure_scale_database
 from .seeding import bench_seeding
 
 
@@ -29,11 +29,20 @@ def connect_to(database: str) -> psycopg2.extensions.connection:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--seed-children", type=int, default=10_000)
+    parser.add_argument(
+        "--scale-children",
+        type=int,
+        default=100_000,
+        help="size of the partnership the page and build benchmarks run on (seeded once, reused)",
+    )
     args = parser.parse_args()
 
     print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
     database = f"{os.environ['NT_DB_NAME']}_bench_seed"
     bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+
+    print(f"\nScale database ({args.scale_children:,} children)", flush=True)
+    ensure_scale_database(args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,9 +90,25 @@ def manage(database: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def child_peak_rss_mb() -> float:
-    """Peak resident memory of the largest child process waited for so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def manage_measured(database: str, *args: str) -> tuple[float, float]:
+    """Run a manage.py command in its own process; returns (seconds, its peak memory in MB)."""
+    env = {**os.environ, "NT_DB_NAME": database}
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        # wait4 gives this one process's own resource usage, including its peak memory.
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        if status != 0:
+            errors.seek(0)
+            raise RuntimeError(f"manage.py {' '.join(args)} failed: {errors.read()!r}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -127,7 +143,11 @@ def ensure_scale_database(children: int) -> str:
     print(f"  (seeding {children:,} children into {name}; this takes a few minutes)", flush=True)
     recreate_database(name)
     manage(name, "migrate", "--noinput")
-    manage(name, "seed_partnership", "--children", str(children), "--no-progress")
+    seconds, peak = manage_measured(
+        name, "seed_partnership", "--children", str(children), "--no-progress"
+    )
+    report(Result(f"seed {children:,} children: rate", children / seconds, "children/s"))
+    report(Result(f"seed {children:,} children: peak memory of the seeding process", peak, "MB"))
     connection = psycopg2.connect(
         host=os.environ["NT_DB_HOST"],
         port=os.environ["NT_DB_PORT"],

@@ -6,7 +6,7 @@ import time
 
 import psycopg2
 
-from .harness import Result, child_peak_rss_mb, manage, recreate_database, report
+from .harness import Result, manage, manage_measured, recreate_database, report
 
 SEEDED_TABLES = (
     "cases_family",
@@ -24,10 +24,9 @@ SEEDED_TABLES = (
 def bench_seeding(database: str, children: int, connect: object) -> None:
     recreate_database(database)
     manage(database, "migrate", "--noinput")
-    start = time.perf_counter()
-    manage(database, "seed_partnership", "--children", str(children), "--no-progress")
-    seconds = time.perf_counter() - start
-    peak = child_peak_rss_mb()
+    seconds, peak = manage_measured(
+        database, "seed_partnership", "--children", str(children), "--no-progress"
+    )
     floor = write_floor_seconds(connect)  # type: ignore[arg-type]
     report(
         Result(
@@ -40,7 +39,7 @@ def bench_seeding(database: str, children: int, connect: object) -> None:
         )
     )
     report(Result(f"seed {children:,} children: rate", children / seconds, "children/s"))
-    report(Result(f"seed {children:,} children: peak memory (largest process so far)", peak, "MB"))
+    report(Result(f"seed {children:,} children: peak memory of the seeding process", peak, "MB"))
 
 
 def write_floor_seconds(connect: object) -> float:
