@@ -102,6 +102,7 @@ def concern(
 ) -> Concern:
     """A neglect concern logged on a given day (built directly: the logging journey is
     tested on its own)."""
+    assert author.agency is not None
     record = Concern.objects.create(
         author=author,
         author_agency=author.agency,
