@@ -70,23 +70,30 @@ def _current_pointer() -> CurrentSnapshot:
 
 
 def snapshot_build_fail_abandoned() -> int:
-    """Mark builds that can no longer finish as failed: running without the lock (their
-    worker died) or queued for too long (their task was lost). Returns how many."""
-    failed = 0
+    """Mark builds that can no longer finish as failed, and drop their partial rows: running
+    without the lock (their worker died) or queued for too long (their task was lost).
+    Returns how many."""
+    now = timezone.now()
+    abandoned = []
     if not build_is_running():
-        failed += SnapshotBuild.objects.filter(status=BuildStatus.RUNNING).update(
+        dead = SnapshotBuild.objects.filter(status=BuildStatus.RUNNING)
+        abandoned += list(dead.values_list("pk", flat=True))
+        dead.update(
             status=BuildStatus.FAILED,
-            finished_at=timezone.now(),
+            finished_at=now,
             error="The worker stopped before the build finished.",
         )
-    failed += SnapshotBuild.objects.filter(
-        status=BuildStatus.QUEUED, requested_at__lt=timezone.now() - QUEUED_TOO_LONG
-    ).update(
+    lost = SnapshotBuild.objects.filter(
+        status=BuildStatus.QUEUED, requested_at__lt=now - QUEUED_TOO_LONG
+    )
+    abandoned += list(lost.values_list("pk", flat=True))
+    lost.update(
         status=BuildStatus.FAILED,
-        finished_at=timezone.now(),
+        finished_at=now,
         error="No worker picked the build up within an hour.",
     )
-    return failed
+    SnapshotRow.objects.filter(build_id__in=abandoned).delete()
+    return len(abandoned)
 
 
 def snapshot_build_request(
@@ -164,7 +171,9 @@ def _run_locked(
         if build.status == BuildStatus.FINISHED:
             return build
     # Any other build marked running lost its worker: we hold the lock.
-    SnapshotBuild.objects.filter(status=BuildStatus.RUNNING).exclude(pk=build.pk).update(
+    dead = SnapshotBuild.objects.filter(status=BuildStatus.RUNNING).exclude(pk=build.pk)
+    SnapshotRow.objects.filter(build__in=dead).delete()
+    dead.update(
         status=BuildStatus.FAILED,
         finished_at=timezone.now(),
         error="The worker stopped before the build finished.",

@@ -195,6 +195,8 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 
 def _build_or_404(build_id: int) -> SnapshotBuild:
+    # A build whose worker died would otherwise show "running" until the next request.
+    services.snapshot_build_fail_abandoned()
     build = SnapshotBuild.objects.filter(pk=build_id).first()
     if build is None:
         raise Http404()
