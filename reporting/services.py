@@ -97,7 +97,7 @@ def snapshot_build_fail_abandoned() -> int:
 
 
 def snapshot_build_request(
-    *, trigger: str, requested_by: Practitioner | None, enqueue: Callable[[int], None]
+    *, trigger: str, requested_by: Practitioner | None, enqueue: Callable[[int], object]
 ) -> tuple[SnapshotBuild, bool]:
     """Ask for a build; returns (build, created).
 
@@ -120,7 +120,7 @@ def snapshot_build_request(
     return build, True
 
 
-def _enqueue_or_fail(build_id: int, enqueue: Callable[[int], None]) -> None:
+def _enqueue_or_fail(build_id: int, enqueue: Callable[[int], object]) -> None:
     try:
         enqueue(build_id)
     except Exception:  # the broker is down: say so on the build rather than leave it queued
