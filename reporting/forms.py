@@ -51,6 +51,13 @@ def _date_part(label: str) -> forms.CharField:
     )
 
 
+class GovukRadios(forms.RadioSelect):
+    """Radios whose label id is the first radio's, as the GOV.UK error summary links to it."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return id_
+
+
 class DeliveryActionForm(forms.Form):
     reference = forms.CharField(
         label="Reference",
@@ -60,7 +67,7 @@ class DeliveryActionForm(forms.Form):
     priority = forms.ChoiceField(
         label="Strategy priority",
         choices=Priority.choices,
-        widget=forms.RadioSelect,
+        widget=GovukRadios,
         error_messages={"required": "Choose the strategy priority"},
     )
     activity = forms.CharField(
@@ -80,7 +87,7 @@ class DeliveryActionForm(forms.Form):
     rag_status = forms.ChoiceField(
         label="RAG status",
         choices=RagStatus.choices,
-        widget=forms.RadioSelect,
+        widget=GovukRadios,
         error_messages={"required": "Choose the RAG status"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

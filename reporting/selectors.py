@@ -193,6 +193,9 @@ def breakdown_table(
 
 @dataclass
 class Headline:
+    """A metric's figure for a period beside the period before. A share-of-total metric's
+    headline is its total count (its shares are in the breakdown)."""
+
     metric: Metric
     period_label: str
     previous_label: str
@@ -202,7 +205,7 @@ class Headline:
     def _value(self, figure: ShownFigure | None) -> float | None:
         if figure is None:
             return None
-        if self.metric.kind is Kind.COUNT:
+        if self.metric.kind is not Kind.RATE:
             return None if figure.numerator is None else float(figure.numerator)
         return figure.rate
 
@@ -210,7 +213,7 @@ class Headline:
     def text(self) -> str:
         if self.current is None:
             return "-"
-        if self.metric.kind is Kind.COUNT:
+        if self.metric.kind is not Kind.RATE:
             return self.current.numerator_text
         return self.current.rate_text
 
@@ -218,7 +221,7 @@ class Headline:
     def previous_text(self) -> str:
         if self.previous is None:
             return "-"
-        if self.metric.kind is Kind.COUNT:
+        if self.metric.kind is not Kind.RATE:
             return self.previous.numerator_text
         return self.previous.rate_text
 
