@@ -13,6 +13,7 @@ import os
 import psycopg2
 
 from .harness import RESULTS
+from .reporting import bench_reporting
 from .seeding import bench_seeding
 
 
@@ -34,6 +35,9 @@ def main() -> None:
     print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
     database = f"{os.environ['NT_DB_NAME']}_bench_seed"
     bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+
+    print("\nDashboards (100,000 children)", flush=True)
+    bench_reporting(100_000)
 
     print(f"\n{len(RESULTS)} figures measured.")
 
