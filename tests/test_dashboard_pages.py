@@ -7,9 +7,13 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from cases.codes import AgencyType, NeedLevel, Role
+from reporting.metrics import METRICS, Metric
 from reporting.services import snapshot_build_run
 from tests import factories
 
@@ -145,3 +149,30 @@ def test_an_executive_can_open_no_childs_record(executive: Client) -> None:
         "/api/reporting/snapshot/?metric=concerns_logged&breakdown=agency",
     ):
         assert b"Quench" not in executive.get(path).content
+
+
+@pytest.mark.parametrize("metric", METRICS, ids=lambda metric: metric.code)
+def test_every_metric_page_shows_its_definition(executive: Client, metric: Metric) -> None:
+    page = executive.get(f"/dashboards/metrics/{metric.code}/").content.decode()
+    assert escape(metric.definition) in page
+    assert escape(metric.numerator) in page
+    assert metric.priority.label in page
+
+
+def test_pages_read_the_snapshot_and_never_the_case_records(executive: Client) -> None:
+    partnership_with_small_counts()
+    paths = (
+        "/",
+        "/dashboards/?period_type=year",
+        "/dashboards/metrics/early_help_neglect/?period_type=month&breakdown=team",
+        "/dashboards/metrics/concerns_logged/export.csv?table=breakdown",
+        "/api/reporting/snapshot/?metric=re_referrals&breakdown=age_band",
+    )
+    for path in paths:
+        with CaptureQueriesContext(connection) as queries:
+            assert executive.get(path).status_code == 200, path
+        case_tables = ("cases_involvement", "cases_concern", "cases_child")
+        read = [
+            q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in case_tables)
+        ]
+        assert read == [], path
