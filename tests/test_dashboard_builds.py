@@ -284,3 +284,16 @@ def test_a_worker_killed_mid_build_leaves_the_previous_snapshot_served(
     assert not SnapshotRow.objects.filter(build=build).exists()
     rebuilt = snapshot_build_run()
     assert rebuilt.status == BuildStatus.FINISHED and current_build_id() == rebuilt.pk
+
+
+@pytest.mark.django_db
+def test_the_command_builds_and_switches_in_a_snapshot() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    small_partnership()
+    out = StringIO()
+    call_command("build_dashboards", stdout=out)
+    assert f"{len(METRICS)} metrics" in out.getvalue()
+    assert current_build_id() == SnapshotBuild.objects.get().pk
