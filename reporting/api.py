@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,6 +37,7 @@ class MetricListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated, SeesAggregates]
 
+    @extend_schema(responses=MetricOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(MetricOutputSerializer(METRICS, many=True).data)
 
@@ -64,12 +66,22 @@ class FigureOutputSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField(source="numerator_hidden")
 
 
+class SnapshotOutputSerializer(serializers.Serializer):
+    build = serializers.IntegerField(allow_null=True)
+    as_at = serializers.DateField(required=False)
+    metric = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    rows = FigureOutputSerializer(many=True)
+    total = FigureOutputSerializer(allow_null=True, required=False)
+
+
 class SnapshotApi(APIView):
     """A metric's figures from the current snapshot, suppressed: the trend over periods, or
     with `breakdown` (and optionally `period_start`) one period broken down."""
 
     permission_classes = [permissions.IsAuthenticated, SeesAggregates]
 
+    @extend_schema(parameters=[SnapshotInputSerializer], responses=SnapshotOutputSerializer)
     def get(self, request: Request) -> Response:
         given = SnapshotInputSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
@@ -125,11 +137,18 @@ class ActionOutputSerializer(serializers.Serializer):
     evidence = EvidenceOutputSerializer(many=True, source="evidence.all")
 
 
+class DeliveryPlanOutputSerializer(serializers.Serializer):
+    recognise = ActionOutputSerializer(many=True)
+    respond = ActionOutputSerializer(many=True)
+    make_a_difference = ActionOutputSerializer(many=True)
+
+
 class DeliveryPlanApi(APIView):
     """The delivery plan's actions by priority, with their evidence."""
 
     permission_classes = [permissions.IsAuthenticated, SeesAggregates]
 
+    @extend_schema(responses=DeliveryPlanOutputSerializer)
     def get(self, request: Request) -> Response:
         plan = selectors.delivery_plan()
         return Response(
