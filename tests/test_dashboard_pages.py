@@ -176,3 +176,25 @@ def test_pages_read_the_snapshot_and_never_the_case_records(executive: Client) -
             q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in case_tables)
         ]
         assert read == [], path
+
+
+def test_a_small_agency_cannot_be_recovered_from_an_exported_breakdown(
+    executive: Client,
+) -> None:
+    counts = {"Alder School": 3, "Birch Health": 40, "Cedar Police": 12}
+    for name, count in counts.items():
+        author = factories.practitioner(factories.agency(name))
+        child = factories.child()
+        for _ in range(count):
+            factories.concern([child], author, datetime.date(2026, 4, 2))
+    snapshot_build_run(as_at=AS_AT)
+    response = executive.get(
+        "/dashboards/metrics/concerns_logged/export.csv"
+        "?table=breakdown&period_type=month&period=2026-04-01&breakdown=agency"
+    )
+    rows = {
+        row[0]: row[1] for row in csv.reader(io.StringIO(response.content.decode())) if len(row) > 1
+    }
+    assert rows["Alder School"] == "[c]"
+    assert rows["Cedar Police"] == "[c]"  # else 55 - 40 - 12 gives Alder's 3 back
+    assert rows["Birch Health"] == "40" and rows["Total"] == "55"
