@@ -13,6 +13,7 @@ import os
 import psycopg2
 
 from .harness import RESULTS, ensure_scale_database
+from .reporting import bench_reporting
 from .seeding import bench_seeding
 
 
@@ -43,6 +44,9 @@ def main() -> None:
 
     print(f"\nScale database ({args.scale_children:,} children)", flush=True)
     ensure_scale_database(args.scale_children)
+
+    print(f"\nDashboards ({args.scale_children:,} children)", flush=True)
+    bench_reporting(args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

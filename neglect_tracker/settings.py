@@ -7,6 +7,8 @@ repository, so any number of identical web and worker processes can run behind a
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -170,6 +172,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat's database scheduler copies these entries into its tables on start.
+CELERY_BEAT_SCHEDULE = {
+    "build-dashboards-nightly": {
+        "task": "reporting.tasks.build_dashboards",
+        "schedule": crontab(
+            hour=envint("NT_DASHBOARD_BUILD_HOUR", "2"),
+            minute=envint("NT_DASHBOARD_BUILD_MINUTE", "30"),
+        ),
+    },
+}
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 
 # Application logs carry request ids and record ids, never names or case text.

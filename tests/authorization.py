@@ -79,3 +79,120 @@ CHILD_RECORD_READS = ["child-detail", "api-child-detail"]
 
 # Django's admin site: only the administrator is staff. Checked on its index page.
 ADMIN_INDEX_EXPECTED = {**everyone(302), "admin": 200}
+
+# --- Issue 6: dashboards, snapshot builds and the delivery plan -----------------------------
+# Partnership analysts and executives only; practitioners, leads, managers and administrators
+# are refused. Only analysts may start a build.
+
+
+def aggregates_only(status: int = 200, anonymous: int = SIGN_IN) -> dict[str, int]:
+    return {**everyone(403), "anonymous": anonymous, "analyst": status, "executive": status}
+
+
+def _issue6_build(world: Any) -> Any:
+    from reporting.models import BuildStatus, SnapshotBuild
+
+    if not hasattr(world, "issue6_build"):
+        world.issue6_build = SnapshotBuild.objects.create(
+            status=BuildStatus.FAILED, trigger="command"
+        )
+    return world.issue6_build
+
+
+def _issue6_action(world: Any) -> Any:
+    import datetime
+
+    from reporting.models import DeliveryAction
+
+    if not hasattr(world, "issue6_action"):
+        world.issue6_action = DeliveryAction.objects.create(
+            reference="T1",
+            priority="recognise",
+            activity="Train every agency",
+            responsible="Training lead",
+            due_date=datetime.date(2027, 3, 31),
+            rag_status="green",
+        )
+    return world.issue6_action
+
+
+EXPECTED.update(
+    {
+        "dashboard": [("get", lambda w: "/dashboards/", aggregates_only())],
+        "dashboard-csv": [("get", lambda w: "/dashboards/headlines.csv", aggregates_only(404))],
+        "dashboard-report-pack": [
+            ("get", lambda w: "/dashboards/report-pack.pdf", aggregates_only(404))
+        ],
+        "dashboard-builds": [("get", lambda w: "/dashboards/builds/", aggregates_only())],
+        "dashboard-refresh": [
+            (
+                "post",
+                lambda w: "/dashboards/builds/refresh/",
+                {**aggregates_only(403), "analyst": 302},
+            )
+        ],
+        "dashboard-build": [
+            ("get", lambda w: f"/dashboards/builds/{_issue6_build(w).pk}/", aggregates_only())
+        ],
+        "dashboard-build-status": [
+            (
+                "get",
+                lambda w: f"/dashboards/builds/{_issue6_build(w).pk}/status.json",
+                aggregates_only(),
+            )
+        ],
+        "dashboard-metric": [
+            ("get", lambda w: "/dashboards/metrics/cp_neglect_share/", aggregates_only())
+        ],
+        "dashboard-metric-csv": [
+            (
+                "get",
+                lambda w: "/dashboards/metrics/concerns_logged/export.csv",
+                aggregates_only(404),
+            )
+        ],
+        "delivery-plan": [("get", lambda w: "/delivery-plan/", aggregates_only())],
+        "delivery-plan-priorities": [
+            ("get", lambda w: "/delivery-plan/priorities/", aggregates_only())
+        ],
+        "delivery-action-new": [
+            ("get", lambda w: "/delivery-plan/actions/new/", aggregates_only()),
+            ("post", lambda w: "/delivery-plan/actions/new/", aggregates_only()),
+        ],
+        "delivery-action": [
+            ("get", lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/", aggregates_only())
+        ],
+        "delivery-action-edit": [
+            (
+                "get",
+                lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/edit/",
+                aggregates_only(),
+            ),
+            (
+                "post",
+                lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/edit/",
+                aggregates_only(),
+            ),
+        ],
+        "delivery-evidence-add": [
+            (
+                "post",
+                lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/evidence/",
+                aggregates_only(),
+            )
+        ],
+        "api-reporting-metrics": [
+            ("get", lambda w: "/api/reporting/metrics/", aggregates_only(200, API_REFUSED))
+        ],
+        "api-reporting-snapshot": [
+            (
+                "get",
+                lambda w: "/api/reporting/snapshot/?metric=cp_neglect_share",
+                aggregates_only(200, API_REFUSED),
+            )
+        ],
+        "api-reporting-delivery-plan": [
+            ("get", lambda w: "/api/reporting/delivery-plan/", aggregates_only(200, API_REFUSED))
+        ],
+    }
+)

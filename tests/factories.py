@@ -9,7 +9,16 @@ from typing import Any
 from django.utils import timezone
 
 from cases.codes import AgencyType, RelationshipBasis, Role
-from cases.models import Agency, Child, Family, Involvement, Practitioner, Team
+from cases.models import (
+    Agency,
+    Child,
+    Concern,
+    ConcernChild,
+    Family,
+    Involvement,
+    Practitioner,
+    Team,
+)
 from cases.services import legitimate_relationship_record
 
 PASSWORD = "correct-horse-battery-staple"
@@ -81,3 +90,37 @@ def involvement(
         started_on=started_on or timezone.localdate() - datetime.timedelta(days=30),
         **extra,
     )
+
+
+def concern(
+    about: list[Child],
+    author: Practitioner,
+    submitted_on: datetime.date,
+    child_seen: bool = True,
+    child_voice: str = "",
+    **extra: Any,
+) -> Concern:
+    """A neglect concern logged on a given day (built directly: the logging journey is
+    tested on its own)."""
+    assert author.agency is not None
+    record = Concern.objects.create(
+        author=author,
+        author_agency=author.agency,
+        family=about[0].family,
+        neglect_types=["nutritional"],
+        what_was_seen="Little food in the home.",
+        severity="medium",
+        observed_on=extra.pop("observed_on", submitted_on),
+        child_seen=child_seen,
+        child_voice=child_voice,
+        actions_taken=["advice"],
+        consent_to_share="given",
+        submitted_at=datetime.datetime.combine(
+            submitted_on, datetime.time(12, 0), tzinfo=datetime.UTC
+        ),
+        submission_key=f"test-{next(_counter)}",
+        **extra,
+    )
+    for each in about:
+        ConcernChild.objects.create(concern=record, child=each)
+    return record

@@ -1,0 +1,457 @@
+"""The metrics catalogue: every dashboard figure defined once, with its one set-based query.
+
+Each metric gives its plain-English definition, numerator and denominator, the strategy
+priority it evidences, the breakdowns it supports and one SQL `facts` query. The facts query
+yields one row per counted record per period it falls in, with `num` and `den` (0/1 or counts)
+and a column per breakdown. `Metric.insert_sql()` wraps it in the single statement a build runs:
+a `GROUP BY GROUPING SETS` over the period and each breakdown, written straight into the
+build's snapshot rows with `INSERT ... SELECT`. No Python loop ever touches a record.
+
+Periods are months, quarters and years up to the build's `as_at` day. A *stock* metric counts
+what is open at the end of each period (or on `as_at` for the current one); a *flow* metric
+counts what happened during it. Adding a metric is one more `Metric(...)` in `METRICS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from cases.codes import NEED_LEVEL_ORDER, NeedLevel, PrimaryNeed, ProtectionCategory
+
+from .models import Priority
+
+PERIOD_TYPES = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+MONTHS_KEPT = 36  # months of history each build computes
+
+AGE_BANDS = {
+    "unborn": "Unborn",
+    "under_1": "Under 1",
+    "1_4": "1 to 4",
+    "5_9": "5 to 9",
+    "10_15": "10 to 15",
+    "16_over": "16 and over",
+}
+
+
+class Kind(Enum):
+    COUNT = "count"  # numerator only
+    RATE = "rate"  # numerator out of denominator, shown as a percentage
+    SHARE_OF_TOTAL = "share"  # each breakdown value's share of the period's total
+
+
+def _case(column: str, words: dict[str, str]) -> str:
+    """A SQL CASE turning stored codes into the words people read."""
+    whens = " ".join(
+        f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'"
+        for code, label in words.items()
+    )
+    return f"CASE {column} {whens} END"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    name: str
+    column: str  # the facts column holding the key
+    label_sql: str  # SQL giving the label from `key` (text)
+
+
+DIMENSIONS = {
+    d.code: d
+    for d in (
+        Dimension(
+            "agency",
+            "Agency",
+            "agency_id",
+            "(SELECT name FROM cases_agency WHERE id = NULLIF(key, '')::bigint)",
+        ),
+        Dimension(
+            "team",
+            "Team",
+            "team_id",
+            "(SELECT name FROM cases_team WHERE id = NULLIF(key, '')::bigint)",
+        ),
+        Dimension("level", "Level of need", "level", _case("key", dict(NeedLevel.choices))),
+        Dimension("age_band", "Age band", "age_band", _case("key", AGE_BANDS)),
+        Dimension(
+            "category",
+            "Category of plan",
+            "category",
+            _case("key", dict(ProtectionCategory.choices)),
+        ),
+        Dimension(
+            "primary_need", "Primary need", "primary_need", _case("key", dict(PrimaryNeed.choices))
+        ),
+    )
+}
+
+# --- SQL fragments the facts queries share -------------------------------------------------
+
+PERIODS_CTE = """
+periods AS (
+    SELECT k.period_type, s::date AS period_start,
+           LEAST((s + k.step - interval '1 day')::date, %(as_at)s::date) AS as_at
+    FROM (VALUES ('month', interval '1 month'), ('quarter', interval '3 months'),
+                 ('year', interval '1 year')) AS k(period_type, step)
+    CROSS JOIN LATERAL generate_series(
+        date_trunc(k.period_type, %(first_month)s::timestamp), %(as_at)s::timestamp, k.step
+    ) AS s
+)"""
+
+# A flow metric puts each record in the month, quarter and year its day falls in.
+EACH_PERIOD_TYPE = "CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) AS k(period_type)"
+
+
+def in_window(day: str) -> str:
+    return f"{day} BETWEEN %(window_start)s::date AND %(as_at)s::date"
+
+
+def period_of(day: str) -> str:
+    return f"date_trunc(k.period_type, {day}::timestamp)::date"
+
+
+def age_band(dob: str, unborn: str, on: str) -> str:
+    return f"""CASE
+        WHEN {unborn} OR {dob} IS NULL OR {dob} > {on} THEN 'unborn'
+        WHEN {dob} > {on} - interval '1 year' THEN 'under_1'
+        WHEN {dob} > {on} - interval '5 years' THEN '1_4'
+        WHEN {dob} > {on} - interval '10 years' THEN '5_9'
+        WHEN {dob} > {on} - interval '16 years' THEN '10_15'
+        ELSE '16_over' END"""
+
+
+def local_day(timestamp: str) -> str:
+    return f"({timestamp} AT TIME ZONE 'Europe/London')::date"
+
+
+LEVEL_RANK = _case("{}", {level: str(rank) for rank, level in enumerate(NEED_LEVEL_ORDER)})
+SOCIAL_CARE_LEVELS = "('child_in_need', 'child_protection', 'looked_after')"
+
+
+def level_rank(column: str) -> str:
+    return f"({LEVEL_RANK.format(column)})::int"
+
+
+def open_at_period_end(level: str) -> str:
+    """Involvements at `level` open at the end of each period, with the child's age then."""
+    return f"""
+    FROM periods p
+    JOIN cases_involvement i ON i.level = '{level}' AND i.started_on <= p.as_at
+         AND (i.ended_on IS NULL OR i.ended_on > p.as_at)
+    JOIN cases_child c ON c.id = i.child_id"""
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    name: str
+    definition: str
+    numerator: str
+    denominator: str
+    priority: Priority
+    breakdowns: tuple[str, ...]
+    facts: str
+    kind: Kind = Kind.RATE
+    higher_is_better: bool | None = None
+
+    @property
+    def dimensions(self) -> list[Dimension]:
+        return [DIMENSIONS[code] for code in self.breakdowns]
+
+    def insert_sql(self) -> str:
+        """The one statement that computes this metric for a build and stores its rows."""
+        columns = [d.column for d in self.dimensions]
+        sets = ", ".join(
+            ["(period_type, period_start)"]
+            + [f"(period_type, period_start, {column})" for column in columns]
+        )
+        dimension = " ".join(
+            f"WHEN GROUPING({d.column}) = 0 THEN '{d.code}'" for d in self.dimensions
+        )
+        key = " ".join(
+            f"WHEN GROUPING({d.column}) = 0 THEN {d.column}::text" for d in self.dimensions
+        )
+        label = " ".join(
+            f"WHEN '{d.code}' THEN COALESCE({d.label_sql}, 'Not recorded')" for d in self.dimensions
+        )
+        if self.kind is Kind.COUNT:
+            denominator = "NULL::bigint"
+        elif self.kind is Kind.SHARE_OF_TOTAL:
+            denominator = "SUM(numerator) OVER (PARTITION BY period_type, period_start, dimension)"
+        else:
+            denominator = "denominator"
+        return f"""
+WITH {PERIODS_CTE},
+facts AS ({self.facts}),
+grouped AS (
+    SELECT period_type, period_start,
+           CASE {dimension} ELSE 'all' END AS dimension,
+           COALESCE(CASE {key} END, '') AS key,
+           SUM(num)::bigint AS numerator, SUM(den)::bigint AS denominator
+    FROM facts
+    GROUP BY GROUPING SETS ({sets})
+),
+filled AS (
+    SELECT p.period_type, p.period_start, 'all' AS dimension, '' AS key,
+           COALESCE(g.numerator, 0) AS numerator, COALESCE(g.denominator, 0) AS denominator
+    FROM periods p
+    LEFT JOIN grouped g ON g.dimension = 'all' AND g.period_type = p.period_type
+         AND g.period_start = p.period_start
+    UNION ALL
+    SELECT g.period_type, g.period_start, g.dimension, g.key, g.numerator, g.denominator
+    FROM grouped g JOIN periods p USING (period_type, period_start)
+    WHERE g.dimension <> 'all'
+)
+INSERT INTO reporting_snapshotrow (build_id, metric, period_type, period_start, dimension,
+    dimension_key, dimension_label, numerator, denominator)
+SELECT %(build_id)s, %(metric)s, period_type, period_start, dimension, key,
+       CASE dimension WHEN 'all' THEN 'All' {label} END,
+       numerator, {denominator}
+FROM filled"""
+
+
+METRICS: list[Metric] = [
+    Metric(
+        code="cp_neglect_share",
+        name="Neglect as a share of child protection plans",
+        definition=(
+            "Of the children on a child protection plan at the end of the period (or today, "
+            "for the current period), the share whose plan is under the category of neglect."
+        ),
+        numerator="Children on a child protection plan under neglect (NEG)",
+        denominator="All children on a child protection plan",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency", "team", "age_band"),
+        facts=f"""
+    SELECT p.period_type, p.period_start, (i.protection_category = 'NEG')::int AS num,
+           1 AS den, i.lead_agency_id AS agency_id, i.team_id,
+           {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
+    {open_at_period_end(NeedLevel.CHILD_PROTECTION)}""",
+    ),
+    Metric(
+        code="cp_plans_by_category",
+        name="Child protection plans by category",
+        definition=(
+            "Children on a child protection plan at the end of the period, by the category "
+            "of the plan: neglect against emotional, physical, sexual abuse and multiple "
+            "categories."
+        ),
+        numerator="Children on a plan under the category",
+        denominator="All children on a child protection plan",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("category",),
+        kind=Kind.SHARE_OF_TOTAL,
+        facts=f"""
+    SELECT p.period_type, p.period_start, 1 AS num, 1 AS den,
+           i.protection_category AS category
+    {open_at_period_end(NeedLevel.CHILD_PROTECTION)}""",
+    ),
+    Metric(
+        code="cin_neglect_share",
+        name="Abuse or neglect as a share of child-in-need cases",
+        definition=(
+            "Of the children open as a child in need (not on a protection plan) at the end "
+            "of the period, the share whose primary need is abuse or neglect (N1)."
+        ),
+        numerator="Child-in-need cases with primary need N1 (abuse or neglect)",
+        denominator="All open child-in-need cases",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency", "team", "age_band"),
+        facts=f"""
+    SELECT p.period_type, p.period_start, (i.primary_need = 'N1')::int AS num, 1 AS den,
+           i.lead_agency_id AS agency_id, i.team_id,
+           {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
+    {open_at_period_end(NeedLevel.CHILD_IN_NEED)}""",
+    ),
+    Metric(
+        code="cin_by_primary_need",
+        name="Child-in-need cases by primary need",
+        definition=(
+            "Children open as a child in need at the end of the period, by the primary need "
+            "recorded (children-in-need census codes N0 to N9)."
+        ),
+        numerator="Child-in-need cases with the primary need",
+        denominator="All open child-in-need cases",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("primary_need",),
+        kind=Kind.SHARE_OF_TOTAL,
+        facts=f"""
+    SELECT p.period_type, p.period_start, 1 AS num, 1 AS den,
+           NULLIF(i.primary_need, '') AS primary_need
+    {open_at_period_end(NeedLevel.CHILD_IN_NEED)}""",
+    ),
+    Metric(
+        code="re_referrals",
+        name="Re-referrals within 12 months",
+        definition=(
+            "Referrals to children's social care (a child-in-need, protection or looked-after "
+            "involvement that does not follow on from another) made in the period, and the "
+            "share of them made within 12 months of the child's previous social-care "
+            "involvement closing."
+        ),
+        numerator="Referrals within 12 months of the previous social-care involvement closing",
+        denominator="All referrals to children's social care",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency", "team", "level", "age_band"),
+        higher_is_better=False,
+        facts=f"""
+    SELECT k.period_type, {period_of("r.started_on")} AS period_start,
+           (r.previous_closed IS NOT NULL
+            AND r.started_on <= r.previous_closed + interval '12 months')::int AS num,
+           1 AS den, r.lead_agency_id AS agency_id, r.team_id, r.level,
+           {age_band("c.date_of_birth", "c.is_unborn", "r.started_on")} AS age_band
+    FROM (
+        SELECT i.child_id, i.level, i.started_on, i.lead_agency_id, i.team_id,
+               LAG(COALESCE(i.ended_on, 'infinity'::date))
+                   OVER (PARTITION BY i.child_id ORDER BY i.started_on, i.id) AS previous_closed
+        FROM cases_involvement i
+        WHERE i.level IN {SOCIAL_CARE_LEVELS}
+    ) r
+    JOIN cases_child c ON c.id = r.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE (r.previous_closed IS NULL OR r.previous_closed < r.started_on)
+      AND {in_window("r.started_on")}""",
+    ),
+    Metric(
+        code="stepped_up",
+        name="Cases stepped up",
+        definition=(
+            "Children whose involvement moved to a higher level of need in the period: an "
+            "involvement that starts when the child's previous one has closed, at a higher "
+            "level on the continuum (universal, early help, child in need, child protection, "
+            "looked after). Counted by the level stepped up to."
+        ),
+        numerator="Involvements starting at a higher level than the child's previous one",
+        denominator="",
+        priority=Priority.RESPOND,
+        breakdowns=("agency", "team", "level", "age_band"),
+        kind=Kind.COUNT,
+        facts=f"""
+    SELECT k.period_type, {period_of("s.started_on")} AS period_start, 1 AS num,
+           NULL::int AS den, s.lead_agency_id AS agency_id, s.team_id, s.level,
+           {age_band("c.date_of_birth", "c.is_unborn", "s.started_on")} AS age_band
+    FROM (
+        SELECT i.child_id, i.level, i.started_on, i.lead_agency_id, i.team_id,
+               LAG(i.level) OVER w AS previous_level,
+               LAG(COALESCE(i.ended_on, 'infinity'::date)) OVER w AS previous_closed
+        FROM cases_involvement i
+        WINDOW w AS (PARTITION BY i.child_id ORDER BY i.started_on, i.id)
+    ) s
+    JOIN cases_child c ON c.id = s.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE s.previous_closed <= s.started_on
+      AND {level_rank("s.level")} > {level_rank("s.previous_level")}
+      AND {in_window("s.started_on")}""",
+    ),
+    Metric(
+        code="stepped_down",
+        name="Cases stepped down",
+        definition=(
+            "Children whose involvement moved to a lower level of need in the period: an "
+            "involvement that starts when the child's previous one has closed, at a lower "
+            "level on the continuum. Counted by the level stepped down to."
+        ),
+        numerator="Involvements starting at a lower level than the child's previous one",
+        denominator="",
+        priority=Priority.RESPOND,
+        breakdowns=("agency", "team", "level", "age_band"),
+        kind=Kind.COUNT,
+        facts=f"""
+    SELECT k.period_type, {period_of("s.started_on")} AS period_start, 1 AS num,
+           NULL::int AS den, s.lead_agency_id AS agency_id, s.team_id, s.level,
+           {age_band("c.date_of_birth", "c.is_unborn", "s.started_on")} AS age_band
+    FROM (
+        SELECT i.child_id, i.level, i.started_on, i.lead_agency_id, i.team_id,
+               LAG(i.level) OVER w AS previous_level,
+               LAG(COALESCE(i.ended_on, 'infinity'::date)) OVER w AS previous_closed
+        FROM cases_involvement i
+        WINDOW w AS (PARTITION BY i.child_id ORDER BY i.started_on, i.id)
+    ) s
+    JOIN cases_child c ON c.id = s.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE s.previous_closed <= s.started_on
+      AND {level_rank("s.level")} < {level_rank("s.previous_level")}
+      AND {in_window("s.started_on")}""",
+    ),
+    Metric(
+        code="concerns_logged",
+        name="Concerns logged per agency",
+        definition=(
+            "Neglect concerns logged in the period (by the day they were submitted), by the "
+            "agency and team of the practitioner who logged them. A concern about several "
+            "siblings counts once."
+        ),
+        numerator="Concerns logged",
+        denominator="",
+        priority=Priority.RECOGNISE,
+        breakdowns=("agency", "team"),
+        kind=Kind.COUNT,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("c.submitted_at"))} AS period_start, 1 AS num,
+           NULL::int AS den, c.author_agency_id AS agency_id, a.team_id
+    FROM cases_concern c
+    JOIN cases_practitioner a ON a.id = c.author_id
+    {EACH_PERIOD_TYPE}
+    WHERE {in_window(local_day("c.submitted_at"))}""",
+    ),
+    Metric(
+        code="child_voice_share",
+        name="Voice of the child recorded",
+        definition=(
+            "Of the concerns logged in the period where the child was seen, the share that "
+            "record the child's own words."
+        ),
+        numerator="Concerns where the child was seen that record the child's words",
+        denominator="Concerns where the child was seen",
+        priority=Priority.RECOGNISE,
+        breakdowns=("agency", "team"),
+        higher_is_better=True,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("c.submitted_at"))} AS period_start,
+           (btrim(c.child_voice) <> '')::int AS num, 1 AS den,
+           c.author_agency_id AS agency_id, a.team_id
+    FROM cases_concern c
+    JOIN cases_practitioner a ON a.id = c.author_id
+    {EACH_PERIOD_TYPE}
+    WHERE c.child_seen AND {in_window(local_day("c.submitted_at"))}""",
+    ),
+    Metric(
+        code="early_help_neglect",
+        name="Early-help involvements where neglect is a concern",
+        definition=(
+            "Early-help involvements started in the period, and the share where neglect is "
+            "a concern: the primary need is abuse or neglect (N1), or a neglect concern about "
+            "the child was logged in the 12 months before it started or while it was open. "
+            "By the lead agency."
+        ),
+        numerator="Early-help involvements with primary need N1 or a neglect concern",
+        denominator="All early-help involvements started",
+        priority=Priority.RECOGNISE,
+        breakdowns=("agency", "team", "age_band"),
+        facts=f"""
+    SELECT k.period_type, {period_of("i.started_on")} AS period_start,
+           (i.primary_need = 'N1' OR EXISTS (
+                SELECT 1 FROM cases_concernchild cc
+                JOIN cases_concern c ON c.id = cc.concern_id
+                WHERE cc.child_id = i.child_id
+                  AND c.observed_on >= i.started_on - interval '12 months'
+                  AND c.observed_on <= COALESCE(i.ended_on, %(as_at)s::date)
+           ))::int AS num,
+           1 AS den, i.lead_agency_id AS agency_id, i.team_id,
+           {age_band("ch.date_of_birth", "ch.is_unborn", "i.started_on")} AS age_band
+    FROM cases_involvement i
+    JOIN cases_child ch ON ch.id = i.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE i.level = 'early_help' AND {in_window("i.started_on")}""",
+    ),
+]
+
+METRICS_BY_CODE = {metric.code: metric for metric in METRICS}
+
+
+def metrics_for(priority: str) -> list[Metric]:
+    return [metric for metric in METRICS if metric.priority == priority]

@@ -1,0 +1,304 @@
+"""Selectors: reads of the current snapshot and the delivery plan.
+
+Pages, exports and the API all read through these, and every table passes through
+`suppression.suppress` on its way out. Nothing here aggregates case records: the figures were
+computed by the last finished build.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from cases.access import sees_aggregates
+from cases.codes import Role
+from cases.models import Practitioner
+
+from .metrics import METRICS, METRICS_BY_CODE, PERIOD_TYPES, Kind, Metric
+from .models import (
+    CurrentSnapshot,
+    DeliveryAction,
+    Priority,
+    SnapshotBuild,
+    SnapshotRow,
+)
+from .suppression import Figure, ShownFigure, suppress
+
+
+def may_see_dashboards(user: Practitioner) -> bool:
+    return sees_aggregates(user)
+
+
+def may_refresh(user: Practitioner) -> bool:
+    return sees_aggregates(user) and user.role == Role.ANALYST
+
+
+def current_build() -> SnapshotBuild | None:
+    """The finished build every page reads, or None before the first one."""
+    pointer = CurrentSnapshot.objects.select_related("build").filter(pk=1).first()
+    return pointer.build if pointer else None
+
+
+def recent_builds(limit: int = 10) -> QuerySet[SnapshotBuild]:
+    return SnapshotBuild.objects.select_related("requested_by")[:limit]
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+
+def period_end(period_type: str, start: datetime.date) -> datetime.date:
+    months = {"month": 1, "quarter": 3, "year": 12}[period_type]
+    year, index = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return datetime.date(year, index + 1, 1) - datetime.timedelta(days=1)
+
+
+def period_label(period_type: str, start: datetime.date) -> str:
+    if period_type == "year":
+        return str(start.year)
+    if period_type == "quarter":
+        return f"{start:%B} to {period_end(period_type, start):%B %Y}"
+    return f"{start:%B %Y}"
+
+
+def available_periods(*, build: SnapshotBuild, period_type: str) -> list[datetime.date]:
+    """Period starts the build holds, newest first."""
+    return list(
+        SnapshotRow.objects.filter(
+            build=build, metric=METRICS[0].code, period_type=period_type, dimension="all"
+        )
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+    )
+
+
+def last_complete_period(
+    *, build: SnapshotBuild, periods: list[datetime.date], period_type: str
+) -> datetime.date | None:
+    """The newest period that had ended by the build's as-at day (else the newest)."""
+    for start in periods:
+        if build.as_at and period_end(period_type, start) <= build.as_at:
+            return start
+    return periods[0] if periods else None
+
+
+# --- Tables ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A table as it may be shown: suppressed, with its columns named for people."""
+
+    title: str
+    first_column: str
+    metric: Metric
+    rows: list[ShownFigure]
+    total: ShownFigure | None = None
+
+    @property
+    def has_rate(self) -> bool:
+        return self.metric.kind is not Kind.COUNT
+
+    @property
+    def headers(self) -> list[str]:
+        if not self.has_rate:
+            return [self.first_column, "Number"]
+        return [self.first_column, "Number", "Out of", "Percentage"]
+
+    def cells(self, row: ShownFigure) -> list[str]:
+        cells = [row.label, row.numerator_text]
+        if self.has_rate:
+            cells += [row.denominator_text, row.rate_text]
+        return cells
+
+    @property
+    def body(self) -> list[list[str]]:
+        rows = [self.cells(row) for row in self.rows]
+        if self.total is not None:
+            rows.append(self.cells(self.total))
+        return rows
+
+    @property
+    def any_suppressed(self) -> bool:
+        every = [*self.rows, *([self.total] if self.total else [])]
+        return any(row.numerator is None or row.denominator_hidden for row in every)
+
+    def chart_data(self) -> dict[str, object]:
+        """What Chart.js draws: suppressed values are left as gaps (null), never estimated."""
+        rows = self.rows
+        if self.has_rate:
+            values = [None if row.rate is None else round(row.rate * 100, 1) for row in rows]
+            unit = "%"
+        else:
+            values = [row.numerator for row in rows]
+            unit = "count"
+        return {"labels": [row.label for row in rows], "values": values, "unit": unit}
+
+
+def _figure(row: SnapshotRow, label: str | None = None) -> Figure:
+    return Figure(label or row.dimension_label, row.numerator, row.denominator)
+
+
+def trend_table(*, build: SnapshotBuild, metric: Metric, period_type: str) -> Table:
+    rows = SnapshotRow.objects.filter(
+        build=build, metric=metric.code, period_type=period_type, dimension="all"
+    ).order_by("period_start")
+    figures = [_figure(row, period_label(period_type, row.period_start)) for row in rows]
+    shown, _ = suppress(figures)
+    return Table(
+        title=f"{metric.name}, by {PERIOD_TYPES[period_type].lower()}",
+        first_column=PERIOD_TYPES[period_type],
+        metric=metric,
+        rows=shown,
+    )
+
+
+def breakdown_table(
+    *,
+    build: SnapshotBuild,
+    metric: Metric,
+    period_type: str,
+    period_start: datetime.date,
+    dimension: str,
+) -> Table:
+    rows = list(
+        SnapshotRow.objects.filter(
+            build=build,
+            metric=metric.code,
+            period_type=period_type,
+            period_start=period_start,
+            dimension__in=(dimension, "all"),
+        ).order_by("dimension_label", "dimension_key")
+    )
+    total = next((row for row in rows if row.dimension == "all"), None)
+    body = [_figure(row) for row in rows if row.dimension == dimension]
+    shown, shown_total = suppress(
+        body,
+        _figure(total, "Total") if total else None,
+        share_of_total=metric.kind is Kind.SHARE_OF_TOTAL,
+    )
+    name = next(d.name for d in metric.dimensions if d.code == dimension)
+    return Table(
+        title=f"{metric.name}, by {name.lower()}, {period_label(period_type, period_start)}",
+        first_column=name,
+        metric=metric,
+        rows=shown,
+        total=shown_total,
+    )
+
+
+# --- Headlines -------------------------------------------------------------------------------
+
+
+@dataclass
+class Headline:
+    """A metric's figure for a period beside the period before. A share-of-total metric's
+    headline is its total count (its shares are in the breakdown)."""
+
+    metric: Metric
+    period_label: str
+    previous_label: str
+    current: ShownFigure | None
+    previous: ShownFigure | None
+
+    def _value(self, figure: ShownFigure | None) -> float | None:
+        if figure is None:
+            return None
+        if self.metric.kind is not Kind.RATE:
+            return None if figure.numerator is None else float(figure.numerator)
+        return figure.rate
+
+    @property
+    def text(self) -> str:
+        if self.current is None:
+            return "-"
+        if self.metric.kind is not Kind.RATE:
+            return self.current.numerator_text
+        return self.current.rate_text
+
+    @property
+    def previous_text(self) -> str:
+        if self.previous is None:
+            return "-"
+        if self.metric.kind is not Kind.RATE:
+            return self.previous.numerator_text
+        return self.previous.rate_text
+
+    @property
+    def trend(self) -> str:
+        """up, down, same, or "" when either figure is suppressed or missing."""
+        now, before = self._value(self.current), self._value(self.previous)
+        if now is None or before is None:
+            return ""
+        if abs(now - before) < 1e-9:
+            return "same"
+        return "up" if now > before else "down"
+
+    @property
+    def trend_is_good(self) -> bool | None:
+        if not self.trend or self.trend == "same" or self.metric.higher_is_better is None:
+            return None
+        return (self.trend == "up") == self.metric.higher_is_better
+
+
+def headlines(
+    *, build: SnapshotBuild, period_type: str, metrics: list[Metric] | None = None
+) -> list[Headline]:
+    """Each metric's figure for the last complete period, beside the period before it."""
+    periods = available_periods(build=build, period_type=period_type)
+    latest = last_complete_period(build=build, periods=periods, period_type=period_type)
+    if latest is None:
+        return []
+    earlier = [start for start in periods if start < latest]
+    previous = earlier[0] if earlier else None
+    chosen = metrics if metrics is not None else METRICS
+    rows = SnapshotRow.objects.filter(
+        build=build,
+        metric__in=[metric.code for metric in chosen],
+        period_type=period_type,
+        dimension="all",
+        period_start__in=[start for start in (latest, previous) if start],
+    )
+    found = {(row.metric, row.period_start): row for row in rows}
+    result = []
+    for metric in chosen:
+        figures = {
+            start: suppress([_figure(found[(metric.code, start)])])[0][0]
+            for start in (latest, previous)
+            if start and (metric.code, start) in found
+        }
+        result.append(
+            Headline(
+                metric=metric,
+                period_label=period_label(period_type, latest),
+                previous_label=period_label(period_type, previous) if previous else "",
+                current=figures.get(latest),
+                previous=figures.get(previous) if previous else None,
+            )
+        )
+    return result
+
+
+def metric_or_none(code: str) -> Metric | None:
+    return METRICS_BY_CODE.get(code)
+
+
+# --- Delivery plan ---------------------------------------------------------------------------
+
+
+def delivery_plan() -> dict[str, list[DeliveryAction]]:
+    """Actions by priority, in the strategy's order, each with its latest evidence."""
+    actions = DeliveryAction.objects.prefetch_related("evidence").order_by("reference")
+    plan: dict[str, list[DeliveryAction]] = {priority.value: [] for priority in Priority}
+    for action in actions:
+        plan[action.priority].append(action)
+    return plan
+
+
+def delivery_action_detail(*, action_id: int) -> DeliveryAction | None:
+    return (
+        DeliveryAction.objects.prefetch_related("evidence__added_by", "history__changed_by")
+        .filter(pk=action_id)
+        .first()
+    )

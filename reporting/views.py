@@ -1,0 +1,356 @@
+"""HTML views for dashboards, snapshot builds and the delivery plan: thin layers over the
+selectors and services. Only partnership analysts and executives may use them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.access import acting_user
+
+from . import exports, selectors, services, tasks
+from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
+from .metrics import METRICS, PERIOD_TYPES, Metric
+from .models import BuildTrigger, DeliveryAction, Priority, SnapshotBuild
+
+View = Callable[..., HttpResponse]
+
+
+def aggregates_only(view: View) -> View:
+    """Signed in as a partnership analyst or executive; everybody else is refused."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.may_see_dashboards(acting_user(request)):
+            raise PermissionDenied()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- Dashboards ------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> DashboardFilterForm:
+    form = DashboardFilterForm(request.GET or None)
+    form.is_valid()
+    return form
+
+
+def _metric(code: str) -> Metric:
+    metric = selectors.metric_or_none(code)
+    if metric is None:
+        raise Http404()
+    return metric
+
+
+@aggregates_only
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    build = selectors.current_build()
+    period_type = _filters(request).chosen_period_type()
+    headlines = selectors.headlines(build=build, period_type=period_type) if build else []
+    by_priority = [
+        (priority, [h for h in headlines if h.metric.priority == priority.value])
+        for priority in Priority
+    ]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "build": build,
+            "period_type": period_type,
+            "period_types": PERIOD_TYPES,
+            "by_priority": by_priority,
+            "headlines": headlines,
+            "may_refresh": selectors.may_refresh(acting_user(request)),
+        },
+    )
+
+
+def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
+    build = selectors.current_build()
+    form = _filters(request)
+    period_type = form.chosen_period_type()
+    context: dict[str, object] = {
+        "metric": metric,
+        "build": build,
+        "period_type": period_type,
+        "period_types": PERIOD_TYPES,
+    }
+    if build is None:
+        return context
+    periods = selectors.available_periods(build=build, period_type=period_type)
+    chosen = form.cleaned_data.get("period") if form.is_bound and form.is_valid() else None
+    if chosen not in periods:
+        chosen = selectors.last_complete_period(
+            build=build, periods=periods, period_type=period_type
+        )
+    codes = [d.code for d in metric.dimensions]
+    breakdown = form.cleaned_data.get("breakdown") if form.is_bound else ""
+    if breakdown not in codes:
+        breakdown = codes[0]
+    context.update(
+        {
+            "periods": [(start, selectors.period_label(period_type, start)) for start in periods],
+            "period": chosen,
+            "breakdown": breakdown,
+            "trend": selectors.trend_table(build=build, metric=metric, period_type=period_type),
+            "breakdown_table": selectors.breakdown_table(
+                build=build,
+                metric=metric,
+                period_type=period_type,
+                period_start=chosen,  # type: ignore[arg-type]
+                dimension=breakdown,
+            )
+            if chosen
+            else None,
+        }
+    )
+    return context
+
+
+@aggregates_only
+@require_GET
+def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
+    metric = _metric(code)
+    return render(request, "reporting/metric.html", _metric_context(request, metric))
+
+
+@aggregates_only
+@require_GET
+def metric_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The trend or breakdown table of a metric page, suppressed exactly as shown."""
+    context = _metric_context(request, _metric(code))
+    table = context.get("breakdown_table" if request.GET.get("table") == "breakdown" else "trend")
+    if table is None:
+        raise Http404()
+    return exports.csv_response(table, f"{code}-{request.GET.get('table', 'trend')}.csv")  # type: ignore[arg-type]
+
+
+@aggregates_only
+@require_GET
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    build = selectors.current_build()
+    if build is None:
+        raise Http404()
+    period_type = _filters(request).chosen_period_type()
+    headlines = selectors.headlines(build=build, period_type=period_type)
+    return exports.headlines_csv_response(headlines, f"headlines-{period_type}.csv")
+
+
+@aggregates_only
+@require_GET
+def report_pack(request: HttpRequest) -> HttpResponse:
+    build = selectors.current_build()
+    if build is None:
+        raise Http404()
+    period_type = _filters(request).chosen_period_type()
+    pdf = exports.report_pack_pdf(build=build, period_type=period_type)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="neglect-report-pack.pdf"'
+    return response
+
+
+# --- Builds ----------------------------------------------------------------------------------
+
+
+@aggregates_only
+@require_GET
+def builds(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reporting/builds.html",
+        {
+            "current": selectors.current_build(),
+            "builds": selectors.recent_builds(),
+            "may_refresh": selectors.may_refresh(acting_user(request)),
+        },
+    )
+
+
+@aggregates_only
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    if not selectors.may_refresh(user):
+        raise PermissionDenied()
+    build, created = services.snapshot_build_request(
+        trigger=BuildTrigger.REFRESH, requested_by=user, enqueue=tasks.enqueue_build
+    )
+    if not created:
+        messages.info(request, "A build is already under way: this page shows its progress.")
+    return redirect("dashboard-build", build_id=build.pk)
+
+
+def _build_or_404(build_id: int) -> SnapshotBuild:
+    # A build whose worker died would otherwise show "running" until the next request.
+    services.snapshot_build_fail_abandoned()
+    build = SnapshotBuild.objects.filter(pk=build_id).first()
+    if build is None:
+        raise Http404()
+    return build
+
+
+@aggregates_only
+@require_GET
+@never_cache
+def build_detail(request: HttpRequest, build_id: int) -> HttpResponse:
+    build = _build_or_404(build_id)
+    return render(
+        request,
+        "reporting/build.html",
+        {"build": build, "status_url": reverse("dashboard-build-status", args=[build.pk])},
+    )
+
+
+@aggregates_only
+@require_GET
+@never_cache
+def build_status(request: HttpRequest, build_id: int) -> JsonResponse:
+    build = _build_or_404(build_id)
+    return JsonResponse(
+        {
+            "id": build.pk,
+            "status": build.status,
+            "status_text": build.get_status_display(),
+            "metrics_done": build.metrics_done,
+            "metrics_total": build.metrics_total,
+            "percent_done": build.percent_done,
+            "active": build.is_active,
+            "error": build.error,
+        }
+    )
+
+
+# --- Delivery plan ---------------------------------------------------------------------------
+
+
+@aggregates_only
+@require_GET
+def delivery_plan(request: HttpRequest) -> HttpResponse:
+    plan = selectors.delivery_plan()
+    return render(
+        request,
+        "reporting/delivery_plan.html",
+        {"plan": [(priority, plan[priority.value]) for priority in Priority]},
+    )
+
+
+@aggregates_only
+@require_GET
+def priorities(request: HttpRequest) -> HttpResponse:
+    """Each priority beside the metrics that evidence it and its actions."""
+    build = selectors.current_build()
+    plan = selectors.delivery_plan()
+    headlines = selectors.headlines(build=build, period_type="quarter") if build else []
+    by_code = {headline.metric.code: headline for headline in headlines}
+    rows = [
+        (
+            priority,
+            [(m, by_code.get(m.code)) for m in METRICS if m.priority == priority.value],
+            plan[priority.value],
+        )
+        for priority in Priority
+    ]
+    return render(request, "reporting/priorities.html", {"rows": rows, "build": build})
+
+
+def _action_or_404(action_id: int) -> DeliveryAction:
+    action = selectors.delivery_action_detail(action_id=action_id)
+    if action is None:
+        raise Http404()
+    return action
+
+
+@aggregates_only
+@require_GET
+def delivery_action(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action_or_404(action_id)
+    return render(
+        request,
+        "reporting/delivery_action.html",
+        {"action": action, "evidence_form": DeliveryEvidenceForm()},
+    )
+
+
+@aggregates_only
+@require_http_methods(["GET", "POST"])
+def delivery_action_new(request: HttpRequest) -> HttpResponse:
+    form = DeliveryActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.delivery_action_create(
+                author=acting_user(request), fields=form.action_fields()
+            )
+        except services.DeliveryPlanError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference} added")
+            return redirect("delivery-action", action_id=action.pk)
+    return render(request, "reporting/delivery_action_form.html", {"form": form, "action": None})
+
+
+@aggregates_only
+@require_http_methods(["GET", "POST"])
+def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action_or_404(action_id)
+    if request.method == "POST":
+        form = DeliveryActionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.delivery_action_update(
+                    editor=acting_user(request),
+                    action_id=action.pk,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    fields=form.action_fields(),
+                )
+            except services.DeliveryPlanError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Action {action.reference} updated")
+                return redirect("delivery-action", action_id=action.pk)
+    else:
+        form = DeliveryActionForm(initial=DeliveryActionForm.initial_for(action))
+    return render(request, "reporting/delivery_action_form.html", {"form": form, "action": action})
+
+
+@aggregates_only
+@require_POST
+def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _action_or_404(action_id)
+    form = DeliveryEvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.delivery_evidence_add(
+                author=acting_user(request),
+                action=action,
+                recorded_on=form.cleaned_data["recorded_on"],
+                text=form.cleaned_data["text"].strip(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except services.DeliveryPlanError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Evidence added")
+            return redirect("delivery-action", action_id=action.pk)
+    return render(
+        request, "reporting/delivery_action.html", {"action": action, "evidence_form": form}
+    )
+
+
+def _add_errors(form: Any, error: services.DeliveryPlanError) -> None:
+    field_for = {"due_date": "due_day", "recorded_on": "recorded_day", "__all__": None}
+    for field, message in error.errors.items():
+        form.add_error(field_for.get(field, field), message)

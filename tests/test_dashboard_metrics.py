@@ -1,0 +1,192 @@
+"""Each metric's figures on a small hand-built partnership where the answers are known.
+
+The build runs as at 15 June 2026. The first quarter of 2026 (January to March) is the one
+checked; the comments give each child's story and what it contributes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from cases.codes import AgencyType, NeedLevel, Role
+from reporting.metrics import METRICS
+from reporting.models import BuildStatus, SnapshotRow
+from reporting.services import snapshot_build_run
+from tests import factories
+
+AS_AT = datetime.date(2026, 6, 15)
+Q1 = datetime.date(2026, 1, 1)
+Q4_2025 = datetime.date(2025, 10, 1)
+D = datetime.date
+CIN, CP, EH = NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION, NeedLevel.EARLY_HELP
+
+
+class Partnership:
+    def __init__(self) -> None:
+        self.health = factories.agency("Health", AgencyType.HEALTH)
+        self.care = factories.agency("Social care", AgencyType.CHILDRENS_SOCIAL_CARE)
+        self.team_a = factories.team(self.care, "Team A")
+        self.nurse = factories.practitioner(self.health, Role.PRACTITIONER)
+        self.social_worker = factories.practitioner(self.care, Role.PRACTITIONER)
+        self.social_worker.team = self.team_a
+        self.social_worker.save()
+        kids = {n: factories.child(first_name=f"C{n}") for n in range(1, 14)}
+        self.kids = kids
+
+        def inv(n: int, level: str, start: D, end: D | None = None, **extra: Any) -> None:
+            extra.setdefault("lead_agency", self.care)
+            factories.involvement(kids[n], level, started_on=start, ended_on=end, **extra)
+
+        # Protection plans. Open at the end of Q1: c1 NEG, c2 NEG (social care), c3 EMO (health).
+        inv(1, CP, D(2026, 1, 10), protection_category="NEG", team=self.team_a)
+        inv(2, CP, D(2025, 12, 1), protection_category="NEG")
+        inv(3, CP, D(2026, 2, 1), protection_category="EMO", lead_agency=self.health)
+        # c4: PHY plan closed in March, so open at the end of Q4 2025 only.
+        inv(4, CP, D(2025, 11, 1), D(2026, 3, 15), protection_category="PHY")
+        # Children in need open at the end of Q1.
+        inv(5, CIN, D(2026, 1, 5), primary_need="N1")
+        inv(6, CIN, D(2026, 3, 1), primary_need="N4")
+        # c7: closed in June 2025, back in February 2026: a re-referral within 12 months.
+        inv(7, CIN, D(2025, 1, 1), D(2025, 6, 30), primary_need="N1")
+        inv(7, CIN, D(2026, 2, 10), primary_need="N1")
+        # c8: closed at the end of 2024, back in March 2026: a referral, not a re-referral.
+        inv(8, CIN, D(2024, 1, 1), D(2024, 12, 31), primary_need="N5")
+        inv(8, CIN, D(2026, 3, 5), primary_need="N5")
+        # c9: early help stepped up to child in need in January (a referral too).
+        inv(9, EH, D(2025, 9, 1), D(2026, 1, 20), lead_agency=self.health, primary_need="N4")
+        inv(9, CIN, D(2026, 1, 20), primary_need="N1")
+        # c10: a neglect plan stepped down to child in need in February (not a referral).
+        inv(10, CP, D(2025, 6, 1), D(2026, 2, 15), protection_category="NEG")
+        inv(10, CIN, D(2026, 2, 15), primary_need="N1")
+        # Early help started in Q1: c11 (a concern in January), c12 (no neglect), c13 (N1).
+        inv(11, EH, D(2026, 2, 1), lead_agency=self.health, primary_need="N4")
+        inv(12, EH, D(2026, 3, 10), lead_agency=self.health, primary_need="N7")
+        inv(13, EH, D(2026, 1, 3), lead_agency=self.health, primary_need="N1")
+        # Concerns in Q1: two from health (one child seen with their words, two siblings seen
+        # without), one from social care (child not seen).
+        factories.concern([kids[11]], self.nurse, D(2026, 1, 15), child_voice="I am hungry")
+        factories.concern([kids[1], kids[2]], self.nurse, D(2026, 2, 20), child_voice="  ")
+        factories.concern([kids[3]], self.social_worker, D(2026, 3, 5), child_seen=False)
+
+
+@pytest.fixture
+def built(db: None) -> Partnership:
+    partnership = Partnership()
+    build = snapshot_build_run(as_at=AS_AT)
+    assert build.status == BuildStatus.FINISHED, build.error
+    partnership.build = build  # type: ignore[attr-defined]
+    return partnership
+
+
+def figure(
+    p: Partnership,
+    metric: str,
+    start: D = Q1,
+    period_type: str = "quarter",
+    dimension: str = "all",
+    key: str = "",
+) -> tuple[int, int | None]:
+    row = SnapshotRow.objects.get(
+        build=p.build,  # type: ignore[attr-defined]
+        metric=metric,
+        period_type=period_type,
+        period_start=start,
+        dimension=dimension,
+        dimension_key=key,
+    )
+    return row.numerator, row.denominator
+
+
+def test_neglect_share_of_protection_plans_counts_plans_open_at_the_period_end(
+    built: Partnership,
+) -> None:
+    assert figure(built, "cp_neglect_share") == (2, 3)
+    assert figure(built, "cp_neglect_share", Q4_2025) == (2, 3)  # c2, c10 NEG; c4 PHY
+
+
+def test_neglect_share_of_protection_plans_breaks_down_by_lead_agency_team_and_age(
+    built: Partnership,
+) -> None:
+    care, health = str(built.care.pk), str(built.health.pk)
+    assert figure(built, "cp_neglect_share", dimension="agency", key=care) == (2, 2)
+    assert figure(built, "cp_neglect_share", dimension="agency", key=health) == (0, 1)
+    assert figure(built, "cp_neglect_share", dimension="team", key=str(built.team_a.pk)) == (1, 1)
+    assert figure(built, "cp_neglect_share", dimension="team", key="") == (1, 2)
+    assert figure(built, "cp_neglect_share", dimension="age_band", key="5_9") == (2, 3)
+    label = SnapshotRow.objects.get(
+        build=built.build,  # type: ignore[attr-defined]
+        metric="cp_neglect_share",
+        period_type="quarter",
+        period_start=Q1,
+        dimension="agency",
+        dimension_key=care,
+    ).dimension_label
+    assert label == "Social care"
+
+
+def test_plans_by_category_set_neglect_against_the_other_categories(built: Partnership) -> None:
+    assert figure(built, "cp_plans_by_category", dimension="category", key="NEG") == (2, 3)
+    assert figure(built, "cp_plans_by_category", dimension="category", key="EMO") == (1, 3)
+    assert figure(built, "cp_plans_by_category", Q4_2025, dimension="category", key="PHY") == (
+        1,
+        3,
+    )
+
+
+def test_neglect_share_of_children_in_need_uses_primary_need_n1(built: Partnership) -> None:
+    # Open at the end of Q1: c5 N1, c6 N4, c7 N1, c8 N5, c9 N1, c10 N1.
+    assert figure(built, "cin_neglect_share") == (4, 6)
+    assert figure(built, "cin_by_primary_need", dimension="primary_need", key="N1") == (4, 6)
+    assert figure(built, "cin_by_primary_need", dimension="primary_need", key="N5") == (1, 6)
+
+
+def test_re_referrals_count_only_returns_within_12_months_of_closure(built: Partnership) -> None:
+    # Referrals in Q1: c1, c3, c5, c6, c7 (again), c8 (again), c9; c10's step down is not one.
+    assert figure(built, "re_referrals") == (1, 7)
+    # February: c3 and c7 were referred; c10's step down in February is not a referral.
+    assert figure(built, "re_referrals", D(2026, 2, 1), "month") == (1, 2)
+
+
+def test_steps_up_and_down_follow_consecutive_involvements(built: Partnership) -> None:
+    assert figure(built, "stepped_up") == (1, None)  # c9, early help to child in need
+    assert figure(built, "stepped_down") == (1, None)  # c10, protection to child in need
+    assert figure(built, "stepped_up", dimension="level", key=CIN) == (1, None)
+    assert figure(built, "stepped_down", D(2026, 1, 1), "month") == (0, None)
+
+
+def test_concerns_are_counted_per_agency_per_month(built: Partnership) -> None:
+    assert figure(built, "concerns_logged") == (3, None)
+    assert figure(built, "concerns_logged", dimension="agency", key=str(built.health.pk)) == (
+        2,
+        None,
+    )
+    assert figure(built, "concerns_logged", D(2026, 2, 1), "month") == (1, None)
+    assert figure(built, "concerns_logged", dimension="team", key=str(built.team_a.pk)) == (1, None)
+
+
+def test_voice_of_the_child_is_a_share_of_concerns_where_the_child_was_seen(
+    built: Partnership,
+) -> None:
+    assert figure(built, "child_voice_share") == (1, 2)
+
+
+def test_early_help_counts_neglect_by_primary_need_or_a_concern(built: Partnership) -> None:
+    assert figure(built, "early_help_neglect") == (2, 3)  # c11 (concern), c13 (N1); not c12
+    assert figure(built, "early_help_neglect", dimension="agency", key=str(built.health.pk)) == (
+        2,
+        3,
+    )
+
+
+def test_every_period_has_a_figure_even_when_nothing_happened(built: Partnership) -> None:
+    months = SnapshotRow.objects.filter(
+        build=built.build,  # type: ignore[attr-defined]
+        period_type="month",
+        dimension="all",
+    )
+    assert months.values("metric").distinct().count() == len(METRICS)
+    assert months.filter(metric="concerns_logged").count() == 36
+    assert figure(built, "concerns_logged", D(2025, 5, 1), "month") == (0, None)
