@@ -79,3 +79,88 @@ CHILD_RECORD_READS = ["child-detail", "api-child-detail"]
 
 # Django's admin site: only the administrator is staff. Checked on its index page.
 ADMIN_INDEX_EXPECTED = {**everyone(302), "admin": 200}
+
+
+# --- Issue 3: find a child, log a concern, the multi-agency chronology ---------------------
+
+
+def _world_concern(world: Any) -> int:
+    """A concern about the World's child, logged once by its health practitioner."""
+    from cases.concerns import concern_log
+    from cases.models import Concern
+
+    existing = Concern.objects.filter(submission_key="authorization-table").first()
+    if existing is not None:
+        return existing.pk
+    return concern_log(
+        author=world.users["practitioner"],
+        children=[world.child],
+        neglect_types=["physical"],
+        what_was_seen="No heating in the home in December.",
+        severity="medium",
+        observed_on=world.child.date_of_birth.replace(year=2024),
+        child_seen=True,
+        actions_taken=["advice"],
+        consent_to_share="given",
+        submission_key="authorization-table",
+    ).pk
+
+
+def leads_only(anonymous: int = SIGN_IN) -> dict[str, int]:
+    """Leads and managers are answered (a redirect home); everybody else is refused."""
+    return {**everyone(403), "anonymous": anonymous, "lead": 302, "manager": 302}
+
+
+def break_glass_request() -> dict[str, int]:
+    """Who already sees the child is sent to the record; other casework roles may ask."""
+    return {
+        **casework_list(),
+        "practitioner": 302,
+        "lead": 302,
+    }
+
+
+EXPECTED.update(
+    {
+        "child-search": [("get", lambda w: "/children/search/?name=Zebedee", casework_list())],
+        "child-register": [("get", lambda w: "/children/new/", casework_list())],
+        "access-request": [
+            ("get", lambda w: f"/children/{w.child.pk}/request-access/", break_glass_request())
+        ],
+        "access-grant-review": [("post", lambda w: "/access-grants/0/review/", leads_only())],
+        "concern-new": [
+            ("get", lambda w: f"/children/{w.child.pk}/concerns/new/", casework_on_known_child())
+        ],
+        "concern-detail": [
+            ("get", lambda w: f"/concerns/{_world_concern(w)}/", casework_on_known_child())
+        ],
+        # An empty amendment: the form answers with its errors for those who may amend.
+        "concern-amend": [
+            (
+                "post",
+                lambda w: f"/concerns/{_world_concern(w)}/amendments/",
+                casework_on_known_child(),
+            )
+        ],
+        "chronology-entry-new": [
+            (
+                "get",
+                lambda w: f"/children/{w.child.pk}/chronology/new/",
+                casework_on_known_child(),
+            )
+        ],
+        "chronology-csv": [
+            ("get", lambda w: f"/children/{w.child.pk}/chronology.csv", casework_on_known_child())
+        ],
+        "chronology-pdf": [
+            ("get", lambda w: f"/children/{w.child.pk}/chronology.pdf", casework_on_known_child())
+        ],
+    }
+)
+CHILD_RECORD_READS += [
+    "concern-new",
+    "concern-detail",
+    "chronology-entry-new",
+    "chronology-csv",
+    "chronology-pdf",
+]
