@@ -63,6 +63,16 @@ def chronology_for_children(
 ) -> QuerySet[ChronologyEntry]:
     """Entries for these (already policy-checked) children, newest first, filtered."""
     entries = ChronologyEntry.objects.filter(child_id__in=[c.pk for c in children])
+    return (
+        chronology_filtered(entries, filters)
+        .select_related("source_agency", "child", "recorded_by")
+        .order_by("-occurred_on", "-recorded_at", "-pk")
+    )
+
+
+def chronology_filtered(
+    entries: QuerySet[ChronologyEntry], filters: ChronologyFilters
+) -> QuerySet[ChronologyEntry]:
     if filters.agency_id:
         entries = entries.filter(source_agency_id=filters.agency_id)
     if filters.event_type:
@@ -73,9 +83,7 @@ def chronology_for_children(
         entries = entries.filter(occurred_on__gte=filters.date_from)
     if filters.date_to:
         entries = entries.filter(occurred_on__lte=filters.date_to)
-    return entries.select_related("source_agency", "child", "recorded_by").order_by(
-        "-occurred_on", "-recorded_at", "-pk"
-    )
+    return entries
 
 
 def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:

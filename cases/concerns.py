@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from .access import children_visible_to, does_casework
 from .codes import ChronologyEventType, NeglectType, RelationshipBasis
 from .models import (
+    SUMMARY_MAX_LENGTH,
     Child,
     Concern,
     ConcernAmendment,
@@ -47,6 +48,22 @@ def _check_children(*, author: Practitioner, children: Sequence[Child]) -> None:
     )
     if len(visible) != len({child.pk for child in children}):
         raise ValidationError({"children": "You can only log a concern about children you can see"})
+
+
+def _check_answers(
+    *, neglect_types: Sequence[str], actions_taken: Sequence[str], texts: dict[str, str]
+) -> None:
+    """The answers Django's field checks would word unhelpfully, or not check at all."""
+    errors: dict[str, str] = {}
+    if not neglect_types:
+        errors["neglect_types"] = "Select at least one type of neglect"
+    if not actions_taken:
+        errors["actions_taken"] = "Select what you did, or that no action was taken yet"
+    for name, text in texts.items():
+        if len(text) > SUMMARY_MAX_LENGTH:
+            errors[name] = f"Enter {SUMMARY_MAX_LENGTH:,} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
 
 
 def _existing(submission_key: str, author: Practitioner) -> Concern | None:
@@ -86,6 +103,15 @@ def concern_log(
     if not does_casework(author) or author.agency is None:
         raise ValidationError("Only practitioners can log concerns")
     _check_children(author=author, children=children)
+    _check_answers(
+        neglect_types=neglect_types,
+        actions_taken=actions_taken,
+        texts={
+            "what_was_seen": what_was_seen,
+            "child_voice": child_voice,
+            "sharing_reason": sharing_reason,
+        },
+    )
     concern = Concern(
         author=author,
         author_agency=author.agency,

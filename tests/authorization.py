@@ -164,3 +164,46 @@ CHILD_RECORD_READS += [
     "chronology-csv",
     "chronology-pdf",
 ]
+
+
+def casework_post_with_errors(everyone_casework: bool) -> dict[str, int]:
+    """An empty POST: 400 with field errors for those allowed, 403 for everyone else."""
+    allowed = (
+        ["practitioner", "unrelated_practitioner", "lead", "manager"]
+        if everyone_casework
+        else ["practitioner", "lead"]
+    )
+    return {**everyone(403), **dict.fromkeys(allowed, 400)}
+
+
+EXPECTED.update(
+    {
+        "api-child-search": [
+            ("get", lambda w: "/api/children/search/?name=Zebedee", casework_list(API_REFUSED))
+        ],
+        "api-child-chronology": [
+            (
+                "get",
+                lambda w: f"/api/children/{w.child.pk}/chronology/",
+                casework_on_known_child(API_REFUSED),
+            ),
+            (
+                "post",
+                lambda w: f"/api/children/{w.child.pk}/chronology/",
+                casework_post_with_errors(everyone_casework=False),
+            ),
+        ],
+        "api-family-chronology": [
+            (
+                "get",
+                lambda w: f"/api/families/{w.child.family_id}/chronology/",
+                casework_on_known_child(API_REFUSED),
+            )
+        ],
+        "api-concerns": [
+            ("get", lambda w: "/api/concerns/", casework_list(API_REFUSED)),
+            ("post", lambda w: "/api/concerns/", casework_post_with_errors(everyone_casework=True)),
+        ],
+    }
+)
+CHILD_RECORD_READS += ["api-child-chronology", "api-family-chronology"]
