@@ -36,7 +36,7 @@ def signed_in(user) -> Client:
 
 def concern_post(subjects: list, key: str = "k1", **overrides: object) -> dict:
     observed = timezone.localdate() - datetime.timedelta(days=1)
-    data = {
+    data: dict[str, object] = {
         "submission_key": key,
         "children": [str(c.pk) for c in subjects],
         "neglect_types": ["physical", "supervision"],
