@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from .concern_seeding import seed_concerns
         from .seeding import register_seed_step
+        from .seeding_concerns import seed_concerns
 
         register_seed_step(seed_concerns)

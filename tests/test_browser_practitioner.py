@@ -35,6 +35,13 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
         last_name="Thornbury",
         date_of_birth=datetime.date(2021, 2, 3),
     )
+    # An earlier concern, so the elder child's page draws the chart over its table.
+    factories.concern(
+        world.users["practitioner"],
+        [elder],
+        observed_on=timezone.localdate() - datetime.timedelta(days=70),
+        child_voice="",
+    )
     police = factories.agency("Northshire Police", AgencyType.POLICE)
     stranger = factories.child(known_to=[police], first_name="Oscar", last_name="Pennywhistle")
 
@@ -96,7 +103,7 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
     page.get_by_label("Consent given").check()
     page.get_by_role("button", name="Submit concern").click()
     assert page.locator("h1").inner_text() == "Neglect concern"
-    assert Concern.objects.get().children.count() == 2
+    assert Concern.objects.latest("submitted_at").children.count() == 2
     assert_accessible(page)
 
     # The concern is in both children's chronologies.
@@ -105,6 +112,8 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
         chronology = page.get_by_test_id("chronology")
         assert "Concern logged" in chronology.inner_text()
         assert "We had no tea." in page.get_by_test_id("voice-of-the-child").inner_text()
+        if child is elder:
+            assert page.locator("#concern-chart").is_visible()
         assert_accessible(page)
         if child is younger:
             page.go_back()
@@ -114,7 +123,7 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
     page.get_by_label("Event").select_option(label="Concern logged")
     page.get_by_role("button", name="Apply filters").click()
     rows = page.get_by_test_id("chronology").locator("tbody tr")
-    assert rows.count() == 1
+    assert rows.count() == 2
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
@@ -122,4 +131,4 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
     download.value.save_as(saved)
     lines = saved.read_text().splitlines()
     assert lines[0].startswith("Date,Child,Agency,Event")
-    assert len(lines) == 2 and "Concern logged" in lines[1]
+    assert len(lines) == 3 and all("Concern logged" in line for line in lines[1:])
