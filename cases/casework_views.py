@@ -113,10 +113,10 @@ def access_grant_review(request: HttpRequest, grant_id: int) -> HttpResponse:
         raise PermissionDenied()
     try:
         break_glass.access_grant_review(grant_id=grant_id, reviewer=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Access request marked as reviewed")
+    except ValidationError:
+        # Not a grant on a child this lead's agency knows, or reviewed already.
+        raise PermissionDenied() from None
+    messages.success(request, "Access request marked as reviewed")
     return redirect("home")
 
 

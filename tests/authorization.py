@@ -106,9 +106,28 @@ def _world_concern(world: Any) -> int:
     ).pk
 
 
-def leads_only(anonymous: int = SIGN_IN) -> dict[str, int]:
-    """Leads and managers are answered (a redirect home); everybody else is refused."""
-    return {**everyone(403), "anonymous": anonymous, "lead": 302, "manager": 302}
+def _world_grant(world: Any) -> int:
+    """A break-glass grant the school's practitioner holds on the World's child."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import AccessGrant
+
+    grant, _ = AccessGrant.objects.get_or_create(
+        practitioner=world.users["unrelated_practitioner"],
+        child=world.child,
+        defaults={
+            "reason": "Authorization table",
+            "expires_at": timezone.now() + datetime.timedelta(hours=1),
+        },
+    )
+    return grant.pk
+
+
+def child_leads_only(anonymous: int = SIGN_IN) -> dict[str, int]:
+    """Only a lead of an agency that knows the child may review (then is sent home)."""
+    return {**everyone(403), "anonymous": anonymous, "lead": 302}
 
 
 def break_glass_request() -> dict[str, int]:
@@ -127,7 +146,9 @@ EXPECTED.update(
         "access-request": [
             ("get", lambda w: f"/children/{w.child.pk}/request-access/", break_glass_request())
         ],
-        "access-grant-review": [("post", lambda w: "/access-grants/0/review/", leads_only())],
+        "access-grant-review": [
+            ("post", lambda w: f"/access-grants/{_world_grant(w)}/review/", child_leads_only())
+        ],
         "concern-new": [
             ("get", lambda w: f"/children/{w.child.pk}/concerns/new/", casework_on_known_child())
         ],

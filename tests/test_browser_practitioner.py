@@ -132,3 +132,26 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
     lines = saved.read_text().splitlines()
     assert lines[0].startswith("Date,Child,Agency,Event")
     assert len(lines) == 3 and all("Concern logged" in line for line in lines[1:])
+
+
+def test_a_safeguarding_lead_reviews_break_glass_access_from_home(
+    world: World, live_server: Any, page: Any
+) -> None:
+    officer = factories.practitioner(
+        factories.agency("Northshire Police", AgencyType.POLICE), username="officer"
+    )
+    AccessGrant.objects.create(
+        practitioner=officer,
+        child=world.child,
+        reason="Attended a domestic incident at the address",
+        expires_at=timezone.now() + datetime.timedelta(hours=24),
+    )
+    sign_in(page, live_server, "lead")
+    panel = page.get_by_test_id("access-grants")
+    assert "Attended a domestic incident" in panel.inner_text()
+    assert_accessible(page)
+    panel.get_by_role("button", name="Mark reviewed").click()
+    assert "Access request marked as reviewed" in page.get_by_role("alert").inner_text()
+    assert "No break-glass access to review" in page.locator("main").inner_text()
+    assert AccessGrant.objects.get().reviewed_by == world.users["lead"]
+    assert_accessible(page)
