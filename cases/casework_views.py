@@ -294,7 +294,8 @@ def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
 def _filtered_chronology(
     request: HttpRequest, user: Practitioner, child: Child, view_name: str
 ) -> tuple[ChronologyFilterForm, chronology.ChronologyFilters, list[Child], Any]:
-    form = ChronologyFilterForm(request.GET or None)
+    filtering = any(key != "page" for key in request.GET)
+    form = ChronologyFilterForm(request.GET if filtering else None)
     filters = chronology.ChronologyFilters(**form.filters())
     children = [child]
     if form.is_bound and form.is_valid() and form.cleaned_data.get("family"):
