@@ -4,8 +4,8 @@ A search looks across every child the partnership knows, so that a practitioner 
 child their agency does not know yet, but it answers with two kinds of row: a child the
 policy lets the user see comes back in full; any other child comes back as initials, year of
 birth and the names of the agencies that know them, and nothing else leaves the database.
-Restricted records the user is not named on never appear at all. Each search is one query
-for the page of results (plus one count), however many rows match.
+Restricted records the user is not named on never appear at all. Each search is two queries
+(the masked matches, then the full records of the visible ones), however many rows match.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Concat, ExtractYear, Greatest
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Concat, ExtractYear, Greatest, Left, Upper
 
 from .access import children_visible_to, does_casework
 from .models import Address, Child, LegitimateRelationship, Practitioner
@@ -63,8 +63,6 @@ def _matching_children(criteria: ChildSearchCriteria) -> QuerySet[Child]:
                 TrigramSimilarity("last_name", criteria.name),
             )
         )
-    else:
-        children = children.annotate(score=Value(1.0))
     if criteria.date_of_birth:
         children = children.filter(date_of_birth=criteria.date_of_birth)
     if criteria.nhs_number:
@@ -86,53 +84,49 @@ def child_search(
     """The best matches, most similar first; full only where the policy allows."""
     if not does_casework(user) or criteria.is_empty():
         return []
-    visible = children_visible_to(user=user)
-    rows = (
+    visible = Exists(children_visible_to(user=user).filter(pk=OuterRef("pk")))
+    current_postcode = (
+        Address.objects.filter(family=OuterRef("family_id"), moved_out__isnull=True)
+        .order_by("-moved_in")
+        .values("postcode")[:1]
+    )
+    rows = list(
         _matching_children(criteria)
-        .annotate(
-            visible=Exists(visible.filter(pk=OuterRef("pk"))),
-            agency_names=ArraySubquery(
+        .annotate(visible=visible)
+        # A restricted record is found only by the people named on it.
+        .filter(Q(is_restricted=False) | Q(visible=True))
+        .order_by(*([F("score").desc()] if criteria.name else []), "last_name", "first_name", "pk")
+        # Only these columns leave the database: no name, date or identifier of a child the
+        # user may not see.
+        .values_list(
+            "pk",
+            "visible",
+            Upper(Concat(Left("first_name", 1), Left("last_name", 1))),
+            ExtractYear(Coalesce("date_of_birth", "expected_date_of_delivery")),
+            ArraySubquery(
                 LegitimateRelationship.objects.filter(child=OuterRef("pk"))
                 .order_by("agency__name")
                 .values("agency__name")
             ),
-            current_postcode=Coalesce(
-                Address.objects.filter(family=OuterRef("family_id"), moved_out__isnull=True)
-                .order_by("-moved_in")
-                .values("postcode")[:1],
-                Value(""),
-            ),
-            birth_year=ExtractYear(Coalesce("date_of_birth", "expected_date_of_delivery")),
-        )
-        # A restricted record is found only by the people named on it.
-        .filter(Q(is_restricted=False) | Q(visible=True))
-        .select_related("family")
-        .order_by(F("score").desc(), "last_name", "first_name", "pk")[:limit]
+            Case(When(visible=True, then=Coalesce(current_postcode, Value("")))),
+        )[:limit]
+    )
+    shown = Child.objects.select_related("family").in_bulk(
+        [pk for pk, is_visible, *_rest in rows if is_visible]
     )
     results = []
-    for row in rows:
-        if row.visible:  # type: ignore[attr-defined]
-            results.append(
-                ChildSearchResult(
-                    id=row.pk,
-                    visible=True,
-                    initials=row.initials,
-                    year_of_birth=row.birth_year,  # type: ignore[attr-defined]
-                    agencies=row.agency_names,  # type: ignore[attr-defined]
-                    child=row,
-                    postcode=row.current_postcode,  # type: ignore[attr-defined]
-                )
+    for pk, is_visible, initials, year, agencies, postcode in rows:
+        results.append(
+            ChildSearchResult(
+                id=pk,
+                visible=is_visible,
+                initials=initials,
+                year_of_birth=year,
+                agencies=agencies,
+                child=shown.get(pk) if is_visible else None,
+                postcode=postcode or "",
             )
-        else:
-            results.append(
-                ChildSearchResult(
-                    id=row.pk,
-                    visible=False,
-                    initials=row.initials,
-                    year_of_birth=row.birth_year,  # type: ignore[attr-defined]
-                    agencies=row.agency_names,  # type: ignore[attr-defined]
-                )
-            )
+        )
     return results
 
 

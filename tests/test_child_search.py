@@ -131,7 +131,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -
     few = queries_for_name_search()
     for n in range(15):
         factories.child(known_to=[partnership["school"]], first_name=f"Kid{n}", last_name="Smith")
-    assert queries_for_name_search() == few == 1
+    assert queries_for_name_search() == few == 2  # the masked matches, the visible records
 
 
 @pytest.mark.parametrize(
