@@ -11,6 +11,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView
@@ -48,8 +49,6 @@ def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
 
 class PastDateField(serializers.DateField):
     def to_internal_value(self, value: Any) -> Any:
-        from django.utils import timezone
-
         day = super().to_internal_value(value)
         if day > timezone.localdate():
             raise serializers.ValidationError("The date must be today or in the past")
