@@ -452,9 +452,7 @@ class ChronologyEntryForm(GovUKForm):
 
 
 class ChronologyFilterForm(GovUKForm):
-    agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.order_by("name"), required=False, empty_label="All"
-    )
+    agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
     event_type = forms.ChoiceField(
         label="Event", choices=[("", "All"), *ChronologyEventType.choices], required=False
     )
@@ -467,6 +465,11 @@ class ChronologyFilterForm(GovUKForm):
         label="Include brothers' and sisters' entries (family chronology)", required=False
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = list(Agency.objects.order_by("name").values_list("pk", "name"))
+        self.fields["agency"].choices = [("", "All"), *agencies]  # type: ignore[attr-defined]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
@@ -478,7 +481,7 @@ class ChronologyFilterForm(GovUKForm):
         """The valid filters, for the chronology selector (invalid ones are ignored)."""
         data = self.cleaned_data if self.is_valid() else {}
         return {
-            "agency_id": data["agency"].pk if data.get("agency") else None,
+            "agency_id": data.get("agency"),
             "event_type": data.get("event_type") or None,
             "significance": data.get("significance") or None,
             "date_from": data.get("date_from"),

@@ -317,6 +317,8 @@ def child_casework_context(request: HttpRequest, child: Child) -> dict[str, Any]
     form, _filters, children, entries = _filtered_chronology(request, user, child, "child_detail")
     query = request.GET.copy()
     query.pop("page", None)
+    # The most recent contacts serve both the recent concerns and the voice of the child.
+    voice = chronology.voice_of_the_child(child=child)
     return {
         "filter_form": form,
         "chronology_page": chronology.chronology_page(
@@ -324,9 +326,9 @@ def child_casework_context(request: HttpRequest, child: Child) -> dict[str, Any]
         ),
         "query_string": query.urlencode(),
         "family_view": len(children) > 1,
-        "recent_concerns": concerns.concerns_for_child(child=child),
+        "recent_concerns": voice[: concerns.RECENT_CONCERNS],
         "concern_counts": chronology.cumulative_concerns_by_type(child=child),
-        "voice": chronology.voice_of_the_child(child=child),
+        "voice": voice,
     }
 
 

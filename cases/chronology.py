@@ -112,14 +112,6 @@ def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[Con
     return list(
         Concern.objects.filter(concernchild__child=child)
         .select_related("author_agency")
-        .only(
-            "observed_on",
-            "child_seen",
-            "child_seen_alone",
-            "child_spoken_to",
-            "child_voice",
-            "author_agency__name",
-        )
         .order_by("-observed_on", "-submitted_at")[:limit]
     )
 

@@ -28,6 +28,7 @@ from .models import (
 from .services import change_log_record, chronology_entry_record, legitimate_relationship_record
 
 CHRONOLOGY_SUMMARY_LENGTH = 300
+RECENT_CONCERNS = 5
 
 
 class DuplicateSubmissionKey(ValidationError):
@@ -212,12 +213,4 @@ def concern_children_visible(*, user: Practitioner, concern: Concern) -> list[Ch
         .filter(pk__in=ConcernChild.objects.filter(concern=concern).values("child_id"))
         .select_related("family")
         .order_by("date_of_birth", "pk")
-    )
-
-
-def concerns_for_child(*, child: Child, limit: int = 5) -> QuerySet[Concern]:
-    return (
-        Concern.objects.filter(concernchild__child=child)
-        .select_related("author_agency")
-        .order_by("-observed_on", "-submitted_at")[:limit]
     )

@@ -164,10 +164,19 @@ class Child(models.Model):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["upn"]),
-            # Spelling-tolerant name search (pg_trgm), see cases/search.py.
+            # Spelling-tolerant name search: trigrams (pg_trgm) and sound-alikes (fuzzystrmatch's
+            # Double Metaphone), see cases/search.py.
             GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="child_last_name_trgm"),
             GinIndex(
                 fields=["first_name"], opclasses=["gin_trgm_ops"], name="child_first_name_trgm"
+            ),
+            models.Index(
+                models.Func(models.F("last_name"), function="dmetaphone"),
+                name="child_last_name_sound",
+            ),
+            models.Index(
+                models.Func(models.F("first_name"), function="dmetaphone"),
+                name="child_first_name_sound",
             ),
         ]
         constraints = [

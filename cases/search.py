@@ -1,5 +1,8 @@
 """Finding a child: search and the duplicate check, scoped by the access policy.
 
+Names match when they are spelt alike (trigram similarity, pg_trgm) or sound alike (Double
+Metaphone, fuzzystrmatch), both served by indexes on the child's names.
+
 A search looks across every child the partnership knows, so that a practitioner can find a
 child their agency does not know yet, but it answers with two kinds of row: a child the
 policy lets the user see comes back in full; any other child comes back as initials, year of
@@ -15,7 +18,18 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, ExtractYear, Greatest, Left, Upper
 
 from .access import children_visible_to, does_casework
@@ -53,9 +67,17 @@ def _matching_children(criteria: ChildSearchCriteria) -> QuerySet[Child]:
     children = Child.objects.all()
     if criteria.name:
         words = criteria.name.split()[:4]
+        children = children.alias(
+            first_sound=Func(F("first_name"), function="dmetaphone", output_field=CharField()),
+            last_sound=Func(F("last_name"), function="dmetaphone", output_field=CharField()),
+        )
         for word in words:
+            sound = Func(Value(word), function="dmetaphone", output_field=CharField())
             children = children.filter(
-                Q(first_name__trigram_similar=word) | Q(last_name__trigram_similar=word)
+                Q(first_name__trigram_similar=word)
+                | Q(last_name__trigram_similar=word)
+                | Q(first_sound=sound)
+                | Q(last_sound=sound)
             )
         children = children.annotate(
             score=Greatest(
