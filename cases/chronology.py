@@ -65,7 +65,7 @@ def chronology_for_children(
     entries = ChronologyEntry.objects.filter(child_id__in=[c.pk for c in children])
     return (
         chronology_filtered(entries, filters)
-        .select_related("source_agency", "child", "recorded_by")
+        .select_related("source_agency", "child")
         .order_by("-occurred_on", "-recorded_at", "-pk")
     )
 
