@@ -118,6 +118,13 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
         if child is younger:
             page.go_back()
 
+    # Printed, the page shows the record without the service's controls.
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Log a concern").is_visible()
+    assert not page.get_by_text("Filter the chronology").is_visible()
+    assert page.get_by_test_id("chronology").is_visible()
+    page.emulate_media(media="screen")
+
     # Filter to concerns only, then export the filtered chronology as CSV.
     page.get_by_text("Filter the chronology").click()
     page.get_by_label("Event").select_option(label="Concern logged")
