@@ -57,6 +57,12 @@ def test_a_misspelt_name_finds_both_spellings(partnership) -> None:
     assert partnership["unknown"].pk in ids(results)
 
 
+def test_a_short_name_spelt_as_it_sounds_is_found(partnership) -> None:
+    osei = factories.child(known_to=[partnership["health"]], first_name="Ava", last_name="Osei")
+    results = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="Eva Osai"))
+    assert ids(results) == [osei.pk]
+
+
 @pytest.mark.parametrize(
     ("criteria", "expected"),
     [
