@@ -22,7 +22,7 @@ from .access import children_visible_to
 from .codes import NeglectType
 from .models import Child, ChronologyEntry, Concern, Practitioner
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 VOICE_CONTACTS = 10
 
 
