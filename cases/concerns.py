@@ -145,15 +145,22 @@ def concern_log(
     return concern
 
 
+def concern_chronology_summary(*, neglect_types: Sequence[str], what_was_seen: str) -> str:
+    """The chronology's one-line account of a concern: its types and the start of what was seen."""
+    labels = ", ".join(NeglectType(code).label.lower() for code in neglect_types)
+    seen = what_was_seen.strip()
+    if len(seen) > CHRONOLOGY_SUMMARY_LENGTH:
+        seen = seen[: CHRONOLOGY_SUMMARY_LENGTH - 1].rstrip() + "…"
+    return f"Concern ({labels}): {seen}"
+
+
 def _record_for_children(
     *, concern: Concern, children: Sequence[Child], author: Practitioner
 ) -> None:
     ConcernChild.objects.bulk_create([ConcernChild(concern=concern, child=c) for c in children])
-    labels = ", ".join(NeglectType(code).label.lower() for code in concern.neglect_types)
-    seen = concern.what_was_seen.strip()
-    if len(seen) > CHRONOLOGY_SUMMARY_LENGTH:
-        seen = seen[: CHRONOLOGY_SUMMARY_LENGTH - 1].rstrip() + "…"
-    summary = f"Concern ({labels}): {seen}"
+    summary = concern_chronology_summary(
+        neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
+    )
     assert author.agency is not None
     for child in children:
         legitimate_relationship_record(

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from .codes import NeedLevel
+from .concerns import concern_chronology_summary
 from .seeding import SeedBatch, SeedChild, copy_rows, reserve_ids
 
 CONCERNS_BY_LEVEL = {
@@ -124,7 +125,7 @@ def seed_concerns(batch: SeedBatch) -> None:
                 f"seed-{concern_id}",
             )
         )
-        summary = f"Concern ({', '.join(types)}): {what_was_seen}"[:300]
+        summary = concern_chronology_summary(neglect_types=types, what_was_seen=what_was_seen)
         for child in children:
             subjects.append((concern_id, child.id))
             entries.append(

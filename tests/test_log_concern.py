@@ -44,6 +44,10 @@ def test_it_saves_one_concern_for_two_siblings_with_a_chronology_entry_each(sibl
         assert entry.event_type == "concern"
         assert entry.source_agency_id == author.agency_id
         assert entry.significance == "medium"
+        assert entry.summary == (
+            "Concern (nutritional neglect, physical neglect): "
+            "Children hungry at school; no coats in November."
+        )
     assert ChangeLogEntry.objects.filter(record_kind="Concern", record_id=concern.pk).count() == 2
 
 
