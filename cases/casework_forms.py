@@ -124,7 +124,7 @@ class GovUKForm(forms.Form):
     """Adds the Design System's classes and error states to the widgets."""
 
     classes = {
-        "textinput": "govuk-input",
+        "text": "govuk-input",
         "textarea": "govuk-textarea",
         "select": "govuk-select",
     }
@@ -198,10 +198,24 @@ class ChildSearchForm(GovUKForm):
         label="Date of birth", required=False, help_text="For example, 27 3 2019"
     )
     nhs_number = forms.CharField(
-        label="NHS number", required=False, max_length=12, help_text="10 digits"
+        label="NHS number",
+        required=False,
+        max_length=12,
+        help_text="10 digits",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
     )
-    upn = forms.CharField(label="Unique pupil number", required=False, max_length=13)
-    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    upn = forms.CharField(
+        label="Unique pupil number",
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
 
     def clean_nhs_number(self) -> str:
         value = self.cleaned_data["nhs_number"]
@@ -270,9 +284,18 @@ class ChildRegistrationForm(GovUKForm):
         error_messages=required("Select the child's sex, or not known"),
     )
     nhs_number = forms.CharField(
-        label="NHS number (optional)", required=False, max_length=12, help_text="10 digits"
+        label="NHS number (optional)",
+        required=False,
+        max_length=12,
+        help_text="10 digits",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
     )
-    upn = forms.CharField(label="Unique pupil number (optional)", required=False, max_length=13)
+    upn = forms.CharField(
+        label="Unique pupil number (optional)",
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
     address_line_1 = forms.CharField(
         label="Address line 1",
         max_length=200,
@@ -290,7 +313,10 @@ class ChildRegistrationForm(GovUKForm):
         },
     )
     postcode = forms.CharField(
-        label="Postcode", max_length=10, error_messages=required("Enter the postcode")
+        label="Postcode",
+        max_length=10,
+        error_messages=required("Enter the postcode"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     confirmed_new = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -166,3 +166,12 @@ def test_an_empty_search_asks_for_something_to_search_by(partnership) -> None:
     client.force_login(partnership["nurse"])
     html = client.get("/children/search/", {"name": ""}).content.decode()
     assert "Enter a name, date of birth, NHS number, UPN or postcode" in html
+
+
+def test_fields_carry_the_design_systems_classes_and_error_state(partnership) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    html = client.get("/children/search/", {"nhs_number": "9434765918"}).content.decode()
+    assert 'class="govuk-input" ' in html  # the name field
+    assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in html
+    assert 'aria-describedby="id_nhs_number-hint id_nhs_number-error"' in html
