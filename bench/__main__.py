@@ -13,6 +13,7 @@ import os
 import psycopg2
 
 from .harness import RESULTS, ensure_scale_database
+from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
 
@@ -47,6 +48,9 @@ def main() -> None:
 
     print(f"\nDashboards ({args.scale_children:,} children)", flush=True)
     bench_reporting(args.scale_children)
+
+    print(f"\nPractitioner pages ({args.scale_children:,} children)", flush=True)
+    bench_practitioner(args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

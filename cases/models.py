@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -163,6 +164,20 @@ class Child(models.Model):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["upn"]),
+            # Spelling-tolerant name search: trigrams (pg_trgm) and sound-alikes (fuzzystrmatch's
+            # Double Metaphone), see cases/search.py.
+            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="child_last_name_trgm"),
+            GinIndex(
+                fields=["first_name"], opclasses=["gin_trgm_ops"], name="child_first_name_trgm"
+            ),
+            models.Index(
+                models.Func(models.F("last_name"), function="dmetaphone"),
+                name="child_last_name_sound",
+            ),
+            models.Index(
+                models.Func(models.F("first_name"), function="dmetaphone"),
+                name="child_first_name_sound",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -394,6 +409,14 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
+
+    @property
+    def neglect_type_labels(self) -> list[str]:
+        return [NeglectType(code).label for code in self.neglect_types]
+
+    @property
+    def action_labels(self) -> list[str]:
+        return [ConcernAction(code).label for code in self.actions_taken]
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from .access import children_visible_to
-from .models import Child, ChronologyEntry, Involvement, Practitioner, TeamAroundFamilyMember
+from .models import Child, Involvement, Practitioner, TeamAroundFamilyMember
 
 
 def children_for_home(*, user: Practitioner) -> QuerySet[Child]:
@@ -31,7 +31,4 @@ def child_summary(*, child: Child) -> dict[str, object]:
         "team_around_family": TeamAroundFamilyMember.objects.filter(
             child=child, left_on__isnull=True
         ).select_related("agency", "practitioner"),
-        "recent_chronology": ChronologyEntry.objects.filter(child=child)
-        .select_related("source_agency")
-        .order_by("-occurred_on", "-recorded_at")[:20],
     }

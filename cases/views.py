@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access, health, selectors
+from . import access, casework_views, health, selectors
 from .codes import Role
 
 
@@ -49,7 +49,13 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         request_id=request.request_id,  # type: ignore[attr-defined]
     )
     return render(
-        request, "cases/child_detail.html", {"child": child, **selectors.child_summary(child=child)}
+        request,
+        "cases/child_detail.html",
+        {
+            "child": child,
+            **selectors.child_summary(child=child),
+            **casework_views.child_casework_context(request, child),
+        },
     )
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
     "cases",
@@ -159,6 +160,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # The docs page's JavaScript and CSS are served from our own static files (works offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 CELERY_BROKER_URL = env("NT_CELERY_BROKER_URL", REDIS_URL)
@@ -183,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
+# How long a break-glass grant to a child's record lasts.
+BREAK_GLASS_HOURS = envint("NT_BREAK_GLASS_HOURS", "24")
 
 # Application logs carry request ids and record ids, never names or case text.
 LOGGING = {

@@ -116,6 +116,64 @@ def _issue6_action(world: Any) -> Any:
     return world.issue6_action
 
 
+# --- Issue 3: find a child, log a concern, the multi-agency chronology ---------------------
+
+
+def _world_concern(world: Any) -> int:
+    """A concern about the World's child, logged once by its health practitioner."""
+    from cases.concerns import concern_log
+    from cases.models import Concern
+
+    existing = Concern.objects.filter(submission_key="authorization-table").first()
+    if existing is not None:
+        return existing.pk
+    return concern_log(
+        author=world.users["practitioner"],
+        children=[world.child],
+        neglect_types=["physical"],
+        what_was_seen="No heating in the home in December.",
+        severity="medium",
+        observed_on=world.child.date_of_birth.replace(year=2024),
+        child_seen=True,
+        actions_taken=["advice"],
+        consent_to_share="given",
+        submission_key="authorization-table",
+    ).pk
+
+
+def _world_grant(world: Any) -> int:
+    """A break-glass grant the school's practitioner holds on the World's child."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import AccessGrant
+
+    grant, _ = AccessGrant.objects.get_or_create(
+        practitioner=world.users["unrelated_practitioner"],
+        child=world.child,
+        defaults={
+            "reason": "Authorization table",
+            "expires_at": timezone.now() + datetime.timedelta(hours=1),
+        },
+    )
+    return grant.pk
+
+
+def child_leads_only(anonymous: int = SIGN_IN) -> dict[str, int]:
+    """Only a lead of an agency that knows the child may review (then is sent home)."""
+    return {**everyone(403), "anonymous": anonymous, "lead": 302}
+
+
+def break_glass_request() -> dict[str, int]:
+    """Who already sees the child is sent to the record; other casework roles may ask."""
+    return {
+        **casework_list(),
+        "practitioner": 302,
+        "lead": 302,
+    }
+
+
 EXPECTED.update(
     {
         "dashboard": [("get", lambda w: "/dashboards/", aggregates_only())],
@@ -196,3 +254,91 @@ EXPECTED.update(
         ],
     }
 )
+
+        "child-search": [("get", lambda w: "/children/search/?name=Zebedee", casework_list())],
+        "child-register": [("get", lambda w: "/children/new/", casework_list())],
+        "access-request": [
+            ("get", lambda w: f"/children/{w.child.pk}/request-access/", break_glass_request())
+        ],
+        "access-grant-review": [
+            ("post", lambda w: f"/access-grants/{_world_grant(w)}/review/", child_leads_only())
+        ],
+        "concern-new": [
+            ("get", lambda w: f"/children/{w.child.pk}/concerns/new/", casework_on_known_child())
+        ],
+        "concern-detail": [
+            ("get", lambda w: f"/concerns/{_world_concern(w)}/", casework_on_known_child())
+        ],
+        # An empty amendment: the form answers with its errors for those who may amend.
+        "concern-amend": [
+            (
+                "post",
+                lambda w: f"/concerns/{_world_concern(w)}/amendments/",
+                casework_on_known_child(),
+            )
+        ],
+        "chronology-entry-new": [
+            (
+                "get",
+                lambda w: f"/children/{w.child.pk}/chronology/new/",
+                casework_on_known_child(),
+            )
+        ],
+        "chronology-csv": [
+            ("get", lambda w: f"/children/{w.child.pk}/chronology.csv", casework_on_known_child())
+        ],
+        "chronology-pdf": [
+            ("get", lambda w: f"/children/{w.child.pk}/chronology.pdf", casework_on_known_child())
+        ],
+    }
+)
+CHILD_RECORD_READS += [
+    "concern-new",
+    "concern-detail",
+    "chronology-entry-new",
+    "chronology-csv",
+    "chronology-pdf",
+]
+
+
+def casework_post_with_errors(everyone_casework: bool) -> dict[str, int]:
+    """An empty POST: 400 with field errors for those allowed, 403 for everyone else."""
+    allowed = (
+        ["practitioner", "unrelated_practitioner", "lead", "manager"]
+        if everyone_casework
+        else ["practitioner", "lead"]
+    )
+    return {**everyone(403), **dict.fromkeys(allowed, 400)}
+
+
+EXPECTED.update(
+    {
+        "api-child-search": [
+            ("get", lambda w: "/api/children/search/?name=Zebedee", casework_list(API_REFUSED))
+        ],
+        "api-child-chronology": [
+            (
+                "get",
+                lambda w: f"/api/children/{w.child.pk}/chronology/",
+                casework_on_known_child(API_REFUSED),
+            ),
+            (
+                "post",
+                lambda w: f"/api/children/{w.child.pk}/chronology/",
+                casework_post_with_errors(everyone_casework=False),
+            ),
+        ],
+        "api-family-chronology": [
+            (
+                "get",
+                lambda w: f"/api/families/{w.child.family_id}/chronology/",
+                casework_on_known_child(API_REFUSED),
+            )
+        ],
+        "api-concerns": [
+            ("get", lambda w: "/api/concerns/", casework_list(API_REFUSED)),
+            ("post", lambda w: "/api/concerns/", casework_post_with_errors(everyone_casework=True)),
+        ],
+    }
+)
+CHILD_RECORD_READS += ["api-child-chronology", "api-family-chronology"]

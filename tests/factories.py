@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.codes import AgencyType, RelationshipBasis, Role
 from cases.models import (
+    Address,
     Agency,
     Child,
     Concern,
@@ -92,7 +93,7 @@ def involvement(
     )
 
 
-def concern(
+def concern_submitted_on(
     about: list[Child],
     author: Practitioner,
     submitted_on: datetime.date,
@@ -124,3 +125,40 @@ def concern(
     for each in about:
         ConcernChild.objects.create(concern=record, child=each)
     return record
+
+
+def address(of: Family, postcode: str = "NT1 4AB") -> Address:
+    return Address.objects.create(
+        family=of,
+        line_1="1 Test Street",
+        town="Testtown",
+        postcode=postcode,
+        moved_in=datetime.date(2015, 1, 1),
+    )
+
+
+def concern_fields(**overrides: Any) -> dict[str, Any]:
+    """A complete, valid set of answers for concern_log (children and author not included)."""
+    fields: dict[str, Any] = {
+        "neglect_types": ["physical", "nutritional"],
+        "what_was_seen": "Children hungry at school; no coats in November.",
+        "severity": "medium",
+        "observed_on": timezone.localdate() - datetime.timedelta(days=2),
+        "place_observed": "At school",
+        "child_seen": True,
+        "child_seen_alone": True,
+        "child_spoken_to": True,
+        "child_voice": "There was no breakfast again.",
+        "actions_taken": ["advice"],
+        "consent_to_share": "given",
+        "sharing_reason": "",
+        "submission_key": f"key-{next(_counter)}",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def concern(author: Practitioner, children: list[Child], **overrides: Any) -> Concern:
+    from cases.concerns import concern_log
+
+    return concern_log(author=author, children=children, **concern_fields(**overrides))

@@ -28,8 +28,8 @@ def some_figures(world: World) -> None:
             started_on=today - datetime.timedelta(days=300),
             protection_category="NEG" if n % 2 else "EMO",
         )
-        factories.concern([child], nurse, today - datetime.timedelta(days=35 + n))
-    factories.concern([world.child], nurse, today - datetime.timedelta(days=100))
+        factories.concern_submitted_on([child], nurse, today - datetime.timedelta(days=35 + n))
+    factories.concern_submitted_on([world.child], nurse, today - datetime.timedelta(days=100))
     snapshot_build_run()
 
 

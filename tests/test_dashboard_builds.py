@@ -41,7 +41,9 @@ def small_partnership() -> None:
             started_on=datetime.date.today() - datetime.timedelta(days=200),
             protection_category="NEG",
         )
-        factories.concern([child], author, datetime.date.today() - datetime.timedelta(days=40))
+        factories.concern_submitted_on(
+            [child], author, datetime.date.today() - datetime.timedelta(days=40)
+        )
 
 
 def current_build_id() -> int | None:

@@ -67,9 +67,15 @@ class Partnership:
         inv(13, EH, D(2026, 1, 3), lead_agency=self.health, primary_need="N1")
         # Concerns in Q1: two from health (one child seen with their words, two siblings seen
         # without), one from social care (child not seen).
-        factories.concern([kids[11]], self.nurse, D(2026, 1, 15), child_voice="I am hungry")
-        factories.concern([kids[1], kids[2]], self.nurse, D(2026, 2, 20), child_voice="  ")
-        factories.concern([kids[3]], self.social_worker, D(2026, 3, 5), child_seen=False)
+        factories.concern_submitted_on(
+            [kids[11]], self.nurse, D(2026, 1, 15), child_voice="I am hungry"
+        )
+        factories.concern_submitted_on(
+            [kids[1], kids[2]], self.nurse, D(2026, 2, 20), child_voice="  "
+        )
+        factories.concern_submitted_on(
+            [kids[3]], self.social_worker, D(2026, 3, 5), child_seen=False
+        )
 
 
 @pytest.fixture

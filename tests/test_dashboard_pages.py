@@ -34,9 +34,11 @@ def partnership_with_small_counts() -> dict[str, object]:
     nurse = factories.practitioner(health)
     child = factories.child(first_name="Ottoline", last_name="Quench")
     for _ in range(3):
-        factories.concern([child], nurse, MARCH)
+        factories.concern_submitted_on([child], nurse, MARCH)
     for _ in range(40):
-        factories.concern([child], nurse, datetime.date(2026, 4, 2), child_voice="Hungry")
+        factories.concern_submitted_on(
+            [child], nurse, datetime.date(2026, 4, 2), child_voice="Hungry"
+        )
     for n in range(12):
         factories.involvement(
             factories.child(first_name=f"K{n}"),
@@ -186,7 +188,7 @@ def test_a_small_agency_cannot_be_recovered_from_an_exported_breakdown(
         author = factories.practitioner(factories.agency(name))
         child = factories.child()
         for _ in range(count):
-            factories.concern([child], author, datetime.date(2026, 4, 2))
+            factories.concern_submitted_on([child], author, datetime.date(2026, 4, 2))
     snapshot_build_run(as_at=AS_AT)
     response = executive.get(
         "/dashboards/metrics/concerns_logged/export.csv"

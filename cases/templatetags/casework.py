@@ -1,0 +1,19 @@
+from typing import Any
+
+from django import template
+
+from cases import access, break_glass
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/includes/access_grants_panel.html", takes_context=True)
+def access_grants_panel(context: dict[str, Any]) -> dict[str, Any]:
+    """Break-glass grants on children the signed-in lead's agency knows, awaiting review."""
+    user = access.acting_user(context["request"])
+    grants = list(break_glass.access_grants_to_review(lead=user)[:20])
+    return {
+        "grants": grants,
+        "is_lead": access.is_lead(user),
+        "csrf_token": context.get("csrf_token"),
+    }
