@@ -255,6 +255,8 @@ EXPECTED.update(
     }
 )
 
+EXPECTED.update(
+    {
         "child-search": [("get", lambda w: "/children/search/?name=Zebedee", casework_list())],
         "child-register": [("get", lambda w: "/children/new/", casework_list())],
         "access-request": [
