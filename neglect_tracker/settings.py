@@ -172,6 +172,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 
+# GCP2: a repeat is due this many months after the last signed-off assessment, and an initial
+# one this many days after a neglect concern about a child at early help or above.
+NT_GCP2_REPEAT_MONTHS = envint("NT_GCP2_REPEAT_MONTHS", "6")
+NT_GCP2_INITIAL_DAYS = envint("NT_GCP2_INITIAL_DAYS", "20")
+
 # Application logs carry request ids and record ids, never names or case text.
 LOGGING = {
     "version": 1,
