@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import importlib
 import itertools
 
+from django.apps import apps
 from django.utils import timezone
 
 from assessments.framework import current_framework, framework_areas
-from assessments.models import Assessment
+from assessments.models import Assessment, FrameworkVersion
 from assessments.services import (
     Answers,
     SubAreaAnswer,
@@ -22,6 +24,17 @@ from cases.models import Child, Concern, ConcernChild, Practitioner
 from tests import factories
 
 _counter = itertools.count(1)
+
+
+def ensure_gcp2_framework() -> None:
+    """Load GCP2 (2015) with its own migration's code if a flush removed it.
+
+    Transactional tests (the browser tests) and the seeding tests empty every table when they
+    finish, including the framework rows the data migration loaded.
+    """
+    if not FrameworkVersion.objects.filter(code="gcp2-2015").exists():
+        migration = importlib.import_module("assessments.migrations.0002_load_gcp2_2015_framework")
+        migration.load(apps, None)
 
 
 def neglect_concern(
@@ -56,6 +69,7 @@ def gcp2_answers(
 
     `grades` is one grade for everything, or grades by area code (sub-areas take their area's).
     """
+    ensure_gcp2_framework()
     areas = framework_areas(current_framework())
 
     def grade_of(area_code: str) -> int:
@@ -90,6 +104,7 @@ def gcp2_assessment(
     lead: Practitioner | None = None,
 ) -> Assessment:
     """An assessment taken through the real services as far as `status`."""
+    ensure_gcp2_framework()
     assessment = assessment_start(
         child=child, assessor=assessor, submission_key=f"gcp2-{next(_counter)}"
     )

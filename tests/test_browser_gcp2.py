@@ -16,7 +16,11 @@ from cases.codes import NeedLevel
 from tests import factories
 from tests.conftest import World, axe_violations, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("gcp2_framework"),
+]
 
 
 def press(page: Any, selector: str, key: str = "Enter") -> None:

@@ -9,7 +9,7 @@ from cases.models import ChronologyEntry
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_assessment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
 def entries_for(assessment_id: int) -> list[ChronologyEntry]:

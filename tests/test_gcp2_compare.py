@@ -11,7 +11,7 @@ from assessments.services import SubAreaAnswer, assessment_update
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_answers, gcp2_assessment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 EARLIER = datetime.date(2025, 1, 10)
 LATER = datetime.date(2025, 7, 10)
 

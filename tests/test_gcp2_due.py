@@ -15,7 +15,7 @@ from tests import factories
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_assessment, neglect_concern
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
 def due_of(child: Child, initial_days: int = 20, repeat_months: int = 6) -> Child | None:

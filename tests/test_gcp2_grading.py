@@ -18,7 +18,7 @@ from assessments.services import (
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
 def started(world: World):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from assessments.services import StaleVersion, assessment_update
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_answers, gcp2_assessment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
 def test_saving_with_a_stale_version_is_refused_with_what_changed(world: World) -> None:

@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import World
 from tests.gcp2_factories import gcp2_answers, gcp2_assessment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
 def test_a_lead_of_the_assessors_agency_signs_it_off(world: World) -> None:
