@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -145,6 +146,13 @@ class ReturnInputSerializer(serializers.Serializer):
     comments = serializers.CharField(max_length=2000, allow_blank=True)
 
 
+SAVE_RESPONSES = {
+    200: AssessmentOutputSerializer,
+    400: OpenApiResponse(description="Messages keyed by field"),
+    409: OpenApiResponse(description="A stale version: the differences, nothing saved"),
+}
+
+
 def _errors(error: services.AssessmentError) -> Response:
     return Response(
         {name: [message] for name, message in error.errors.items()},
@@ -171,11 +179,13 @@ class Casework(APIView):
 class ChildAssessmentsApi(Casework):
     """GET: the child's assessments, oldest first. POST: start a new draft."""
 
+    @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, child_id: int) -> Response:
         child = _read_child(request, child_id, "api_gcp2_child")
         assessments = selectors.child_assessments(child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
+    @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request: Request, child_id: int) -> Response:
         child = _read_child(request, child_id, "api_gcp2_start")
         given = StartInputSerializer(data=request.data)
@@ -202,10 +212,12 @@ class ChildAssessmentsApi(Casework):
 class AssessmentApi(Casework):
     """GET one assessment; PATCH a draft with the version it was read at."""
 
+    @extend_schema(responses=AssessmentOutputSerializer)
     def get(self, request: Request, assessment_id: int) -> Response:
         assessment = _read_assessment(request, assessment_id, "api_gcp2_assessment")
         return Response(AssessmentOutputSerializer(assessment).data)
 
+    @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def patch(self, request: Request, assessment_id: int) -> Response:
         assessment = _read_assessment(request, assessment_id, "api_gcp2_update")
         given = AnswersInputSerializer(data=request.data)
@@ -225,6 +237,7 @@ class AssessmentApi(Casework):
 
 
 class SubmitApi(Casework):
+    @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = _read_assessment(request, assessment_id, "api_gcp2_submit")
         given = AnswersInputSerializer(data=request.data)
@@ -244,6 +257,7 @@ class SubmitApi(Casework):
 
 
 class SignOffApi(Casework):
+    @extend_schema(request=None, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = _read_assessment(request, assessment_id, "api_gcp2_sign_off")
         try:
@@ -256,6 +270,7 @@ class SignOffApi(Casework):
 
 
 class ReturnApi(Casework):
+    @extend_schema(request=ReturnInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = _read_assessment(request, assessment_id, "api_gcp2_return")
         if not services.can_review(access.acting_user(request), assessment):
@@ -280,6 +295,7 @@ class CompareApi(Casework):
     are not superseded.
     """
 
+    @extend_schema(responses=OpenApiResponse(description="before, after and each area's change"))
     def get(self, request: Request, child_id: int) -> Response:
         child = _read_child(request, child_id, "api_gcp2_compare")
         compared = [

@@ -12,6 +12,7 @@ import os
 
 import psycopg2
 
+from .gcp2 import bench_gcp2_page
 from .harness import RESULTS
 from .seeding import bench_seeding
 
@@ -29,11 +30,15 @@ def connect_to(database: str) -> psycopg2.extensions.connection:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--seed-children", type=int, default=10_000)
+    parser.add_argument("--scale-children", type=int, default=100_000)
     args = parser.parse_args()
 
     print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
     database = f"{os.environ['NT_DB_NAME']}_bench_seed"
     bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+
+    print(f"\nGCP2 page ({args.scale_children:,}-child partnership)", flush=True)
+    bench_gcp2_page(args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 
