@@ -13,20 +13,19 @@ from cases.codes import DriftSeverity
 from cases.drift import DriftContext, DriftRule
 from cases.models import Child
 
-from .due import with_gcp2_due
+from .due import gcp2_overdue_children
 from .models import AreaGrade, Assessment, AssessmentStatus
 
 
-def gcp2_overdue_children(context: DriftContext) -> QuerySet[Child]:
+def gcp2_overdue_matching(context: DriftContext) -> QuerySet[Child]:
     """No GCP2 within the initial days of a neglect concern at early help or above, or a
     repeat not done within the repeat months of the last signed-off one."""
-    due = with_gcp2_due(
+    return gcp2_overdue_children(
         context.children,
+        as_of=context.as_of,
         initial_days=context.thresholds["initial_days"],
         repeat_months=context.thresholds["repeat_months"],
     )
-    overdue = due.filter(gcp2_due_on__lt=context.as_of)  # type: ignore[misc]
-    return context.children.filter(pk__in=overdue.values("pk"))
 
 
 def _signed_off_id(offset: int) -> Subquery:
@@ -39,7 +38,7 @@ def _signed_off_id(offset: int) -> Subquery:
     )
 
 
-def gcp2_not_improving_children(context: DriftContext) -> QuerySet[Child]:
+def gcp2_not_improving_matching(context: DriftContext) -> QuerySet[Child]:
     """Two or more signed-off assessments where, between the last two, no area got better,
     any area got worse, or any area stayed at the stuck grade (4) or worse."""
     stuck = context.thresholds["stuck_grade"]
@@ -75,7 +74,7 @@ GCP2_OVERDUE = DriftRule(
         "initial_days": settings.NT_GCP2_INITIAL_DAYS,
         "repeat_months": settings.NT_GCP2_REPEAT_MONTHS,
     },
-    matching_children=gcp2_overdue_children,
+    matching_children=gcp2_overdue_matching,
 )
 
 GCP2_NOT_IMPROVING = DriftRule(
@@ -87,5 +86,5 @@ GCP2_NOT_IMPROVING = DriftRule(
     ),
     severity=DriftSeverity.HIGH,
     default_thresholds={"stuck_grade": 4},
-    matching_children=gcp2_not_improving_children,
+    matching_children=gcp2_not_improving_matching,
 )

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases import access
-from cases.models import Child, Practitioner
+from cases.models import Child, Involvement, Practitioner
 
-from .due import with_gcp2_due_from_settings
+from .due import Due, gcp2_due_from_settings
 from .models import Area, AreaGrade, Assessment, AssessmentStatus, SubAreaGrade
 
 BETTER, SAME, WORSE = "better", "same", "worse"
@@ -215,7 +215,7 @@ def framework_area_labels(assessments: list[Assessment]) -> list[Area]:
 
 @dataclass
 class HomeGCP2:
-    due: list[Child]  # annotated with gcp2_due_on, gcp2_due_kind
+    due: list[tuple[Child, Due]]
     drafts: list[Assessment]
     awaiting_sign_off: list[Assessment]
     today: datetime.date
@@ -229,20 +229,22 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     """
     today = timezone.localdate()
     visible = access.children_visible_to(user=user)
-    last_assessment = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
+    open_involvements = Involvement.objects.filter(ended_on__isnull=True)
+    signed_off = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
     if access.is_lead(user):
-        mine = Q(
-            involvements__ended_on__isnull=True, involvements__lead_agency_id=user.agency_id
-        ) | Q(pk__in=last_assessment.filter(agency=user.agency).values("child_id"))
+        leading = open_involvements.filter(lead_agency=user.agency)
+        assessed = signed_off.filter(agency=user.agency)
     else:
-        mine = Q(
-            involvements__ended_on__isnull=True, involvements__lead_professional_id=user.pk
-        ) | Q(pk__in=last_assessment.filter(assessor_id=user.pk).values("child_id"))
-    due = (
-        with_gcp2_due_from_settings(visible.filter(mine).distinct())
-        .filter(gcp2_due_on__lte=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS))  # type: ignore[misc]
-        .order_by("gcp2_due_on", "pk")[:limit]
+        leading = open_involvements.filter(lead_professional=user)
+        assessed = signed_off.filter(assessor=user)
+    # Candidates first (indexed lookups), then the policy: cheaper than scanning every child.
+    candidates = leading.values("child_id").union(assessed.values("child_id"))
+    due = gcp2_due_from_settings(
+        visible.filter(pk__in=candidates),
+        due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
+        limit=limit,
     )
+    children = Child.objects.in_bulk([item.child_id for item in due])
     drafts = (
         Assessment.objects.filter(
             assessor=user, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
@@ -260,4 +262,6 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
             .select_related("child", "assessor")
             .order_by("submitted_at")[:limit]
         )
-    return HomeGCP2(list(due), list(drafts), awaiting, today)
+    return HomeGCP2(
+        [(children[item.child_id], item) for item in due], list(drafts), awaiting, today
+    )

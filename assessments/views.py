@@ -21,7 +21,7 @@ from cases import access
 from cases.models import Child
 
 from . import selectors, services
-from .due import initial_days_setting, repeat_months_setting, with_gcp2_due_from_settings
+from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
 from .forms import (
     DATE_FIELD,
     RETURN,
@@ -59,10 +59,6 @@ def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -
     return assessment
 
 
-def _due(child: Child) -> Child | None:
-    return with_gcp2_due_from_settings(Child.objects.filter(pk=child.pk)).first()
-
-
 @login_required
 @require_GET
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -80,7 +76,7 @@ def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "profile": profile,
             "pairs": pairs,
-            "due": _due(child),
+            "due": gcp2_due_for_child(child),
             "can_start": access.does_casework(user),
             "today": timezone.localdate(),
             "repeat_months": repeat_months_setting(),

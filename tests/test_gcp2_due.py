@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.test import override_settings
 
-from assessments.due import with_gcp2_due, with_gcp2_due_from_settings
+from assessments.due import Due, gcp2_due, gcp2_due_for_child
 from cases.codes import NeedLevel
 from cases.models import Child
 from tests import factories
@@ -18,10 +18,11 @@ from tests.gcp2_factories import gcp2_assessment, neglect_concern
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gcp2_framework")]
 
 
-def due_of(child: Child, initial_days: int = 20, repeat_months: int = 6) -> Child | None:
-    return with_gcp2_due(
+def due_of(child: Child, initial_days: int = 20, repeat_months: int = 6) -> Due | None:
+    found = gcp2_due(
         Child.objects.filter(pk=child.pk), initial_days=initial_days, repeat_months=repeat_months
-    ).first()
+    )
+    return found[0] if found else None
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,7 @@ def test_a_repeat_is_due_calendar_months_after_the_last_signed_off(
     gcp2_assessment(world.child, world.users["practitioner"], assessed_on=last)
     due = due_of(world.child, repeat_months=months)
     assert due is not None
-    assert (due.gcp2_due_on, due.gcp2_due_kind) == (expected, "repeat")  # type: ignore[attr-defined]
+    assert (due.due_on, due.kind) == (expected, "repeat")
 
 
 def test_a_draft_or_submitted_assessment_does_not_reset_the_repeat(world: World) -> None:
@@ -54,7 +55,7 @@ def test_a_draft_or_submitted_assessment_does_not_reset_the_repeat(world: World)
         assessed_on=datetime.date(2025, 9, 1),
         status="submitted",
     )
-    assert due_of(world.child).gcp2_due_on == datetime.date(2025, 7, 1)  # type: ignore[union-attr]
+    assert due_of(world.child).due_on == datetime.date(2025, 7, 1)  # type: ignore[union-attr]
 
 
 def test_an_initial_assessment_is_due_days_after_the_first_concern(world: World) -> None:
@@ -64,7 +65,7 @@ def test_an_initial_assessment_is_due_days_after_the_first_concern(world: World)
     neglect_concern([world.child], world.users["practitioner"], datetime.date(2025, 2, 20))
     neglect_concern([world.child], world.users["practitioner"], datetime.date(2025, 3, 20))
     due = due_of(world.child, initial_days=20)
-    assert (due.gcp2_due_on, due.gcp2_due_kind) == (datetime.date(2025, 3, 12), "initial")  # type: ignore[union-attr]
+    assert (due.due_on, due.kind) == (datetime.date(2025, 3, 12), "initial")  # type: ignore[union-attr]
 
 
 def test_a_concern_before_early_help_counts_from_when_early_help_started(world: World) -> None:
@@ -76,7 +77,7 @@ def test_a_concern_before_early_help_counts_from_when_early_help_started(world: 
         started_on=datetime.date(2025, 1, 10),
         protection_category="NEG",
     )
-    assert due_of(world.child, initial_days=20).gcp2_due_on == datetime.date(2025, 1, 30)  # type: ignore[union-attr]
+    assert due_of(world.child, initial_days=20).due_on == datetime.date(2025, 1, 30)  # type: ignore[union-attr]
 
 
 def test_nothing_is_due_at_universal_level_or_without_a_concern(world: World) -> None:
@@ -94,5 +95,6 @@ def test_the_settings_choose_the_months_and_days(world: World) -> None:
     gcp2_assessment(
         world.child, world.users["practitioner"], assessed_on=datetime.date(2025, 1, 15)
     )
-    due = with_gcp2_due_from_settings(Child.objects.filter(pk=world.child.pk)).get()
-    assert due.gcp2_due_on == datetime.date(2025, 4, 15)  # type: ignore[attr-defined]
+    due = gcp2_due_for_child(world.child)
+    assert due is not None
+    assert due.due_on == datetime.date(2025, 4, 15)
