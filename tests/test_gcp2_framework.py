@@ -95,3 +95,14 @@ def test_a_guidance_file_naming_an_unknown_sub_area_changes_nothing(tmp_path: Pa
     with pytest.raises(CommandError, match="physical-sleep"):
         call_command("load_gcp2_guidance", str(path))
     assert SubArea.objects.get(code="nutrition").guidance == ""
+
+
+def test_an_administrator_can_enter_guidance_for_a_sub_area_in_the_admin(world: World) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users["admin"])
+    nutrition = SubArea.objects.get(code="nutrition")
+    page = client.get(f"/admin/assessments/subarea/{nutrition.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="guidance"' in page.content

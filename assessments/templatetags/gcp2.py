@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cases import access
 
@@ -20,3 +22,19 @@ def gcp2_home_panel(context: template.Context) -> dict[str, Any]:
     if not access.does_casework(user):
         return {"gcp2": None}
     return {"gcp2": gcp2_for_home(user=user)}
+
+
+CHANGE_TAGS = {
+    "better": ("govuk-tag--green", "Better"),
+    "same": ("govuk-tag--grey", "Same"),
+    "worse": ("govuk-tag--red", "Worse"),
+}
+
+
+@register.filter
+def change_tag(direction: str | None) -> SafeString:
+    """Better, same or worse as a GOV.UK tag (a filter: the comparison tables repeat it)."""
+    if direction not in CHANGE_TAGS:
+        return format_html('<span class="govuk-body-s">{}</span>', "Not compared")
+    colour, words = CHANGE_TAGS[direction]
+    return format_html('<strong class="govuk-tag {}">{}</strong>', colour, words)
