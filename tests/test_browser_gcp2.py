@@ -156,3 +156,26 @@ def test_an_assessment_is_completed_signed_off_repeated_and_compared_by_keyboard
     assert chart.is_visible()
     assert page.evaluate("() => Chart.getChart('gcp2-chart').data.datasets.length") == 4
     accessible(page)
+
+
+def test_the_assessment_form_works_by_touch_on_a_tablet(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server, "hv")
+        page.goto(f"{live_server.url}/children/{world.child.pk}/gcp2/new/")
+        page.tap("button:has-text('Start the assessment')")
+        page.wait_for_selector("h1:has-text('GCP2 assessment')")
+        page.tap("label[for='grade-physical-housing-3']")
+        assert page.locator("#grade-physical-housing-3").is_checked()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 768  # nothing wider than the tablet's screen
+        accessible(page)
+        with page.expect_navigation():
+            page.tap("button:has-text('Save as draft')")
+        assert page.locator("#grade-physical-housing-3").is_checked()
+    finally:
+        context.close()

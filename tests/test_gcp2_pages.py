@@ -127,3 +127,25 @@ def test_submitting_an_incomplete_assessment_on_the_page_shows_each_missing_fiel
     assert '<a href="#area-safety">Select your overall grade for safety</a>' in page
     assert 'value="2" checked' in page
     assert Assessment.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_a_lead_returns_an_assessment_and_the_assessor_sees_the_comments(world: World) -> None:
+    submitted = gcp2_assessment(world.child, world.users["practitioner"], status="submitted")
+    lead = client_as(world.users["lead"])
+    refused = lead.post(f"/gcp2/{submitted.pk}/review/", {"decision": "return", "comments": ""})
+    assert '<a href="#id_comments">Enter your comments for the assessor</a>' in (
+        refused.content.decode()
+    )
+    response = lead.post(
+        f"/gcp2/{submitted.pk}/review/",
+        {"decision": "return", "comments": "Say more about the home"},
+    )
+    assert response.status_code == 302
+    page = client_as(world.users["practitioner"]).get(f"/gcp2/{submitted.pk}/edit/")
+    assert "Say more about the home" in page.content.decode()
+
+
+def test_the_assessor_cannot_open_the_review_page(world: World) -> None:
+    submitted = gcp2_assessment(world.child, world.users["practitioner"], status="submitted")
+    response = client_as(world.users["practitioner"]).get(f"/gcp2/{submitted.pk}/review/")
+    assert response.status_code == 403
