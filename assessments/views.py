@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
-from cases.models import Child
+from cases.models import Child, Practitioner
 
 from . import selectors, services
 from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
@@ -303,7 +303,7 @@ def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
-def _detail_context(assessment: Assessment, user: Any) -> dict[str, Any]:
+def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any]:
     areas = framework_areas(assessment.framework)
     sub_grades = {row.sub_area_id: row for row in assessment.sub_grades.all()}
     area_grades = {row.area_id: row.grade for row in assessment.area_grades.all()}
