@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
+    verbose_name = "GCP2 assessments"
+
+    def ready(self) -> None:
+        from cases.drift import register_drift_rule
+        from cases.seeding import register_seed_step
+
+        from .drift_rules import GCP2_NOT_IMPROVING, GCP2_OVERDUE
+        from .seeding import seed_gcp2_assessments
+
+        register_drift_rule(GCP2_OVERDUE)
+        register_drift_rule(GCP2_NOT_IMPROVING)
+        register_seed_step(seed_gcp2_assessments)

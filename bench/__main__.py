@@ -12,6 +12,7 @@ import os
 
 import psycopg2
 
+from .gcp2 import bench_gcp2_page
 from .harness import RESULTS, ensure_scale_database
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
@@ -51,6 +52,9 @@ def main() -> None:
 
     print(f"\nPractitioner pages ({args.scale_children:,} children)", flush=True)
     bench_practitioner(args.scale_children)
+
+    print(f"\nGCP2 page ({args.scale_children:,}-child partnership)", flush=True)
+    bench_gcp2_page(args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

@@ -18,6 +18,9 @@ SEEDED_TABLES = (
     "cases_teamaroundfamilymember",
     "cases_legitimaterelationship",
     "cases_chronologyentry",
+    "assessments_assessment",
+    "assessments_areagrade",
+    "assessments_subareagrade",
 )
 
 

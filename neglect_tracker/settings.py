@@ -191,6 +191,11 @@ HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 # How long a break-glass grant to a child's record lasts.
 BREAK_GLASS_HOURS = envint("NT_BREAK_GLASS_HOURS", "24")
 
+# GCP2: a repeat is due this many months after the last signed-off assessment, and an initial
+# one this many days after a neglect concern about a child at early help or above.
+NT_GCP2_REPEAT_MONTHS = envint("NT_GCP2_REPEAT_MONTHS", "6")
+NT_GCP2_INITIAL_DAYS = envint("NT_GCP2_INITIAL_DAYS", "20")
+
 # Application logs carry request ids and record ids, never names or case text.
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("cases.api_urls")),
     path("", include("reporting.urls")),
     path("api/reporting/", include("reporting.api_urls")),
+    path("", include("assessments.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -344,3 +344,113 @@ EXPECTED.update(
     }
 )
 CHILD_RECORD_READS += ["api-child-chronology", "api-family-chronology"]
+
+
+# --- Issue 4: GCP2 assessments ----------------------------------------------------------------
+
+
+def _gcp2(world: Any, status: str) -> int:
+    """One assessment of the World's child by the health practitioner, per status, made once."""
+    from tests.gcp2_factories import gcp2_assessment
+
+    cache = world.__dict__.setdefault("gcp2_assessments", {})
+    if status not in cache:
+        cache[status] = gcp2_assessment(
+            world.child, world.users["practitioner"], status=status, lead=world.users["lead"]
+        ).pk
+    return int(cache[status])
+
+
+def lead_of_assessors_agency(anonymous: int = SIGN_IN, lead: int = 200) -> dict[str, int]:
+    """Sign-off and return: only the lead of the assessor's agency, never the assessor."""
+    return {**everyone(403), "anonymous": anonymous, "lead": lead}
+
+
+def assessors_agency(status: int, anonymous: int = SIGN_IN) -> dict[str, int]:
+    """Changing a draft: casework staff of the assessor's agency (health) who see the child."""
+    return {**everyone(403), "anonymous": anonymous, "practitioner": status, "lead": status}
+
+
+EXPECTED.update(
+    {
+        "gcp2-child": [
+            ("get", lambda w: f"/children/{w.child.pk}/gcp2/", casework_on_known_child())
+        ],
+        "gcp2-family": [
+            ("get", lambda w: f"/children/{w.child.pk}/gcp2/family/", casework_on_known_child())
+        ],
+        "gcp2-start": [
+            ("get", lambda w: f"/children/{w.child.pk}/gcp2/new/", casework_on_known_child()),
+            # An empty form is answered with its errors, not a new assessment.
+            ("post", lambda w: f"/children/{w.child.pk}/gcp2/new/", casework_on_known_child()),
+        ],
+        "gcp2-assessment": [
+            ("get", lambda w: f"/gcp2/{_gcp2(w, 'signed_off')}/", casework_on_known_child())
+        ],
+        "gcp2-edit": [
+            ("get", lambda w: f"/gcp2/{_gcp2(w, 'draft')}/edit/", assessors_agency(200)),
+            ("post", lambda w: f"/gcp2/{_gcp2(w, 'draft')}/edit/", assessors_agency(200)),
+        ],
+        "gcp2-review": [
+            ("get", lambda w: f"/gcp2/{_gcp2(w, 'submitted')}/review/", lead_of_assessors_agency()),
+            (
+                "post",
+                lambda w: f"/gcp2/{_gcp2(w, 'submitted')}/review/",
+                lead_of_assessors_agency(),
+            ),
+        ],
+        "gcp2-correct": [
+            (
+                "post",
+                lambda w: f"/gcp2/{_gcp2(w, 'signed_off')}/correct/",
+                assessors_agency(302),
+            )
+        ],
+        "api-gcp2-child": [
+            ("get", lambda w: f"/api/children/{w.child.pk}/gcp2/", casework_on_known_child(403)),
+            ("post", lambda w: f"/api/children/{w.child.pk}/gcp2/", assessors_agency(400, 403)),
+        ],
+        "api-gcp2-compare": [
+            (
+                "get",
+                lambda w: f"/api/children/{w.child.pk}/gcp2/compare/",
+                casework_on_known_child(403),
+            )
+        ],
+        "api-gcp2-assessment": [
+            ("get", lambda w: f"/api/gcp2/{_gcp2(w, 'draft')}/", casework_on_known_child(403)),
+            ("patch", lambda w: f"/api/gcp2/{_gcp2(w, 'draft')}/", assessors_agency(400, 403)),
+        ],
+        "api-gcp2-submit": [
+            (
+                "post",
+                lambda w: f"/api/gcp2/{_gcp2(w, 'draft')}/submit/",
+                assessors_agency(400, 403),
+            )
+        ],
+        "api-gcp2-sign-off": [
+            (
+                "post",
+                lambda w: f"/api/gcp2/{_gcp2(w, 'submitted')}/sign-off/",
+                lead_of_assessors_agency(403),
+            )
+        ],
+        "api-gcp2-return": [
+            (
+                "post",
+                lambda w: f"/api/gcp2/{_gcp2(w, 'submitted')}/return/",
+                lead_of_assessors_agency(403, lead=400),
+            )
+        ],
+    }
+)
+CHILD_RECORD_READS += [
+    "gcp2-child",
+    "gcp2-family",
+    "gcp2-start",
+    "gcp2-assessment",
+    "gcp2-edit",
+    "api-gcp2-child",
+    "api-gcp2-compare",
+    "api-gcp2-assessment",
+]

@@ -195,3 +195,11 @@ def throwaway_redis(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[byte
     yield url, server
     server.kill()
     server.wait()
+
+
+@pytest.fixture
+def gcp2_framework() -> None:
+    """The GCP2 (2015) framework, reloaded if an earlier transactional test flushed it."""
+    from tests.gcp2_factories import ensure_gcp2_framework
+
+    ensure_gcp2_framework()

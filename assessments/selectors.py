@@ -1,0 +1,267 @@
+"""Selectors: reading GCP2 assessments, comparing them, and what is due. Read-only.
+
+Comparison is per area (by the area's code, stable across framework versions) and per
+sub-area where both assessments graded it: a lower grade is better. Any summary we compute
+(the worst sub-area grade) is ours, not a GCP2 score, and is labelled so wherever shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from cases import access
+from cases.models import Child, Involvement, Practitioner
+
+from .due import Due, gcp2_due_from_settings
+from .models import Area, AreaGrade, Assessment, AssessmentStatus, SubAreaGrade
+
+BETTER, SAME, WORSE = "better", "same", "worse"
+HOME_DUE_WITHIN_DAYS = 28
+
+
+def _direction(before: int | None, after: int | None) -> str | None:
+    if before is None or after is None:
+        return None
+    if after < before:
+        return BETTER
+    return SAME if after == before else WORSE
+
+
+def assessments_with_grades() -> QuerySet[Assessment]:
+    """Assessments with their grades, areas and sub-areas loaded in three queries."""
+    return Assessment.objects.select_related("assessor", "agency", "framework").prefetch_related(
+        Prefetch(
+            "area_grades", AreaGrade.objects.select_related("area").order_by("area__ordering")
+        ),
+        Prefetch(
+            "sub_grades",
+            SubAreaGrade.objects.select_related("sub_area__area").order_by(
+                "sub_area__area__ordering", "sub_area__ordering"
+            ),
+        ),
+    )
+
+
+def area_grades_by_code(assessment: Assessment) -> dict[str, int | None]:
+    return {row.area.code: row.grade for row in assessment.area_grades.all()}
+
+
+def sub_grades_by_key(assessment: Assessment) -> dict[str, int | None]:
+    return {row.sub_area.key: row.grade for row in assessment.sub_grades.all()}
+
+
+def worst_sub_area_grades(assessment: Assessment) -> dict[str, int | None]:
+    """Our own summary per area: the worst (highest) sub-area grade. Not a GCP2 score."""
+    worst: dict[str, int | None] = {}
+    for row in assessment.sub_grades.all():
+        code = row.sub_area.area.code
+        if row.grade is not None:
+            worst[code] = max(row.grade, worst.get(code) or 0)
+        else:
+            worst.setdefault(code, None)
+    return worst
+
+
+@dataclass
+class SubAreaChange:
+    key: str
+    label: str
+    before: int | None
+    after: int | None
+    direction: str | None
+
+
+@dataclass
+class AreaChange:
+    code: str
+    label: str
+    before: int | None
+    after: int | None
+    direction: str | None  # better, same, worse, or None when either is ungraded
+    sub_areas: list[SubAreaChange] = field(default_factory=list)
+
+
+def assessment_compare(before: Assessment, after: Assessment) -> list[AreaChange]:
+    """Each area of the later assessment against the earlier one (grades prefetched)."""
+    before_areas = area_grades_by_code(before)
+    before_subs = sub_grades_by_key(before)
+    changes = []
+    for row in after.area_grades.all():
+        change = AreaChange(
+            row.area.code,
+            row.area.label,
+            before_areas.get(row.area.code),
+            row.grade,
+            _direction(before_areas.get(row.area.code), row.grade),
+        )
+        for sub in after.sub_grades.all():
+            if sub.sub_area.area.code != row.area.code:
+                continue
+            earlier = before_subs.get(sub.sub_area.key)
+            if earlier is not None and sub.grade is not None:
+                change.sub_areas.append(
+                    SubAreaChange(
+                        sub.sub_area.key,
+                        sub.sub_area.label,
+                        earlier,
+                        sub.grade,
+                        _direction(earlier, sub.grade),
+                    )
+                )
+        changes.append(change)
+    return changes
+
+
+@dataclass
+class AreaRow:
+    code: str
+    label: str
+    grades: list[int | None]  # one per assessment, oldest first
+    worst_sub_area: list[int | None]
+    changes: list[str | None]  # one per assessment after the first: against the one before
+
+
+@dataclass
+class Profile:
+    assessments: list[Assessment]  # compared: every assessment not superseded, oldest first
+    superseded: list[Assessment]
+    rows: list[AreaRow]
+    comparisons: list[list[AreaChange]]  # between each consecutive pair
+    chart: dict[str, object]
+
+
+def child_assessments(*, child: Child) -> QuerySet[Assessment]:
+    return assessments_with_grades().filter(child=child).order_by("assessed_on", "pk")
+
+
+def gcp2_profile(*, child: Child) -> Profile:
+    """Everything the child's GCP2 page shows, side by side, in a handful of queries."""
+    everything = list(child_assessments(child=child))
+    compared = [a for a in everything if a.status != AssessmentStatus.SUPERSEDED]
+    superseded = [a for a in everything if a.status == AssessmentStatus.SUPERSEDED]
+    areas: dict[str, str] = {}
+    for assessment in compared:
+        for row in assessment.area_grades.all():
+            areas.setdefault(row.area.code, row.area.label)
+    comparisons = [
+        assessment_compare(compared[i - 1], compared[i]) for i in range(1, len(compared))
+    ]
+    by_assessment = [area_grades_by_code(a) for a in compared]
+    worst = [worst_sub_area_grades(a) for a in compared]
+    rows = []
+    for code, label in areas.items():
+        changes: list[str | None] = []
+        for comparison in comparisons:
+            match = next((c for c in comparison if c.code == code), None)
+            changes.append(match.direction if match else None)
+        rows.append(
+            AreaRow(
+                code,
+                label,
+                [grades.get(code) for grades in by_assessment],
+                [w.get(code) for w in worst],
+                changes,
+            )
+        )
+    chart = {
+        "labels": [f"{a.assessed_on:%-d %b %Y}" for a in compared],
+        "datasets": [{"label": row.label, "data": row.grades} for row in rows],
+    }
+    return Profile(compared, superseded, rows, comparisons, chart)
+
+
+def latest_signed_off(*, child: Child) -> Assessment | None:
+    return (
+        assessments_with_grades()
+        .filter(child=child, status=AssessmentStatus.SIGNED_OFF)
+        .order_by("-assessed_on", "-pk")
+        .first()
+    )
+
+
+def family_profiles(*, user: Practitioner, child: Child) -> list[tuple[Child, Assessment | None]]:
+    """The child and each sibling the user may see, with their latest signed-off assessment.
+
+    The caller logs the read of each child shown.
+    """
+    family = (
+        access.children_visible_to(user=user)
+        .filter(family_id=child.family_id)
+        .order_by("date_of_birth", "pk")
+    )
+    latest: dict[int, Assessment] = {}
+    for assessment in (
+        assessments_with_grades()
+        .filter(child__in=family, status=AssessmentStatus.SIGNED_OFF)
+        .order_by("child_id", "-assessed_on", "-pk")
+        .distinct("child_id")
+    ):
+        latest[assessment.child_id] = assessment
+    return [(member, latest.get(member.pk)) for member in family]
+
+
+def framework_area_labels(assessments: list[Assessment]) -> list[Area]:
+    """The areas to show as rows for a set of assessments, in framework order."""
+    seen: dict[str, Area] = {}
+    for assessment in assessments:
+        for row in assessment.area_grades.all():
+            seen.setdefault(row.area.code, row.area)
+    return list(seen.values())
+
+
+@dataclass
+class HomeGCP2:
+    due: list[tuple[Child, Due]]
+    drafts: list[Assessment]
+    awaiting_sign_off: list[Assessment]
+    today: datetime.date
+
+
+def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
+    """Due and overdue GCP2s for the user's own work, their drafts and, for leads, sign-offs.
+
+    A practitioner sees children they are lead professional for or last assessed; a lead sees
+    children their agency leads on or last assessed.
+    """
+    today = timezone.localdate()
+    visible = access.children_visible_to(user=user)
+    open_involvements = Involvement.objects.filter(ended_on__isnull=True)
+    signed_off = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
+    if access.is_lead(user):
+        leading = open_involvements.filter(lead_agency=user.agency)
+        assessed = signed_off.filter(agency=user.agency)
+    else:
+        leading = open_involvements.filter(lead_professional=user)
+        assessed = signed_off.filter(assessor=user)
+    # Candidates first (indexed lookups), then the policy: cheaper than scanning every child.
+    candidates = leading.values("child_id").union(assessed.values("child_id"))
+    due = gcp2_due_from_settings(
+        visible.filter(pk__in=candidates),
+        due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
+        limit=limit,
+    )
+    children = Child.objects.in_bulk([item.child_id for item in due])
+    drafts = (
+        Assessment.objects.filter(
+            assessor=user, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
+        )
+        .filter(child__in=visible)
+        .select_related("child")
+        .order_by("-updated_at")[:limit]
+    )
+    awaiting: list[Assessment] = []
+    if access.is_lead(user):
+        awaiting = list(
+            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency=user.agency)
+            .exclude(assessor=user)
+            .filter(child__in=visible)
+            .select_related("child", "assessor")
+            .order_by("submitted_at")[:limit]
+        )
+    return HomeGCP2(
+        [(children[item.child_id], item) for item in due], list(drafts), awaiting, today
+    )

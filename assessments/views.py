@@ -1,0 +1,363 @@
+"""HTML views for GCP2: thin layers over the access policy, selectors and services.
+
+Every view reads the child through `cases.access.child_for_reading`, which checks the policy
+and writes the access-log row before anything is shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import access
+from cases.models import Child, Practitioner
+
+from . import selectors, services
+from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
+from .forms import (
+    DATE_FIELD,
+    RETURN,
+    START_REPEAT,
+    AssessmentForm,
+    CorrectForm,
+    ReviewForm,
+    StartForm,
+)
+from .framework import framework_areas
+from .models import GRADE_MEANINGS, Area, Assessment, AssessmentStatus
+
+VALID_GRADES = {str(grade) for grade in GRADE_MEANINGS}
+
+
+def _read_child(request: HttpRequest, child_id: int, view_name: str) -> Child:
+    return access.child_for_reading(
+        user=access.acting_user(request),
+        child_id=child_id,
+        view_name=view_name,
+        request_id=request.request_id,  # type: ignore[attr-defined]
+    )
+
+
+def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -> Assessment:
+    """The assessment, after reading its child through the policy; unknown ids answer 403."""
+    child_id = (
+        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
+    )
+    if child_id is None:
+        raise access.ChildAccessRefused()
+    child = _read_child(request, child_id, view_name)
+    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
+    assessment.child = child
+    return assessment
+
+
+@login_required
+@require_GET
+def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _read_child(request, child_id, "gcp2_child")
+    user = access.acting_user(request)
+    profile = selectors.gcp2_profile(child=child)
+    pairs = [
+        (profile.assessments[i], profile.assessments[i + 1], comparison)
+        for i, comparison in enumerate(profile.comparisons)
+    ]
+    return render(
+        request,
+        "assessments/child_gcp2.html",
+        {
+            "child": child,
+            "profile": profile,
+            "pairs": pairs,
+            "due": gcp2_due_for_child(child),
+            "can_start": access.does_casework(user),
+            "today": timezone.localdate(),
+            "repeat_months": repeat_months_setting(),
+            "initial_days": initial_days_setting(),
+            "grade_meanings": GRADE_MEANINGS,
+        },
+    )
+
+
+@login_required
+@require_GET
+def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _read_child(request, child_id, "gcp2_family")
+    user = access.acting_user(request)
+    family = selectors.family_profiles(user=user, child=child)
+    for member, _latest in family:
+        if member.pk != child.pk:
+            access.log_child_read(
+                user=user,
+                child=member,
+                view_name="gcp2_family",
+                request_id=request.request_id,  # type: ignore[attr-defined]
+            )
+    latest = [assessment for _member, assessment in family if assessment is not None]
+    areas = selectors.framework_area_labels(latest)
+    rows = [
+        (
+            member,
+            assessment,
+            [
+                selectors.area_grades_by_code(assessment).get(area.code) if assessment else None
+                for area in areas
+            ],
+        )
+        for member, assessment in family
+    ]
+    return render(
+        request, "assessments/family_gcp2.html", {"child": child, "areas": areas, "rows": rows}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _read_child(request, child_id, "gcp2_start")
+    user = access.acting_user(request)
+    if not access.does_casework(user):
+        raise PermissionDenied()
+    last = selectors.latest_signed_off(child=child)
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        if form.is_valid():
+            start_from = last if form.cleaned_data["start"] == START_REPEAT else None
+            assessment = services.assessment_start(
+                child=child,
+                assessor=user,
+                submission_key=form.cleaned_data["submission_key"],
+                start_from=start_from,
+            )
+            return redirect("gcp2-edit", assessment_id=assessment.pk)
+    else:
+        form = StartForm(
+            initial={"submission_key": uuid.uuid4().hex, "start": START_REPEAT if last else None}
+        )
+    return render(request, "assessments/start.html", {"child": child, "form": form, "last": last})
+
+
+@login_required
+@require_http_methods(["POST"])
+def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Start a correction of a signed-off assessment, which supersedes it once signed off."""
+    original = _read_assessment(request, assessment_id, "gcp2_correct")
+    form = CorrectForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The form expired: try again")
+        return redirect("gcp2-assessment", assessment_id=original.pk)
+    try:
+        assessment = services.assessment_start(
+            child=original.child,
+            assessor=access.acting_user(request),
+            submission_key=form.cleaned_data["submission_key"],
+            supersedes=original,
+        )
+    except services.AssessmentError as error:
+        raise PermissionDenied() from error
+    return redirect("gcp2-edit", assessment_id=assessment.pk)
+
+
+def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[dict[str, Any]]:
+    """The form laid out for the template: one fieldset per area, radios precomputed."""
+
+    def options(name: str) -> list[dict[str, object]]:
+        value = form[name].value()
+        return [
+            {
+                "id": name if grade == 1 else f"{name}-{grade}",
+                "value": grade,
+                "meaning": meaning,
+                "checked": str(value) == str(grade),
+            }
+            for grade, meaning in GRADE_MEANINGS.items()
+        ]
+
+    sections = []
+    for area in areas:
+        subs = []
+        for sub in area.sub_areas.all():
+            grade_name = services.grade_field(sub.key)
+            subs.append(
+                {
+                    "sub_area": sub,
+                    "applies": sub.applies_at(age),
+                    "grade": form[grade_name],
+                    "options": options(grade_name),
+                    "evidence": form[services.evidence_field(sub.key)],
+                    "evidence_label": f"Evidence for the {sub.label.lower()} grade",
+                }
+            )
+        area_name = services.area_grade_field(area.code)
+        worst = max(
+            (
+                int(form[services.grade_field(s.key)].value())
+                for s in area.sub_areas.all()
+                if str(form[services.grade_field(s.key)].value()) in VALID_GRADES
+            ),
+            default=None,
+        )
+        hint = "Your own judgement of the area, informed by the sub-area grades."
+        if worst is not None:
+            hint += (
+                f" The worst sub-area grade given so far is {worst}"
+                " (our summary, not a GCP2 score)."
+            )
+        sections.append(
+            {
+                "area": area,
+                "subs": subs,
+                "grade": form[area_name],
+                "options": options(area_name),
+                "legend": f"Overall grade for {area.label.lower()}",
+                "hint": hint,
+            }
+        )
+    return sections
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _read_assessment(request, assessment_id, "gcp2_edit")
+    user = access.acting_user(request)
+    if not services.can_edit(user, assessment):
+        if assessment.is_editable:
+            raise PermissionDenied()
+        return redirect("gcp2-assessment", assessment_id=assessment.pk)
+    areas = framework_areas(assessment.framework)
+    stale: services.StaleVersion | None = None
+    status = 200
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, areas=areas)
+        if form.is_valid():
+            submitting = request.POST.get("action") == "submit"
+            try:
+                if submitting:
+                    services.assessment_submit(
+                        assessment_id=assessment.pk,
+                        by=user,
+                        expected_version=form.cleaned_data["version"],
+                        answers=form.answers(),
+                    )
+                    messages.success(request, "Assessment submitted for sign-off")
+                    return redirect("gcp2-assessment", assessment_id=assessment.pk)
+                services.assessment_update(
+                    assessment_id=assessment.pk,
+                    by=user,
+                    expected_version=form.cleaned_data["version"],
+                    answers=form.answers(),
+                )
+                messages.success(request, "Draft saved. You can come back to it at any time.")
+                return redirect("gcp2-edit", assessment_id=assessment.pk)
+            except services.StaleVersion as error:
+                stale = error
+                # Keep everything the user typed; saving again now keeps their answers.
+                data = request.POST.copy()
+                data["version"] = str(error.current.version)
+                form = AssessmentForm(data, areas=areas)
+                form.is_valid()
+                status = 409
+            except services.AssessmentError as error:
+                form.add_service_errors(error.errors)
+    else:
+        form = AssessmentForm(initial=AssessmentForm.initial_for(assessment), areas=areas)
+    age = assessment.child.age_on(
+        form.cleaned_data["assessed_on"]
+        if form.is_bound and "assessed_on" in getattr(form, "cleaned_data", {})
+        else assessment.assessed_on
+    )
+    return render(
+        request,
+        "assessments/edit.html",
+        {
+            "assessment": assessment,
+            "child": assessment.child,
+            "form": form,
+            "sections": _sections(form, areas, age),
+            "age": age,
+            "stale": stale,
+            "date_field": DATE_FIELD,
+            "grade_meanings": GRADE_MEANINGS,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = _read_assessment(request, assessment_id, "gcp2_assessment")
+    user = access.acting_user(request)
+    return render(
+        request,
+        "assessments/detail.html",
+        _detail_context(assessment, user) | {"review_form": None},
+    )
+
+
+def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any]:
+    areas = framework_areas(assessment.framework)
+    sub_grades = {row.sub_area_id: row for row in assessment.sub_grades.all()}
+    area_grades = {row.area_id: row.grade for row in assessment.area_grades.all()}
+    worst = selectors.worst_sub_area_grades(assessment)
+    return {
+        "assessment": assessment,
+        "child": assessment.child,
+        "areas": [
+            {
+                "area": area,
+                "grade": area_grades.get(area.pk),
+                "worst": worst.get(area.code),
+                "subs": [(sub, sub_grades.get(sub.pk)) for sub in area.sub_areas.all()],
+            }
+            for area in areas
+        ],
+        "can_edit": services.can_edit(user, assessment),
+        "can_review": services.can_review(user, assessment)
+        and assessment.status == AssessmentStatus.SUBMITTED,
+        "can_correct": assessment.status == AssessmentStatus.SIGNED_OFF
+        and access.does_casework(user)
+        and user.agency_id == assessment.agency_id,
+        "correct_form": CorrectForm(initial={"submission_key": uuid.uuid4().hex}),
+        "grade_meanings": GRADE_MEANINGS,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Sign off or return a submitted assessment: a lead of the assessor's agency only."""
+    assessment = _read_assessment(request, assessment_id, "gcp2_review")
+    user = access.acting_user(request)
+    if not services.can_review(user, assessment):
+        raise PermissionDenied()
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        return redirect("gcp2-assessment", assessment_id=assessment.pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == RETURN:
+                services.assessment_return(
+                    assessment_id=assessment.pk, by=user, comments=form.cleaned_data["comments"]
+                )
+                messages.success(request, "Assessment returned to the assessor")
+            else:
+                services.assessment_sign_off(assessment_id=assessment.pk, by=user)
+                messages.success(request, "Assessment signed off")
+            return redirect("gcp2-child", child_id=assessment.child_id)
+        except services.AssessmentError as error:
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+    return render(
+        request,
+        "assessments/detail.html",
+        _detail_context(assessment, user) | {"review_form": form},
+    )
