@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        from . import drift_rules, drift_seeding
+        from .seeding import register_seed_step
+
+        drift_rules.register_cases_rules()
+        register_seed_step(drift_seeding.seed_plans_visits_and_meetings)

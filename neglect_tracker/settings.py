@@ -170,6 +170,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The drift engine evaluates every child on a schedule (beat's DatabaseScheduler syncs this).
+CELERY_BEAT_SCHEDULE = {
+    "drift-evaluate-all": {
+        "task": "cases.tasks.drift_evaluate_all",
+        "schedule": envint("NT_DRIFT_EVALUATE_EVERY_SECONDS", "3600"),
+        "options": {"queue": "builds"},
+    },
+}
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 
 # Application logs carry request ids and record ids, never names or case text.
