@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .forms import SignInForm
@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),
+    path("", include("cases.drift_urls")),
 ]
