@@ -189,3 +189,23 @@ EXPECTED.update(
 )
 CHILD_RECORD_READS += ["plan-create", "plan-detail", "visit-create", "referral-create"]
 CHILD_RECORD_READS += ["meeting-create"]
+EXPECTED.update(
+    {
+        "api-drift-flags": [("get", lambda w: "/api/drift/flags/", _leads(API_REFUSED))],
+        "api-drift-flag-decision": [
+            (
+                "post",
+                lambda w: f"/api/drift/flags/{_flag(w).pk}/decision/",
+                {**_lead_only(API_REFUSED), "lead": 400},
+            )
+        ],
+        "api-concern-outcomes": [
+            ("get", lambda w: "/api/concern-outcomes/", casework_list(API_REFUSED)),
+            (
+                "post",
+                lambda w: "/api/concern-outcomes/",
+                {**_leads(API_REFUSED), "lead": 400, "manager": 400},
+            ),
+        ],
+    }
+)
