@@ -12,7 +12,8 @@ import os
 
 import psycopg2
 
-from .harness import RESULTS
+from .drift import bench_drift
+from .harness import RESULTS, ensure_scale_database
 from .seeding import bench_seeding
 
 
@@ -34,6 +35,10 @@ def main() -> None:
     print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
     database = f"{os.environ['NT_DB_NAME']}_bench_seed"
     bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+
+    print("\nDrift evaluation (100,000 children)", flush=True)
+    scale = ensure_scale_database(100_000)
+    bench_drift(scale, 100_000, functools.partial(connect_to, scale))
 
     print(f"\n{len(RESULTS)} figures measured.")
 
