@@ -151,3 +151,19 @@ def test_deciding_through_the_page_redirects_to_the_queue_and_logs_the_read(scen
     assert AccessLogEntry.objects.filter(child=scene["ours"]).count() == before + 1
     flag.refresh_from_db()
     assert flag.review_on == review
+
+
+def test_the_queue_filters_by_team_and_lead_professional(scene) -> None:  # type: ignore[no-untyped-def]
+    team = factories.team(scene["health"], "Health visiting north")
+    worker = factories.practitioner(scene["health"])
+    involvement = scene["ours"].involvements.get()
+    involvement.team = team
+    involvement.lead_professional = worker
+    involvement.save()
+    drift_evaluate()  # the lead professional is now allocated: that flag closes
+    lead = scene["lead"]
+    by_team = drift_queue(user=lead, filters=QueueFilters(team=team.pk))
+    by_worker = drift_queue(user=lead, filters=QueueFilters(worker=worker.pk))
+    assert [f.rule_code for f in by_team] == ["CHILD_NOT_SEEN"]
+    assert [f.rule_code for f in by_worker] == ["CHILD_NOT_SEEN"]
+    assert drift_queue(user=lead, filters=QueueFilters(team=team.pk + 1)).count() == 0
