@@ -127,14 +127,45 @@ def test_a_change_still_saves_when_the_broker_is_down(
     url, server = throwaway_redis
     server.kill()
     server.wait()
-    app.conf["broker_url"] = url
-    app.close()  # drop pooled connections to the real broker
+    def point_celery_at(broker_url: str) -> None:
+        app.conf["broker_url"] = broker_url
+        app.close()  # drop pooled connections and producers for the previous broker
+        app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+    point_celery_at(url)
     try:
         child = unallocated_child(agency)
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             drift_evaluation_request(child_ids=[child.pk])
     finally:
-        app.conf["broker_url"] = settings.CELERY_BROKER_URL
-        app.close()
+        point_celery_at(settings.CELERY_BROKER_URL)
     assert "scheduled run will catch up" in caplog.text
     assert child.last_name not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_queues_the_childs_evaluation_and_a_worker_runs_it(
+    celery_worker_process: None,
+) -> None:
+    import time
+
+    from cases.plan_services import referral_record
+
+    agency = factories.agency("Social Care", AgencyType.CHILDRENS_SOCIAL_CARE)
+    worker = factories.practitioner(agency)
+    child = factories.child(known_to=[agency])
+    referral_record(
+        child=child,
+        recorded_by=worker,
+        received_on=D(2026, 1, 5),
+        source="2A",
+        decision="",
+        decision_on=None,
+        assessment_started_on=None,
+        assessment_completed_on=None,
+        submission_key="queued",
+    )
+    deadline = time.monotonic() + 30
+    while not DriftFlag.objects.filter(child=child, rule_code="REFERRAL_DECISION_LATE").exists():
+        assert time.monotonic() < deadline, "the worker did not evaluate the child"
+        time.sleep(0.2)
