@@ -127,6 +127,7 @@ def test_a_change_still_saves_when_the_broker_is_down(
     url, server = throwaway_redis
     server.kill()
     server.wait()
+
     def point_celery_at(broker_url: str) -> None:
         app.conf["broker_url"] = broker_url
         app.close()  # drop pooled connections and producers for the previous broker
