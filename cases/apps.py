@@ -6,8 +6,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from . import drift_rules, drift_seeding
+        from . import drift_rules, seeding_drift
         from .seeding import register_seed_step
 
         drift_rules.register_cases_rules()
-        register_seed_step(drift_seeding.seed_plans_visits_and_meetings)
+        register_seed_step(seeding_drift.seed_plans_visits_and_meetings)

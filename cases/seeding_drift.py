@@ -62,6 +62,8 @@ def seed_plans_visits_and_meetings(batch: SeedBatch) -> None:
             _plan(rows, rng, child, today, now)
         if child.level in SOCIAL_CARE_LEVELS:
             _referral(rows, rng, child, today, now)
+        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < 0.04:
+            _awaiting(rows, rng, child, today, now)
         if child.level == NeedLevel.CHILD_PROTECTION:
             _meetings(rows, rng, child, today, now)
     _write(rows)
@@ -123,7 +125,7 @@ def _plan(
     for _ in range(rng.randrange(2, 5)):
         due = _between(rng, started + DAY * 14, today + DAY * 60)
         if due < today:
-            status = "done" if rng.random() < 0.85 else rng.choice(("not_started", "in_progress"))
+            status = "done" if rng.random() < 0.96 else rng.choice(("not_started", "in_progress"))
         else:
             status = rng.choice(("not_started", "in_progress"))
         rows.actions.append(
@@ -172,6 +174,19 @@ def _referral(
         begun = ended - DAY * rng.randrange(60, 400)
         if child.date_of_birth is None or begun >= child.date_of_birth:
             rows.closed_involvements.append((child.id, begun, ended))
+
+
+def _awaiting(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    """A child in need with fresh work in progress: a new referral awaiting its decision, or a
+    strategy discussion whose initial conference has not been held yet (some of them late)."""
+    if rng.random() < 0.5:
+        received = today - DAY * rng.randrange(0, 6)
+        rows.referrals.append((child.id, received, "6", "", None, None, None, now))
+    else:
+        held = today - DAY * rng.randrange(3, 35)
+        rows.meetings.append((child.id, "strategy_discussion", held, True, now))
 
 
 def _meetings(
