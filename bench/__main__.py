@@ -12,7 +12,7 @@ import os
 
 import psycopg2
 
-from .drift import bench_drift
+from .drift import bench_drift, bench_queue_page
 from .harness import RESULTS, ensure_scale_database
 from .seeding import bench_seeding
 
@@ -39,6 +39,7 @@ def main() -> None:
     print("\nDrift evaluation (100,000 children)", flush=True)
     scale = ensure_scale_database(100_000)
     bench_drift(scale, 100_000, functools.partial(connect_to, scale))
+    bench_queue_page(scale, 100_000)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

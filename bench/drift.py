@@ -11,7 +11,7 @@ import time
 
 import psycopg2
 
-from .harness import Result, manage, report
+from .harness import Result, manage, p95_ms, report, request_timings, use_database
 
 SOURCE_TABLES = (
     "cases_child",
@@ -70,3 +70,27 @@ def bench_drift(database: str, children: int, connect: object) -> None:
         )
     )
     print(f"  flags opened by rule: {first['by_rule']}", flush=True)
+    print(f"  seconds by rule: {first['seconds_by_rule']}", flush=True)
+
+
+def bench_queue_page(database: str, children: int) -> None:
+    """The lead's queue page through the whole stack, beside the same user's home page."""
+    use_database(database)
+    from django.test import Client
+
+    from cases.models import Practitioner
+
+    for username in ("manager", "lead"):
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(Practitioner.objects.get(username=username))
+        home = request_timings(client, "/", repeats=20)
+        queue = request_timings(client, "/drift/", repeats=20)
+        report(
+            Result(
+                f"drift queue page, {children:,} children, as the demo {username}: p95",
+                p95_ms(queue),
+                "ms",
+                "their home page p95",
+                p95_ms(home),
+            )
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ class DriftEvaluation:
     children: int | None  # None for a full evaluation
     opened: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # time each rule took
     updated: int = 0
 
     @property
@@ -98,6 +100,7 @@ def drift_evaluate(
             if not configuration.enabled:
                 continue
             code = configuration.rule.code
+            started = time.perf_counter()
             context = DriftContext(
                 as_of=as_of, thresholds=configuration.thresholds, children=children
             )
@@ -117,6 +120,7 @@ def drift_evaluate(
                     reason=configuration.reason,
                 )
             )
+            result.seconds[code] = round(time.perf_counter() - started, 3)
     logger.info(
         "drift evaluated as_of=%s children=%s opened=%d closed=%d updated=%d",
         as_of,

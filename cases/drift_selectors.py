@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .access import LEAD_ROLES, children_visible_to
@@ -41,10 +41,6 @@ class QueueFilters:
     level: str = ""
 
 
-def _open_involvement() -> QuerySet[Involvement]:
-    return Involvement.objects.filter(child=OuterRef("child_id"), ended_on__isnull=True)
-
-
 def drift_queue(
     *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
 ) -> QuerySet[DriftFlag]:
@@ -57,10 +53,16 @@ def drift_queue(
     flags = (
         DriftFlag.objects.filter(resolved_at__isnull=True, child__in=children_visible_to(user=user))
         .filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
+        # One LEFT JOIN to the child's open involvement (at most one, by constraint).
         .annotate(
-            level=Subquery(_open_involvement().values("level")[:1]),
-            team_id=Subquery(_open_involvement().values("team_id")[:1]),
-            worker_id=Subquery(_open_involvement().values("lead_professional_id")[:1]),
+            open_involvement=FilteredRelation(
+                "child__involvements", condition=Q(child__involvements__ended_on__isnull=True)
+            )
+        )
+        .annotate(
+            level=F("open_involvement__level"),
+            team_id=F("open_involvement__team_id"),
+            worker_id=F("open_involvement__lead_professional_id"),
         )
         .select_related("child")
     )

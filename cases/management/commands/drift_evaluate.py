@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "updated": result.updated,
             "changed": result.changed,
             "by_rule": result.opened,
+            "seconds_by_rule": result.seconds,
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary))
