@@ -688,6 +688,12 @@ class DriftFlag(models.Model):
         indexes = [
             models.Index(fields=["rule_code", "resolved_at"]),
             models.Index(fields=["child", "resolved_at"]),
+            # The lead's queue walks open flags in this order and stops at a page.
+            models.Index(
+                fields=["severity_rank", "opened_at", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="drift_flag_queue_order",
+            ),
         ]
 
     def __str__(self) -> str:
