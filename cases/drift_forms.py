@@ -125,6 +125,22 @@ class PlanActionStatusForm(forms.Form):
     )
 
 
+class PlanReviewForm(forms.Form):
+    reviewed_on = GovukDateField(label="Date of the review", error_messages=_required("the date"))
+    summary = forms.CharField(
+        label="What the review found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages=_required("what the review found"),
+    )
+    end_plan = forms.BooleanField(label="End the plan at this review", required=False)
+    next_review_on = GovukDateField(
+        label="Date of the next review",
+        help_text="Leave empty if the plan ends.",
+        required=False,
+    )
+
+
 class VisitForm(SubmissionForm):
     occurred_on = GovukDateField(
         label="Date of the visit or contact", error_messages=_required("the date")

@@ -13,6 +13,11 @@ urlpatterns = [
     path("children/<int:child_id>/plans/new/", views.plan_create, name="plan-create"),
     path("children/<int:child_id>/plans/<int:plan_id>/", views.plan_detail, name="plan-detail"),
     path(
+        "children/<int:child_id>/plans/<int:plan_id>/review/",
+        views.plan_review,
+        name="plan-review",
+    ),
+    path(
         "children/<int:child_id>/plan-actions/<int:action_id>/status/",
         views.plan_action_status,
         name="plan-action-status",

@@ -28,6 +28,7 @@ from .drift_forms import (
     PlanActionForm,
     PlanActionStatusForm,
     PlanForm,
+    PlanReviewForm,
     ReferralForm,
     SupervisionForm,
     VisitForm,
@@ -129,6 +130,23 @@ def plan_detail(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
             "form": form,
             "status_form": PlanActionStatusForm(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpResponse:
+    user = _caseworker(request)
+    child = _read_child(request, user, child_id, "plan_review")
+    plan = get_object_or_404(Plan, pk=plan_id, child=child)
+    return _record_page(
+        request,
+        child=child,
+        form=PlanReviewForm(request.POST or None),
+        title=f"Review the {plan.get_level_display().lower()} plan",
+        submit="Save review",
+        done="Plan review saved",
+        save=lambda data: plan_services.plan_review_record(plan=plan, reviewed_by=user, **data),
     )
 
 

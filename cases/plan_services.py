@@ -305,3 +305,51 @@ def protection_meeting_record(
     )
     drift_evaluation_request(child_ids=[child.pk])
     return meeting
+
+
+@transaction.atomic
+def plan_review_record(
+    *,
+    plan: Plan,
+    reviewed_by: Practitioner,
+    reviewed_on: datetime.date,
+    end_plan: bool,
+    next_review_on: datetime.date | None,
+    summary: str,
+) -> Plan:
+    """Record a plan review: either set the next review date or end the plan."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    errors: dict[str, str] = {}
+    if plan.ended_on is not None:
+        raise ValidationError("This plan has already ended")
+    if reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = "The review date must be today or in the past"
+    elif reviewed_on < plan.started_on:
+        errors["reviewed_on"] = "The review must be on or after the day the plan started"
+    if not end_plan and (next_review_on is None or next_review_on <= reviewed_on):
+        errors["next_review_on"] = "Enter the date of the next review, after this one"
+    if not summary.strip():
+        errors["summary"] = "Enter what the review found"
+    if errors:
+        raise ValidationError(errors)
+    if end_plan:
+        plan.ended_on = reviewed_on
+    else:
+        plan.review_due_on = next_review_on
+    plan.save(update_fields=["ended_on", "review_due_on"])
+    outcome = (
+        "plan ended" if end_plan else f"plan continues, next review {next_review_on:%d %B %Y}"  # type: ignore[str-format]
+    )
+    chronology_entry_record(
+        child=plan.child,
+        occurred_on=reviewed_on,
+        event_type=ChronologyEventType.PLAN,
+        significance=Significance.MEDIUM,
+        summary=f"{NeedLevel(plan.level).label} plan reviewed: {outcome}. {summary.strip()}",
+        source_agency=_agency_of(reviewed_by),
+        recorded_by=reviewed_by,
+        source_kind="plan",
+        source_id=plan.pk,
+    )
+    drift_evaluation_request(child_ids=[plan.child_id])
+    return plan

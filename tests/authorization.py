@@ -160,6 +160,18 @@ EXPECTED.update(
                 casework_on_known_child(),
             )
         ],
+        "plan-review": [
+            (
+                "get",
+                lambda w: f"/children/{w.child.pk}/plans/{_plan(w).pk}/review/",
+                casework_on_known_child(),
+            ),
+            (
+                "post",
+                lambda w: f"/children/{w.child.pk}/plans/{_plan(w).pk}/review/",
+                casework_on_known_child(),
+            ),
+        ],
         "plan-action-status": [
             (
                 "post",
@@ -188,7 +200,7 @@ EXPECTED.update(
     }
 )
 CHILD_RECORD_READS += ["plan-create", "plan-detail", "visit-create", "referral-create"]
-CHILD_RECORD_READS += ["meeting-create"]
+CHILD_RECORD_READS += ["meeting-create", "plan-review"]
 EXPECTED.update(
     {
         "api-drift-flags": [("get", lambda w: "/api/drift/flags/", _leads(API_REFUSED))],

@@ -142,3 +142,37 @@ def test_only_a_strategy_discussion_convenes_a_conference(scene) -> None:  # typ
     )
     assert "Only a strategy discussion decides to convene a conference" in response.content.decode()
     assert not ProtectionMeeting.objects.exists()
+
+
+def test_a_plan_review_sets_the_next_date_or_ends_the_plan_and_overdue_actions_stop_counting(
+    scene,
+) -> None:  # type: ignore[no-untyped-def]
+    from cases.drift_evaluation import drift_evaluate
+    from cases.models import DriftFlag
+
+    client, child, agency = scene["client"], scene["child"], scene["agency"]
+    factories.involvement(child, "child_in_need", agency, TODAY - datetime.timedelta(days=100))
+    plan = factories.plan(child, "child_in_need", agency, TODAY - datetime.timedelta(days=100))
+    factories.plan_action(plan, agency, TODAY - datetime.timedelta(days=10))
+    drift_evaluate()
+    assert DriftFlag.objects.filter(rule_code="PLAN_ACTIONS_OVERDUE", resolved_at=None).exists()
+    url = f"/children/{child.pk}/plans/{plan.pk}/review/"
+    missing = client.post(url, {"summary": "Going well", **_date("reviewed_on", TODAY)})
+    assert "Enter the date of the next review" in missing.content.decode()
+    next_review = TODAY + datetime.timedelta(days=90)
+    client.post(
+        url,
+        {
+            "summary": "Going well",
+            **_date("reviewed_on", TODAY),
+            **_date("next_review_on", next_review),
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.review_due_on == next_review and plan.ended_on is None
+    client.post(url, {"summary": "Needs met", "end_plan": "on", **_date("reviewed_on", TODAY)})
+    plan.refresh_from_db()
+    assert plan.ended_on == TODAY
+    assert ChronologyEntry.objects.filter(source_kind="plan", source_id=plan.pk).count() == 2
+    drift_evaluate()
+    assert not DriftFlag.objects.filter(rule_code="PLAN_ACTIONS_OVERDUE", resolved_at=None).exists()
