@@ -12,6 +12,7 @@ import os
 
 import psycopg2
 
+from .drift import bench_drift, bench_queue_page
 from .gcp2 import bench_gcp2_page
 from .harness import RESULTS, ensure_scale_database
 from .practitioner import bench_practitioner
@@ -55,6 +56,11 @@ def main() -> None:
 
     print(f"\nGCP2 page ({args.scale_children:,}-child partnership)", flush=True)
     bench_gcp2_page(args.scale_children)
+
+    print(f"\nDrift evaluation ({args.scale_children:,} children)", flush=True)
+    scale = ensure_scale_database(args.scale_children)
+    bench_drift(scale, args.scale_children, functools.partial(connect_to, scale))
+    bench_queue_page(scale, args.scale_children)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

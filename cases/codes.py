@@ -263,3 +263,55 @@ class DriftSeverity(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
     LOW = "low", "Low"
+
+
+class PlanStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ENDED = "ended", "Ended"
+
+
+class PlanActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+
+OPEN_ACTION_STATUSES = (PlanActionStatus.NOT_STARTED, PlanActionStatus.IN_PROGRESS)
+
+
+class ContactKind(models.TextChoices):
+    HOME_VISIT = "home_visit", "Home visit"
+    SCHOOL_VISIT = "school_visit", "Visit at school or nursery"
+    OFFICE = "office", "Office or clinic appointment"
+    PHONE = "phone", "Phone or video call"
+
+
+class MeetingKind(models.TextChoices):
+    """Child protection meetings, in the order Working Together sets them."""
+
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    INITIAL_CONFERENCE = "initial_conference", "Initial child protection conference"
+    CORE_GROUP = "core_group", "Core group meeting"
+    REVIEW_CONFERENCE = "review_conference", "Review child protection conference"
+
+
+class ReferralDecision(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment by children's social care"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    EARLY_HELP = "early_help", "Referred to early help"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class DriftDecision(models.TextChoices):
+    ACCEPT_RISK = "accept_risk", "Accept the risk for now"
+    ACTION_SET = "action_set", "Set an action"
+    ESCALATE = "escalate", "Escalate to children's social care"
+    COMPLEX_CASE_MEETING = "complex_case_meeting", "Request a complex-case meeting"
+
+
+class ConcernOutcomeKind(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ASSESSMENT_STARTED = "assessment_started", "Assessment started"
+    ESCALATED = "escalated", "Escalated"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"

@@ -35,6 +35,9 @@ class DriftRule:
     severity: DriftSeverity
     default_thresholds: Mapping[str, int]
     matching_children: Callable[[DriftContext], QuerySet[Child]]
+    # Which of the child's records show why (the lead's queue links to them): "concerns",
+    # "visits", "plan_actions", "referrals", "meetings", "involvement" or "" for the child's page.
+    evidence: str = ""
 
     def reason_with(self, thresholds: Mapping[str, int]) -> str:
         return self.reason.format(**thresholds)

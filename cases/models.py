@@ -19,13 +19,20 @@ from .codes import (
     ChronologyEventType,
     ClosureReason,
     ConcernAction,
+    ConcernOutcomeKind,
     ConcernSeverity,
     ConsentToShare,
+    ContactKind,
     Disability,
+    DriftDecision,
+    DriftSeverity,
+    MeetingKind,
     NeedLevel,
     NeglectType,
+    PlanActionStatus,
     PrimaryNeed,
     ProtectionCategory,
+    ReferralDecision,
     ReferralSource,
     RelationshipBasis,
     RelationshipType,
@@ -506,3 +513,300 @@ class ChangeLogEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["record_kind", "record_id"])]
+
+
+# --- Plans, visits, meetings and drift (issue 5) -------------------------------------------
+
+
+class Plan(models.Model):
+    """A plan for a child at early help, child in need or child protection level."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="plans")
+    level = models.CharField(max_length=20, choices=NeedLevel.choices)
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField("what the plan must achieve", max_length=SUMMARY_MAX_LENGTH)
+    started_on = models.DateField()
+    review_due_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["child", "-started_on"])]
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk}"
+
+    def clean(self) -> None:
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date must be after the start date"})
+        if self.review_due_on and self.started_on and self.review_due_on < self.started_on:
+            raise ValidationError({"review_due_on": "The review date must be after the start date"})
+
+
+class PlanAction(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=PlanActionStatus.choices, default=PlanActionStatus.NOT_STARTED
+    )
+    completed_on = models.DateField(null=True, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["child", "status", "due_on"])]
+
+
+class Visit(models.Model):
+    """A visit or contact with a child, and whether the child was seen, alone, and heard."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="visits")
+    occurred_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=ContactKind.choices)
+    child_seen = models.BooleanField()
+    child_seen_alone = models.BooleanField(default=False)
+    child_voice = models.TextField(
+        "what the child said or showed", max_length=SUMMARY_MAX_LENGTH, blank=True
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        indexes = [models.Index(fields=["child", "-occurred_on"])]
+
+    @property
+    def voice_recorded(self) -> bool:
+        return bool(self.child_voice.strip())
+
+    def clean(self) -> None:
+        if self.occurred_on and self.occurred_on > timezone.localdate():
+            raise ValidationError({"occurred_on": "The date must be today or in the past"})
+        if self.child_seen_alone and not self.child_seen:
+            raise ValidationError(
+                {"child_seen_alone": "A child seen alone must also have been seen"}
+            )
+
+
+class Referral(models.Model):
+    """A referral to children's social care: received, decided, and any assessment."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="referrals")
+    received_on = models.DateField()
+    source = models.CharField(max_length=2, choices=ReferralSource.choices)
+    decision = models.CharField(max_length=20, choices=ReferralDecision.choices, blank=True)
+    decision_on = models.DateField(null=True, blank=True)
+    assessment_started_on = models.DateField(null=True, blank=True)
+    assessment_completed_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["child", "-received_on"])]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.decision_on and self.received_on and self.decision_on < self.received_on:
+            errors["decision_on"] = "The decision date must be on or after the date received"
+        if bool(self.decision) != bool(self.decision_on):
+            errors["decision"] = "Give both the decision and its date, or neither"
+        if self.assessment_completed_on and not self.assessment_started_on:
+            errors["assessment_started_on"] = "Enter the date the assessment started"
+        if (
+            self.assessment_completed_on
+            and self.assessment_started_on
+            and self.assessment_completed_on < self.assessment_started_on
+        ):
+            errors["assessment_completed_on"] = "The assessment must end after it started"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProtectionMeeting(models.Model):
+    """A strategy discussion, child protection conference or core group meeting."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="protection_meetings")
+    kind = models.CharField(max_length=24, choices=MeetingKind.choices)
+    held_on = models.DateField()
+    conference_needed = models.BooleanField(
+        "initial conference to be convened",
+        default=False,
+        help_text="For a strategy discussion: whether it decided to convene a conference",
+    )
+    notes = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["child", "kind", "-held_on"])]
+
+
+class DriftRuleSetting(models.Model):
+    """The partnership's settings for one drift rule, changed in the admin without a deploy."""
+
+    code = models.CharField(max_length=40, unique=True)
+    enabled = models.BooleanField(default=True)
+    thresholds = models.JSONField(
+        default=dict, blank=True, help_text='Only the thresholds you change, e.g. {"days": 15}'
+    )
+    severity = models.CharField(
+        "severity override", max_length=6, choices=DriftSeverity.choices, blank=True
+    )
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        if not isinstance(self.thresholds, dict) or not all(
+            isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            for value in self.thresholds.values()
+        ):
+            raise ValidationError({"thresholds": "Give each threshold as a whole number"})
+
+
+class DriftFlag(models.Model):
+    """A rule that applies to a child, from when it was first found until it stops applying."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="drift_flags")
+    rule_code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=6, choices=DriftSeverity.choices)
+    severity_rank = models.PositiveSmallIntegerField()  # 0 high, 1 medium, 2 low: sorts in SQL
+    reason = models.CharField(max_length=400)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_on = models.DateField()  # the evaluation date it was first found on
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # The latest decision hides the flag from the queue until its review date.
+    review_on = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["severity_rank", "opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "rule_code"],
+                condition=Q(resolved_at__isnull=True),
+                name="drift_flag_one_open_per_rule",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["rule_code", "resolved_at"]),
+            models.Index(fields=["child", "resolved_at"]),
+            # The lead's queue walks open flags in this order and stops at a page.
+            models.Index(
+                fields=["severity_rank", "opened_at", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="drift_flag_queue_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code} flag {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class SupervisionRecord(models.Model):
+    """Reflective supervision about one child and one practitioner, with decisions and actions.
+
+    A lead's decision on a drift flag is recorded as supervision too.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="supervision_records")
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervision_received",
+    )
+    supervisor = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    supervisor_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField()
+    reflection = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    decisions = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    actions = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    drift_flag = models.ForeignKey(
+        DriftFlag,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    drift_decision = models.CharField(max_length=24, choices=DriftDecision.choices, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-held_on", "-recorded_at"]
+        indexes = [models.Index(fields=["child", "-held_on"])]
+
+
+class LevelChange(models.Model):
+    """A lead stepping a case up or down: the receiving team sees it as new to them."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="level_changes")
+    from_involvement = models.ForeignKey(
+        Involvement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_involvement = models.ForeignKey(Involvement, on_delete=models.PROTECT, related_name="+")
+    stepped_up = models.BooleanField()
+    reason = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    changed_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    receiving_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["receiving_agency", "-changed_at"])]
+
+
+class ConcernOutcome(models.Model):
+    """What happened to a concern about one child, told back to the practitioner who raised it."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="outcomes")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=20, choices=ConcernOutcomeKind.choices)
+    reason = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    recorded_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    recording_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        constraints = [
+            # One outcome of each kind per concern and child: a double submit creates nothing.
+            models.UniqueConstraint(
+                fields=["concern", "child", "outcome"], name="concern_outcome_unique"
+            )
+        ]
+
+    def clean(self) -> None:
+        if self.outcome == ConcernOutcomeKind.NO_FURTHER_ACTION and not self.reason.strip():
+            raise ValidationError({"reason": "Give the reason for no further action"})

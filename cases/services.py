@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -17,6 +19,8 @@ from .models import (
     Practitioner,
     TeamAroundFamilyMember,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def legitimate_relationship_record(
@@ -40,6 +44,30 @@ def change_log_record(
         action=action,
         request_id=current_request_id(),
     )
+
+
+def drift_evaluation_request(*, child_ids: Iterable[int]) -> None:
+    """Re-evaluate these children's drift rules once the current transaction commits.
+
+    Every change to a child writes a chronology entry, so chronology_entry_record asks for this
+    itself. If the broker is down the change still stands: the failure is logged (no personal
+    data) and the scheduled full evaluation catches up.
+    """
+    ids = sorted(set(child_ids))
+    if ids:
+        transaction.on_commit(lambda: _queue_drift_evaluation(ids))
+
+
+def _queue_drift_evaluation(ids: list[int]) -> None:
+    from .tasks import drift_evaluate_children
+
+    try:
+        drift_evaluate_children.apply_async(args=(ids,), retry=False)
+    except Exception:
+        logger.warning(
+            "drift evaluation not queued for %d child record(s); the scheduled run will catch up",
+            len(ids),
+        )
 
 
 @transaction.atomic
@@ -74,6 +102,7 @@ def chronology_entry_record(
         child=child, agency_id=source_agency.pk, basis=RelationshipBasis.CHRONOLOGY
     )
     change_log_record(practitioner=recorded_by, child=child, record=entry, action="created")
+    drift_evaluation_request(child_ids=[child.pk])
     return entry
 
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/<int:child_id>/", views.child_detail, name="child-detail"),
     path("", include("cases.casework_urls")),
+    path("", include("cases.drift_urls")),
 ]

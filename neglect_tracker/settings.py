@@ -186,6 +186,12 @@ CELERY_BEAT_SCHEDULE = {
             minute=envint("NT_DASHBOARD_BUILD_MINUTE", "30"),
         ),
     },
+    # The drift engine evaluates every child on a schedule.
+    "drift-evaluate-all": {
+        "task": "cases.tasks.drift_evaluate_all",
+        "schedule": envint("NT_DRIFT_EVALUATE_EVERY_SECONDS", "3600"),
+        "options": {"queue": "builds"},
+    },
 }
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 # How long a break-glass grant to a child's record lasts.

@@ -13,12 +13,18 @@ from cases.models import (
     Address,
     Agency,
     Child,
+    ChronologyEntry,
     Concern,
     ConcernChild,
     Family,
     Involvement,
+    Plan,
+    PlanAction,
     Practitioner,
+    ProtectionMeeting,
+    Referral,
     Team,
+    Visit,
 )
 from cases.services import legitimate_relationship_record
 
@@ -94,34 +100,47 @@ def involvement(
 
 
 def concern_submitted_on(
-    about: list[Child],
-    author: Practitioner,
-    submitted_on: datetime.date,
-    child_seen: bool = True,
-    child_voice: str = "",
-    **extra: Any,
+    about: list[Child], author: Practitioner, submitted_on: datetime.date, **extra: Any
 ) -> Concern:
-    """A neglect concern logged on a given day (built directly: the logging journey is
-    tested on its own)."""
-    assert author.agency is not None
-    record = Concern.objects.create(
-        author=author,
-        author_agency=author.agency,
-        family=about[0].family,
-        neglect_types=["nutritional"],
-        what_was_seen="Little food in the home.",
-        severity="medium",
-        observed_on=extra.pop("observed_on", submitted_on),
-        child_seen=child_seen,
-        child_voice=child_voice,
-        actions_taken=["advice"],
-        consent_to_share="given",
+    """A neglect concern submitted (and by default observed) on a given day."""
+    extra.setdefault("observed_on", submitted_on)
+    extra.setdefault("neglect_types", ["nutritional"])
+    extra.setdefault("actions_taken", ["advice"])
+    return concern_observed(
+        about,
+        author,
         submitted_at=datetime.datetime.combine(
             submitted_on, datetime.time(12, 0), tzinfo=datetime.UTC
         ),
-        submission_key=f"test-{next(_counter)}",
         **extra,
     )
+
+
+# --- Issue 5: concerns, plans, visits, meetings and referrals for drift scenarios ---------
+
+
+def concern_observed(
+    about: list[Child] | tuple[Child, ...],
+    by: Practitioner,
+    observed_on: datetime.date | None = None,
+    **extra: Any,
+) -> Concern:
+    """A submitted concern written straight to the database (no concern-logging service)."""
+    fields: dict[str, Any] = {
+        "author": by,
+        "author_agency": by.agency,
+        "family": about[0].family,
+        "neglect_types": ["physical"],
+        "what_was_seen": "Child arrived hungry and in dirty clothes.",
+        "severity": "medium",
+        "observed_on": observed_on or timezone.localdate(),
+        "child_seen": True,
+        "actions_taken": ["none_yet"],
+        "consent_to_share": "given",
+        "submission_key": f"concern-{next(_counter)}",
+    }
+    fields.update(extra)
+    record = Concern.objects.create(**fields)
     for each in about:
         ConcernChild.objects.create(concern=record, child=each)
     return record
@@ -162,3 +181,74 @@ def concern(author: Practitioner, children: list[Child], **overrides: Any) -> Co
     from cases.concerns import concern_log
 
     return concern_log(author=author, children=children, **concern_fields(**overrides))
+
+
+def visit(of: Child, on: datetime.date, by: Agency, **extra: Any) -> Visit:
+    fields: dict[str, Any] = {
+        "child": of,
+        "occurred_on": on,
+        "kind": "home_visit",
+        "child_seen": True,
+        "child_seen_alone": True,
+        "child_voice": "Said she likes school dinners.",
+        "agency": by,
+        "submission_key": f"visit-{next(_counter)}",
+    }
+    fields.update(extra)
+    return Visit.objects.create(**fields)
+
+
+def plan(of: Child, level: str, lead_agency: Agency, started_on: datetime.date) -> Plan:
+    return Plan.objects.create(
+        child=of,
+        level=level,
+        lead_agency=lead_agency,
+        summary="Regular meals, school attendance, health appointments kept.",
+        started_on=started_on,
+        submission_key=f"plan-{next(_counter)}",
+    )
+
+
+def plan_action(of: Plan, owner: Agency, due_on: datetime.date, **extra: Any) -> PlanAction:
+    return PlanAction.objects.create(
+        plan=of,
+        child_id=of.child_id,
+        description="Book dental appointment",
+        owner_agency=owner,
+        due_on=due_on,
+        submission_key=f"action-{next(_counter)}",
+        **extra,
+    )
+
+
+def meeting(of: Child, kind: str, held_on: datetime.date, **extra: Any) -> ProtectionMeeting:
+    return ProtectionMeeting.objects.create(
+        child=of,
+        kind=kind,
+        held_on=held_on,
+        submission_key=f"meeting-{next(_counter)}",
+        **extra,
+    )
+
+
+def referral(of: Child, received_on: datetime.date, **extra: Any) -> Referral:
+    fields: dict[str, Any] = {
+        "child": of,
+        "received_on": received_on,
+        "source": "2A",
+        "submission_key": f"referral-{next(_counter)}",
+    }
+    fields.update(extra)
+    return Referral.objects.create(**fields)
+
+
+def chronology(of: Child, on: datetime.date, event_type: str, source: Agency) -> ChronologyEntry:
+    return ChronologyEntry.objects.create(
+        child=of,
+        family_id=of.family_id,
+        occurred_on=on,
+        event_type=event_type,
+        significance="medium",
+        summary="Recorded for a test.",
+        source_agency=source,
+    )

@@ -1,0 +1,72 @@
+"""Working days in England: weekends and England's bank holidays excluded.
+
+Counting follows the children-in-need census validator: the start day is day 1. So a timescale
+of N working days starting on day S is breached on a date D when more than N working days lie
+in S..D inclusive.
+
+The drift rules need this set-based, for 100,000 children at once. Because the count only
+grows as the start moves earlier, "more than N working days from S to D" is the same as
+"S on or before the (N+1)th working day counting back from D" — one boundary date, computed
+here once per evaluation and compared with every child's start date in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def working_days_inclusive(start: datetime.date, end: datetime.date) -> int:
+    """Working days from start to end, both counted (the start day is day 1)."""
+    count, day = 0, start
+    while day <= end:
+        count += is_working_day(day)
+        day += ONE_DAY
+    return count
+
+
+def nth_working_day_back(end: datetime.date, n: int) -> datetime.date:
+    """The nth working day counting back from `end` (end itself is the first if it works)."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, found = end, 0
+    while True:
+        if is_working_day(day):
+            found += 1
+            if found == n:
+                return day
+        day -= ONE_DAY
+
+
+def nth_working_day_from(start: datetime.date, n: int) -> datetime.date:
+    """The date of working day n, counting the start day (if it is a working day) as day 1."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, found = start, 0
+    while True:
+        if is_working_day(day):
+            found += 1
+            if found == n:
+                return day
+        day += ONE_DAY
+
+
+def breach_boundary(as_of: datetime.date, working_days: int) -> datetime.date:
+    """The latest start date whose timescale of `working_days` is already breached on as_of.
+
+    A start on or before the boundary has more than `working_days` working days up to as_of.
+    """
+    return nth_working_day_back(as_of, working_days + 1)
