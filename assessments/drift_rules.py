@@ -39,9 +39,14 @@ def _signed_off_id(offset: int) -> Subquery:
 
 
 def gcp2_not_improving_matching(context: DriftContext) -> QuerySet[Child]:
-    """Two or more signed-off assessments where, between the last two, no area got better,
-    any area got worse, or any area stayed at the stuck grade (4) or worse."""
+    """Two or more signed-off assessments where, between the last two, no area got better while
+    some area still needs it (graded worse than the met grade, 2), any area got worse, or any
+    area stayed at the stuck grade (4) or worse.
+
+    The met-grade condition is ours: a child whose every area is at 1 or 2 has nothing left to
+    improve, so an unchanged profile is not drift."""
     stuck = context.thresholds["stuck_grade"]
+    met = context.thresholds["met_grade"]
     latest = AreaGrade.objects.filter(assessment_id=OuterRef("gcp2_latest"), grade__isnull=False)
 
     def previous_of_same_area(condition: Q) -> Exists:
@@ -59,7 +64,10 @@ def gcp2_not_improving_matching(context: DriftContext) -> QuerySet[Child]:
     compared = context.children.annotate(
         gcp2_latest=_signed_off_id(0), gcp2_previous=_signed_off_id(1)
     ).filter(gcp2_previous__isnull=False)
-    return compared.filter(~Exists(better) | Exists(worse) | Exists(stayed_high))
+    still_unmet = latest.filter(grade__gt=met)
+    return compared.filter(
+        (~Exists(better) & Exists(still_unmet)) | Exists(worse) | Exists(stayed_high)
+    )
 
 
 GCP2_OVERDUE = DriftRule(
@@ -81,10 +89,11 @@ GCP2_NOT_IMPROVING = DriftRule(
     code="GCP2_NOT_IMPROVING",
     title="GCP2 not improving",
     reason=(
-        "Between the last two signed-off GCP2s no area got better, an area got worse, or an "
-        "area stayed at grade {stuck_grade} or worse"
+        "Between the last two signed-off GCP2s no area got better while one is still worse "
+        "than grade {met_grade}, an area got worse, or an area stayed at grade {stuck_grade} "
+        "or worse"
     ),
     severity=DriftSeverity.HIGH,
-    default_thresholds={"stuck_grade": 4},
+    default_thresholds={"stuck_grade": 4, "met_grade": 2},
     matching_children=gcp2_not_improving_matching,
 )

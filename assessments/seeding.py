@@ -19,8 +19,8 @@ from cases.seeding import SeedBatch, SeedChild, copy_rows, reserve_ids
 from .models import AssessmentStatus, SubArea
 from .services import SOURCE_KIND
 
-SHARE_ASSESSED = 0.45
-TRAJECTORIES = (("improving", 45), ("stuck", 25), ("worsening", 10), ("mixed", 20))
+SHARE_ASSESSED = 0.9
+TRAJECTORIES = (("improving", 70), ("stuck", 12), ("worsening", 6), ("mixed", 12))
 ASSESSMENT_COLUMNS = (
     "id",
     "child_id",
@@ -95,7 +95,7 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
             continue
         if rng.random() >= SHARE_ASSESSED:
             continue
-        last = today - datetime.timedelta(days=rng.randrange(30, 270))
+        last = today - datetime.timedelta(days=rng.randrange(20, 190))
         dates = [
             last - datetime.timedelta(days=182 * n + rng.randrange(-20, 20))
             for n in range(rng.randint(1, 4))
@@ -115,8 +115,10 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
     area_rows, sub_rows, entries = [], [], []
     for child, agency_id, assessor_id, dates in plans:
         trajectory = rng.choices([t for t, _ in TRAJECTORIES], [w for _, w in TRAJECTORIES])[0]
-        start = 4 if trajectory in ("stuck", "improving") else rng.choice((2, 3, 3, 4))
-        grades = [max(1, min(5, start + rng.choice((-1, 0, 0, 1)))) for _ in areas]
+        # Improving families start below the stuck grade (4), so only the others drift.
+        start = {"stuck": 4, "improving": 3}.get(trajectory) or rng.choice((2, 3, 3, 4))
+        jitter = (-1, 0, 0) if trajectory == "improving" else (-1, 0, 0, 1)
+        grades = [max(1, min(5, start + rng.choice(jitter))) for _ in areas]
         previous_id: int | None = None
         reviewer = rng.choice(leads[agency_id]) if leads.get(agency_id) else None
         for n, day in enumerate(dates):

@@ -19,13 +19,25 @@ def children_for_home(*, user: Practitioner) -> QuerySet[Child]:
     )
 
 
-def child_summary(*, child: Child) -> dict[str, object]:
-    """What the child's page shows about identity, family and who is working with them."""
+def child_summary(*, user: Practitioner, child: Child) -> dict[str, object]:
+    """What the child's page shows about identity, family and who is working with them.
+
+    Siblings are named only where the policy lets the user see them; the others are counted,
+    so the reader knows there are more children in the household to ask about.
+    """
+    household = child.family.children.exclude(pk=child.pk)
+    visible_siblings = list(
+        children_visible_to(user=user)
+        .filter(family_id=child.family_id)
+        .exclude(pk=child.pk)
+        .order_by("date_of_birth", "expected_date_of_delivery")
+    )
     return {
+        "siblings": visible_siblings,
+        "hidden_sibling_count": household.count() - len(visible_siblings),
         "current_involvement": child.involvements.filter(ended_on__isnull=True)
         .select_related("lead_agency", "lead_professional", "team")
         .first(),
-        "siblings": child.family.children.exclude(pk=child.pk).order_by("date_of_birth"),
         "adults": child.family.adults.order_by("last_name", "first_name"),
         "address": child.family.addresses.filter(moved_out__isnull=True).first(),
         "team_around_family": TeamAroundFamilyMember.objects.filter(

@@ -53,7 +53,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "cases/child_detail.html",
         {
             "child": child,
-            **selectors.child_summary(child=child),
+            **selectors.child_summary(user=access.acting_user(request), child=child),
             **casework_views.child_casework_context(request, child),
         },
     )

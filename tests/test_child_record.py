@@ -63,3 +63,16 @@ def test_each_response_carries_a_request_id(world: World) -> None:
     first = signed_in(world, "practitioner").get("/")
     second = signed_in(world, "practitioner").get("/")
     assert first["X-Request-ID"] != second["X-Request-ID"]
+
+
+def test_it_names_only_the_siblings_the_reader_may_see(world: World) -> None:
+    from tests import factories
+
+    known = factories.child(known_to=[world.health], in_family=world.child.family, first_name="Kit")
+    unknown = factories.child(
+        known_to=[world.school], in_family=world.child.family, first_name="Wren"
+    )
+    page = signed_in(world, "practitioner").get(f"/children/{world.child.pk}/").content.decode()
+    assert known.last_name in page
+    assert unknown.first_name not in page
+    assert "1 other child in this household, not shown" in page

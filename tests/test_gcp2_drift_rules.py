@@ -103,6 +103,14 @@ def test_not_improving_matches_no_area_better(world: World) -> None:
     assert matching(GCP2_NOT_IMPROVING) == {stuck.pk}
 
 
+def test_not_improving_ignores_an_unchanged_profile_whose_needs_are_met(world: World) -> None:
+    needs_met = world.child
+    one_area_at_3 = factories.child(known_to=[world.health])
+    two_assessments(needs_met, world, grades(2, 1, 2, 2), grades(2, 1, 2, 2))
+    two_assessments(one_area_at_3, world, grades(2, 1, 2, 3), grades(2, 1, 2, 3))
+    assert matching(GCP2_NOT_IMPROVING) == {one_area_at_3.pk}
+
+
 def test_not_improving_matches_any_area_worse_even_if_another_is_better(world: World) -> None:
     mixed = world.child
     two_assessments(mixed, world, grades(3, 3, 3, 3), grades(2, 3, 4, 3))
