@@ -4,7 +4,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from cases.drift_evaluation import drift_evaluate
 from cases.models import (
@@ -16,17 +15,15 @@ from cases.models import (
     Referral,
     Visit,
 )
+from tests.conftest import seeded_partnership
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        call_command("seed_partnership", children=1200, no_progress=True)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False)
+    with seeded_partnership(django_db_blocker, children=1200):
+        yield
 
 
 def test_children_at_early_help_and_above_have_plans_visits_and_meetings(seeded: None) -> None:

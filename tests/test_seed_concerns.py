@@ -4,21 +4,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from cases.models import ChronologyEntry, Concern, ConcernChild, Involvement, LegitimateRelationship
+from tests.conftest import seeded_partnership
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        call_command("seed_partnership", children=600, no_progress=True)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False)
+    with seeded_partnership(django_db_blocker, children=600):
+        yield
 
 
 def test_children_get_up_to_six_concerns_each(seeded: None) -> None:

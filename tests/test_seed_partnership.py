@@ -18,18 +18,15 @@ from cases.models import (
 )
 from cases.synthetic import DEMO_ACCOUNTS
 from cases.validators import validate_nhs_number, validate_upn
+from tests.conftest import seeded_partnership
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Seed once for the module (it commits), and flush the database afterwards."""
-    with django_db_blocker.unblock():
-        call_command("seed_partnership", children=1500, no_progress=True)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False)
+    with seeded_partnership(django_db_blocker, children=1500):
+        yield
 
 
 def test_it_makes_the_number_of_children_asked_for(seeded: None) -> None:
