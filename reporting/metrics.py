@@ -65,7 +65,9 @@ class Dimension:
     grouped: bool = False
 
     def label(self) -> str:
-        return _case("key", dict(self.labels())) if self.labels else self.label_sql
+        if self.labels:  # a code no longer known shows as itself
+            return f"COALESCE({_case('key', dict(self.labels()))}, key)"
+        return self.label_sql
 
     @staticmethod
     def group_of(key: str) -> str:
@@ -636,23 +638,26 @@ METRICS: list[Metric] = [
         params=seen_boundaries,
         facts=f"""
     SELECT p.period_type, p.period_start,
-           (GREATEST(s.last_seen, i.started_on) > CASE i.level
-                WHEN 'child_protection' THEN b.cp_boundary ELSE b.cin_boundary END)::int AS num,
+           (i.started_on > b.boundary OR EXISTS (
+                SELECT 1 FROM cases_visit v
+                WHERE v.child_id = i.child_id AND v.child_seen
+                  AND v.occurred_on > b.boundary AND v.occurred_on <= p.as_at
+                  AND (i.level <> 'child_protection' OR v.child_seen_alone
+                       OR NOT %(seen_cp_alone)s)
+           ))::int AS num,
            1 AS den, i.lead_agency_id AS agency_id, i.team_id, i.level,
            {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
     FROM periods p
     JOIN unnest(%(seen_period_ends)s::date[], %(seen_cp_boundaries)s::date[],
-                %(seen_cin_boundaries)s::date[]) AS b(as_at, cp_boundary, cin_boundary)
-         ON b.as_at = p.as_at
+                %(seen_cin_boundaries)s::date[]) AS e(as_at, cp_boundary, cin_boundary)
+         ON e.as_at = p.as_at
     JOIN cases_involvement i ON i.level IN ('child_in_need', 'child_protection')
          AND i.started_on <= p.as_at AND (i.ended_on IS NULL OR i.ended_on > p.as_at)
     JOIN cases_child c ON c.id = i.child_id
     CROSS JOIN LATERAL (
-        SELECT MAX(v.occurred_on) AS last_seen
-        FROM cases_visit v
-        WHERE v.child_id = i.child_id AND v.child_seen AND v.occurred_on <= p.as_at
-          AND (i.level <> 'child_protection' OR v.child_seen_alone OR NOT %(seen_cp_alone)s)
-    ) s""",
+        SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
+                            ELSE e.cin_boundary END AS boundary
+    ) b""",
     ),
 ]
 
