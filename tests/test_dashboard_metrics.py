@@ -6,7 +6,9 @@ checked; the comments give each child's story and what it contributes.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from typing import Any
 
 import pytest
@@ -367,3 +369,20 @@ def test_the_breakdown_by_area_hides_each_small_areas_count_as_well_as_its_cells
     assert len(table.rows) == 4
     assert all(row.denominator is None for row in table.rows)
     assert all(row.numerator in (None, 0) for row in table.rows)
+
+
+def test_the_new_breakdowns_are_shown_and_exported_suppressed(built: Partnership) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(factories.practitioner(factories.agency("Partnership"), Role.EXECUTIVE))
+    page = client.get(
+        "/dashboards/metrics/drift_flags_open/?period_type=quarter&period=2026-01-01&breakdown=rule"
+    ).content.decode()
+    assert "Child not seen" in page and "Drift rule" in page
+    response = client.get(
+        "/dashboards/metrics/gcp2_repeat_change/export.csv?table=breakdown&period_type=quarter"
+        "&period=2026-01-01&breakdown=area_direction"
+    )
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(response.content.decode())) if row}
+    assert rows["Physical care: improved"] == ["[c]", "[c]", "[c]"]
