@@ -14,8 +14,11 @@ counts what happened during it. Adding a metric is one more `Metric(...)` in `ME
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from cases.codes import NEED_LEVEL_ORDER, NeedLevel, PrimaryNeed, ProtectionCategory
 
@@ -54,7 +57,36 @@ class Dimension:
     code: str
     name: str
     column: str  # the facts column holding the key
-    label_sql: str  # SQL giving the label from `key` (text)
+    label_sql: str = ""  # SQL giving the label from `key` (text)
+    # Labels known only once the apps are ready (e.g. registered drift rules): code -> words.
+    labels: Callable[[], Mapping[str, str]] | None = None
+    # A key "group:value" whose shares are within its group (e.g. each area's directions add
+    # up to that area's comparisons): the share's denominator and suppression follow the group.
+    grouped: bool = False
+
+    def label(self) -> str:
+        if self.labels:  # a code no longer known shows as itself
+            return f"COALESCE({_case('key', dict(self.labels()))}, key)"
+        return self.label_sql
+
+    @staticmethod
+    def group_of(key: str) -> str:
+        return key.split(":", 1)[0]
+
+
+def _drift_rule_titles() -> dict[str, str]:
+    from cases.drift import drift_rules
+
+    return {rule.code: rule.title for rule in drift_rules()}
+
+
+DIRECTIONS = {"improved": "Improved", "same": "No change", "deteriorated": "Deteriorated"}
+OPEN_FOR = {"under_30": "Under 30 days", "30_89": "30 to 89 days", "90_over": "90 days or more"}
+# The area's label from the current framework version (codes are stable across versions).
+AREA_LABEL = """(SELECT ar.label FROM assessments_area ar
+    JOIN assessments_frameworkversion fv ON fv.id = ar.framework_id
+    WHERE ar.code = split_part(key, ':', 1)
+    ORDER BY fv.is_current DESC, fv.loaded_at DESC LIMIT 1)"""
 
 
 DIMENSIONS = {
@@ -83,6 +115,18 @@ DIMENSIONS = {
         Dimension(
             "primary_need", "Primary need", "primary_need", _case("key", dict(PrimaryNeed.choices))
         ),
+        Dimension(
+            "area_direction",
+            "GCP2 area and change",
+            "area_direction",
+            AREA_LABEL + " || ': ' || lower(" + _case("split_part(key, ':', 2)", DIRECTIONS) + ")",
+            grouped=True,
+        ),
+        Dimension(
+            "direction", "Change since the previous GCP2", "direction", _case("key", DIRECTIONS)
+        ),
+        Dimension("rule", "Drift rule", "rule", labels=_drift_rule_titles),
+        Dimension("open_for", "Open for", "open_for", _case("key", OPEN_FOR)),
     )
 }
 
@@ -142,6 +186,39 @@ def open_at_period_end(level: str) -> str:
     JOIN cases_child c ON c.id = i.child_id"""
 
 
+def period_ends(periods: Mapping[str, datetime.date]) -> list[datetime.date]:
+    """Every day a period of a build ends on: each month's last day, and the as-at day."""
+    as_at, month = periods["as_at"], periods["first_month"]
+    ends = []
+    while month <= as_at:
+        year, index = divmod(month.year * 12 + month.month, 12)
+        following = datetime.date(year, index + 1, 1)
+        ends.append(min(following - datetime.timedelta(days=1), as_at))
+        month = following
+    return ends
+
+
+def seen_boundaries(periods: Mapping[str, datetime.date]) -> dict[str, Any]:
+    """For each period end, the latest day a child could last have been seen and be out of
+    timescale, by level: the drift engine's CHILD_NOT_SEEN thresholds (with the partnership's
+    settings) and its working-day arithmetic, one boundary per period end and level."""
+    from cases.drift_evaluation import rule_configurations
+    from cases.working_days import breach_boundary
+
+    thresholds = next(
+        c.thresholds for c in rule_configurations() if c.rule.code == "CHILD_NOT_SEEN"
+    )
+    ends = period_ends(periods)
+    return {
+        "seen_period_ends": ends,
+        "seen_cp_boundaries": [breach_boundary(end, thresholds["cp_working_days"]) for end in ends],
+        "seen_cin_boundaries": [
+            breach_boundary(end, thresholds["cin_working_days"]) for end in ends
+        ],
+        "seen_cp_alone": bool(thresholds["cp_seen_alone"]),
+    }
+
+
 # --- The catalogue ---------------------------------------------------------------------------
 
 
@@ -157,6 +234,12 @@ class Metric:
     facts: str
     kind: Kind = Kind.RATE
     higher_is_better: bool | None = None
+    # Extra parameters for the SQL, computed once per build from the period parameters
+    # (e.g. one working-day boundary per period end): never a value per record.
+    params: Callable[[Mapping[str, datetime.date]], dict[str, Any]] | None = None
+
+    def sql_params(self, periods: Mapping[str, datetime.date]) -> dict[str, Any]:
+        return self.params(periods) if self.params else {}
 
     @property
     def dimensions(self) -> list[Dimension]:
@@ -176,12 +259,20 @@ class Metric:
             f"WHEN GROUPING({d.column}) = 0 THEN {d.column}::text" for d in self.dimensions
         )
         label = " ".join(
-            f"WHEN '{d.code}' THEN COALESCE({d.label_sql}, 'Not recorded')" for d in self.dimensions
+            f"WHEN '{d.code}' THEN COALESCE({d.label()}, 'Not recorded')" for d in self.dimensions
         )
         if self.kind is Kind.COUNT:
             denominator = "NULL::bigint"
         elif self.kind is Kind.SHARE_OF_TOTAL:
-            denominator = "SUM(numerator) OVER (PARTITION BY period_type, period_start, dimension)"
+            groups = " ".join(
+                f"WHEN '{d.code}' THEN split_part(key, ':', 1)"
+                for d in self.dimensions
+                if d.grouped
+            )
+            group = f"CASE dimension {groups} ELSE '' END" if groups else "''"
+            denominator = (
+                f"SUM(numerator) OVER (PARTITION BY period_type, period_start, dimension, {group})"
+            )
         else:
             denominator = "denominator"
         return f"""
@@ -447,6 +538,126 @@ METRICS: list[Metric] = [
     JOIN cases_child ch ON ch.id = i.child_id
     {EACH_PERIOD_TYPE}
     WHERE i.level = 'early_help' AND {in_window("i.started_on")}""",
+    ),
+    Metric(
+        code="gcp2_completed",
+        name="GCP2 assessments completed",
+        definition=(
+            "Graded Care Profile 2 assessments signed off in the period (by the day they were "
+            "signed off), by the agency and team of the assessor. A correction of an assessment "
+            "already signed off is not counted again."
+        ),
+        numerator="GCP2 assessments signed off",
+        denominator="",
+        priority=Priority.RESPOND,
+        breakdowns=("agency", "team"),
+        kind=Kind.COUNT,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("a.signed_off_at"))} AS period_start, 1 AS num,
+           NULL::int AS den, a.agency_id, pr.team_id
+    FROM assessments_assessment a
+    JOIN cases_practitioner pr ON pr.id = a.assessor_id
+    {EACH_PERIOD_TYPE}
+    WHERE a.signed_off_at IS NOT NULL AND a.supersedes_id IS NULL
+      AND {in_window(local_day("a.signed_off_at"))}""",
+    ),
+    Metric(
+        code="gcp2_repeat_change",
+        name="Repeat GCP2s: change by area",
+        definition=(
+            "For each repeat GCP2 assessment signed off in the period, each area graded both in "
+            "it and in the child's previous signed-off assessment, compared: improved (a lower "
+            "grade), no change, or deteriorated (a higher grade). Counts area comparisons, and "
+            "each direction's share of the area's comparisons. Corrected assessments are "
+            "compared in their corrected form."
+        ),
+        numerator="Area comparisons in the direction",
+        denominator="All area comparisons (in the area, for a breakdown by area)",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("area_direction", "direction"),
+        kind=Kind.SHARE_OF_TOTAL,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("r.signed_off_at"))} AS period_start, 1 AS num,
+           1 AS den, ar.code || ':' || d.direction AS area_direction, d.direction
+    FROM (
+        SELECT a.id, a.signed_off_at,
+               LAG(a.id) OVER (PARTITION BY a.child_id
+                               ORDER BY a.assessed_on, a.signed_off_at, a.id) AS previous_id
+        FROM assessments_assessment a
+        WHERE a.status = 'signed_off'
+    ) r
+    JOIN assessments_areagrade g ON g.assessment_id = r.id AND g.grade IS NOT NULL
+    JOIN assessments_area ar ON ar.id = g.area_id
+    JOIN assessments_areagrade pg ON pg.assessment_id = r.previous_id AND pg.grade IS NOT NULL
+    JOIN assessments_area par ON par.id = pg.area_id AND par.code = ar.code
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN g.grade < pg.grade THEN 'improved'
+                    WHEN g.grade = pg.grade THEN 'same' ELSE 'deteriorated' END AS direction
+    ) d
+    {EACH_PERIOD_TYPE}
+    WHERE {in_window(local_day("r.signed_off_at"))}""",
+    ),
+    Metric(
+        code="drift_flags_open",
+        name="Drift flags open",
+        definition=(
+            "Drift flags open at the end of the period (or today, for the current period): "
+            "children a drift rule found stuck and not yet resolved, by the rule and by how "
+            "long the flag had been open then (under 30 days, 30 to 89, 90 or more)."
+        ),
+        numerator="Drift flags open",
+        denominator="",
+        priority=Priority.RESPOND,
+        breakdowns=("rule", "open_for"),
+        kind=Kind.COUNT,
+        higher_is_better=False,
+        facts=f"""
+    SELECT p.period_type, p.period_start, 1 AS num, NULL::int AS den, f.rule_code AS rule,
+           CASE WHEN p.as_at - f.opened_on < 30 THEN 'under_30'
+                WHEN p.as_at - f.opened_on < 90 THEN '30_89' ELSE '90_over' END AS open_for
+    FROM periods p
+    JOIN cases_driftflag f ON f.opened_on <= p.as_at
+         AND (f.resolved_at IS NULL OR {local_day("f.resolved_at")} > p.as_at)""",
+    ),
+    Metric(
+        code="children_seen_in_timescale",
+        name="Children seen within timescale",
+        definition=(
+            "Of the children on a child protection plan or open as a child in need at the end "
+            "of the period, the share seen within the working days the partnership sets for "
+            "the level (the drift rule 'Child not seen': by default 10 working days on a "
+            "protection plan, seen alone, and 20 as a child in need). A child not yet seen "
+            "whose plan or case started within that time counts as within timescale, as it "
+            "does for the drift rule."
+        ),
+        numerator="Children seen (or started) within the working days for their level",
+        denominator="Children on a child protection plan or open as a child in need",
+        priority=Priority.RESPOND,
+        breakdowns=("agency", "team", "level", "age_band"),
+        higher_is_better=True,
+        params=seen_boundaries,
+        facts=f"""
+    SELECT p.period_type, p.period_start,
+           (i.started_on > b.boundary OR EXISTS (
+                SELECT 1 FROM cases_visit v
+                WHERE v.child_id = i.child_id AND v.child_seen
+                  AND v.occurred_on > b.boundary AND v.occurred_on <= p.as_at
+                  AND (i.level <> 'child_protection' OR v.child_seen_alone
+                       OR NOT %(seen_cp_alone)s)
+           ))::int AS num,
+           1 AS den, i.lead_agency_id AS agency_id, i.team_id, i.level,
+           {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
+    FROM periods p
+    JOIN unnest(%(seen_period_ends)s::date[], %(seen_cp_boundaries)s::date[],
+                %(seen_cin_boundaries)s::date[]) AS e(as_at, cp_boundary, cin_boundary)
+         ON e.as_at = p.as_at
+    JOIN cases_involvement i ON i.level IN ('child_in_need', 'child_protection')
+         AND i.started_on <= p.as_at AND (i.ended_on IS NULL OR i.ended_on > p.as_at)
+    JOIN cases_child c ON c.id = i.child_id
+    CROSS JOIN LATERAL (
+        SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
+                            ELSE e.cin_boundary END AS boundary
+    ) b""",
     ),
 ]
 

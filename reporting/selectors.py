@@ -172,13 +172,19 @@ def breakdown_table(
         ).order_by("dimension_label", "dimension_key")
     )
     total = next((row for row in rows if row.dimension == "all"), None)
-    body = [_figure(row) for row in rows if row.dimension == dimension]
+    chosen = next(d for d in metric.dimensions if d.code == dimension)
+    body_rows = [row for row in rows if row.dimension == dimension]
+    if chosen.grouped:  # each group's rows together, in the order their labels sort
+        body_rows.sort(key=lambda row: chosen.group_of(row.dimension_key))
     shown, shown_total = suppress(
-        body,
+        [_figure(row) for row in body_rows],
         _figure(total, "Total") if total else None,
         share_of_total=metric.kind is Kind.SHARE_OF_TOTAL,
+        groups=[chosen.group_of(row.dimension_key) for row in body_rows]
+        if chosen.grouped
+        else None,
     )
-    name = next(d.name for d in metric.dimensions if d.code == dimension)
+    name = chosen.name
     return Table(
         title=f"{metric.name}, by {name.lower()}, {period_label(period_type, period_start)}",
         first_column=name,

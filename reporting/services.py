@@ -238,7 +238,10 @@ def _build_metric(build: SnapshotBuild, metric: Metric, params: dict[str, dateti
         # compilation that costs more than the query; the sorts fit in memory with a little more.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(metric.insert_sql(), {**params, "build_id": build.pk, "metric": metric.code})
+        cursor.execute(
+            metric.insert_sql(),
+            {**params, **metric.sql_params(params), "build_id": build.pk, "metric": metric.code},
+        )
 
 
 def _prune_old_builds() -> None:

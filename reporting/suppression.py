@@ -8,7 +8,10 @@ recover a hidden cell by subtraction, suppression is also applied a second time:
   hidden, and a hidden denominator hides its numerator; a hidden numerator hides the
   percentage (which would give it back);
 * within a column that has a total: if exactly one cell is hidden, the next smallest non-zero
-  cell is hidden too (or, when there is none, the total).
+  cell is hidden too (or, when there is none, the total);
+* within a group (rows sharing a denominator they add up to, e.g. one GCP2 area's improved,
+  no change and deteriorated): the same, against the group's denominator; and the groups'
+  denominators, which add up to the total, are protected like a column.
 
 Applied at render and export time, from the true counts stored in the snapshot, by this one
 function, so pages, CSV, PDF and the API cannot disagree.
@@ -90,13 +93,58 @@ def _protect_column(
     return hidden, True
 
 
+def _protect_groups(
+    figures: list[Figure],
+    groups: list[str],
+    num_hidden: list[bool],
+    den_hidden: list[bool],
+    total: Figure | None,
+) -> None:
+    """Secondary suppression within each group and across the groups' denominators (in place).
+
+    Every row of a group has the group's count as its denominator, and the group's numerators
+    add up to it; the groups' counts add up to the total's numerator.
+    """
+    members: dict[str, list[int]] = {}
+    for index, group in enumerate(groups):
+        members.setdefault(group, []).append(index)
+    for rows in members.values():
+        hidden, group_hidden = _protect_column(
+            [figures[i].numerator for i in rows],
+            [num_hidden[i] for i in rows],
+            figures[rows[0]].denominator,
+            any(den_hidden[i] for i in rows),
+        )
+        for i, is_hidden in zip(rows, hidden, strict=True):
+            num_hidden[i] = is_hidden
+            den_hidden[i] = group_hidden
+    if total is None:
+        return
+    firsts = [rows[0] for rows in members.values()]
+    hidden, total_hidden = _protect_column(
+        [figures[i].denominator for i in firsts],
+        [den_hidden[i] for i in firsts],
+        total.numerator,
+        num_hidden[len(figures)],
+    )
+    for rows, is_hidden in zip(members.values(), hidden, strict=True):
+        for i in rows:
+            den_hidden[i] = is_hidden
+    num_hidden[len(figures)] = total_hidden
+
+
 def suppress(
-    figures: list[Figure], total: Figure | None = None, *, share_of_total: bool = False
+    figures: list[Figure],
+    total: Figure | None = None,
+    *,
+    share_of_total: bool = False,
+    groups: list[str] | None = None,
 ) -> tuple[list[ShownFigure], ShownFigure | None]:
     """The figures (and their total row) as they may be shown.
 
     `total` is the row the others add up to (the numerators always do; the denominators do
-    unless `share_of_total`, where every row's denominator is the total itself).
+    unless `share_of_total`, where every row's denominator is the total itself or, with
+    `groups` (one per figure), the count of the figure's group).
     """
     rows = [*figures, *([total] if total else [])]
     num_hidden = [is_small(row.numerator) for row in rows]
@@ -125,6 +173,8 @@ def suppress(
                     den_hidden[body],
                 )
                 den_hidden = [*hidden, total_den_hidden]
+        if groups is not None:
+            _protect_groups(figures, groups, num_hidden, den_hidden, total)
         if (num_hidden, den_hidden) == before:
             break
     shown = [

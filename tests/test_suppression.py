@@ -111,3 +111,39 @@ def test_shares_of_a_total_hide_a_small_category_and_the_next_smallest() -> None
     assert shown[2].numerator is None and shown[1].numerator is None
     assert total is not None and total.numerator == 50
     assert recoverable_numerators(shown, total) == {}
+
+
+def grouped(*groups: tuple[str, list[int]]) -> tuple[list[Figure], list[str], Figure]:
+    """Rows of groups whose numerators add up to the group's count (each row's denominator)."""
+    rows, names = [], []
+    for name, counts in groups:
+        for index, count in enumerate(counts):
+            rows.append(Figure(f"{name} {index}", count, sum(counts)))
+            names.append(name)
+    everything = sum(row.numerator for row in rows)
+    return rows, names, Figure("Total", everything, everything)
+
+
+def test_a_small_cell_cannot_be_recovered_from_its_groups_count() -> None:
+    # Area A: improved 2, no change 8, deteriorated 6. Hiding the next smallest cell of the
+    # whole column (B's 5) would leave A's 2 = 16 - 8 - 6; it must be hidden within A.
+    rows, names, total = grouped(("A", [2, 8, 6]), ("B", [5, 10, 10]))
+    shown, shown_total = suppress(rows, total, share_of_total=True, groups=names)
+    for name in ("A", "B"):
+        members = [row for row, group in zip(shown, names, strict=True) if group == name]
+        count = members[0].denominator
+        group_total = ShownFigure(name, count, None, False)
+        assert recoverable_numerators(members, group_total) == {}
+    assert shown[0].numerator is None and shown[2].numerator is None
+    assert recoverable_numerators(shown, shown_total) == {}
+
+
+def test_a_small_groups_count_cannot_be_recovered_from_the_total() -> None:
+    rows, names, total = grouped(("A", [1, 2, 0]), ("B", [6, 10, 10]), ("C", [20, 5, 9]))
+    shown, shown_total = suppress(rows, total, share_of_total=True, groups=names)
+    assert all(row.denominator is None and row.numerator is None for row in shown[:3])
+    assert shown_total is not None
+    counts = {name: row.denominator for row, name in zip(shown, names, strict=True)}
+    hidden = [name for name, count in counts.items() if count is None]
+    # Either another group's count is hidden too, or the total is.
+    assert len(hidden) >= 2 or shown_total.numerator is None
