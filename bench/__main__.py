@@ -1,4 +1,4 @@
-"""make bench: python -m bench [--seed-children N] [--scale-children N]
+"""make bench: python -m bench [--seed-children N] [--scale-children N] [--only GROUPS]
 
 Figures are measured on bench databases of their own (never the demo database), each beside a
 baseline measured in the same run, and printed as numbers and ratios.
@@ -30,6 +30,9 @@ def connect_to(database: str) -> psycopg2.extensions.connection:
     )
 
 
+GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--seed-children", type=int, default=10_000)
@@ -39,28 +42,42 @@ def main() -> None:
         default=100_000,
         help="size of the partnership the page and build benchmarks run on (seeded once, reused)",
     )
+    parser.add_argument(
+        "--only",
+        default=",".join(GROUPS),
+        help=f"comma-separated groups to run, from {', '.join(GROUPS)} (default: all)",
+    )
     args = parser.parse_args()
+    wanted = set(args.only.split(","))
+    if wanted - set(GROUPS):
+        parser.error(f"unknown groups: {', '.join(sorted(wanted - set(GROUPS)))}")
+    scale_size = args.scale_children
 
-    print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
-    database = f"{os.environ['NT_DB_NAME']}_bench_seed"
-    bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
+    if "seeding" in wanted:
+        print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
+        database = f"{os.environ['NT_DB_NAME']}_bench_seed"
+        bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
 
-    print(f"\nScale database ({args.scale_children:,} children)", flush=True)
-    ensure_scale_database(args.scale_children)
+    if wanted - {"seeding"}:
+        print(f"\nScale database ({scale_size:,} children)", flush=True)
+        scale = ensure_scale_database(scale_size)
 
-    print(f"\nDashboards ({args.scale_children:,} children)", flush=True)
-    bench_reporting(args.scale_children)
+    if "reporting" in wanted:
+        print(f"\nDashboards ({scale_size:,} children)", flush=True)
+        bench_reporting(scale_size)
 
-    print(f"\nPractitioner pages ({args.scale_children:,} children)", flush=True)
-    bench_practitioner(args.scale_children)
+    if "practitioner" in wanted:
+        print(f"\nPractitioner pages ({scale_size:,} children)", flush=True)
+        bench_practitioner(scale_size)
 
-    print(f"\nGCP2 page ({args.scale_children:,}-child partnership)", flush=True)
-    bench_gcp2_page(args.scale_children)
+    if "gcp2" in wanted:
+        print(f"\nGCP2 page ({scale_size:,} children)", flush=True)
+        bench_gcp2_page(scale_size)
 
-    print(f"\nDrift evaluation ({args.scale_children:,} children)", flush=True)
-    scale = ensure_scale_database(args.scale_children)
-    bench_drift(scale, args.scale_children, functools.partial(connect_to, scale))
-    bench_queue_page(scale, args.scale_children)
+    if "drift" in wanted:
+        print(f"\nDrift evaluation ({scale_size:,} children)", flush=True)
+        bench_drift(scale, scale_size, functools.partial(connect_to, scale))
+        bench_queue_page(scale, scale_size)
 
     print(f"\n{len(RESULTS)} figures measured.")
 
