@@ -10,25 +10,12 @@ import argparse
 import functools
 import os
 
-import psycopg2
-
 from .drift import bench_drift, bench_queue_page
 from .gcp2 import bench_gcp2_page
-from .harness import RESULTS, ensure_scale_database
+from .harness import RESULTS, connect_to, ensure_scale_database
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
-
-
-def connect_to(database: str) -> psycopg2.extensions.connection:
-    return psycopg2.connect(
-        host=os.environ["NT_DB_HOST"],
-        port=os.environ["NT_DB_PORT"],
-        user=os.environ["NT_DB_USER"],
-        password=os.environ["NT_DB_PASSWORD"],
-        dbname=database,
-    )
-
 
 GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift")
 

@@ -45,14 +45,19 @@ def report(result: Result) -> None:
     print(f"  {result.name}: {result.value:,.2f} {result.unit}{baseline}{target}", flush=True)
 
 
-def admin_connection() -> psycopg2.extensions.connection:
-    connection = psycopg2.connect(
+def connect_to(database: str) -> psycopg2.extensions.connection:
+    """A connection to one of the bench databases (or "postgres" to administer them)."""
+    return psycopg2.connect(
         host=os.environ["NT_DB_HOST"],
         port=os.environ["NT_DB_PORT"],
         user=os.environ["NT_DB_USER"],
         password=os.environ["NT_DB_PASSWORD"],
-        dbname="postgres",
+        dbname=database,
     )
+
+
+def admin_connection() -> psycopg2.extensions.connection:
+    connection = connect_to("postgres")
     connection.autocommit = True
     return connection
 
@@ -148,13 +153,7 @@ def ensure_scale_database(children: int) -> str:
     )
     report(Result(f"seed {children:,} children: rate", children / seconds, "children/s"))
     report(Result(f"seed {children:,} children: peak memory of the seeding process", peak, "MB"))
-    connection = psycopg2.connect(
-        host=os.environ["NT_DB_HOST"],
-        port=os.environ["NT_DB_PORT"],
-        user=os.environ["NT_DB_USER"],
-        password=os.environ["NT_DB_PASSWORD"],
-        dbname=name,
-    )
+    connection = connect_to(name)
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute(f"CREATE TABLE {SCALE_MARKER_TABLE} (marker text)")
@@ -167,13 +166,7 @@ def ensure_scale_database(children: int) -> str:
 
 
 def _marker(name: str) -> str | None:
-    connection = psycopg2.connect(
-        host=os.environ["NT_DB_HOST"],
-        port=os.environ["NT_DB_PORT"],
-        user=os.environ["NT_DB_USER"],
-        password=os.environ["NT_DB_PASSWORD"],
-        dbname=name,
-    )
+    connection = connect_to(name)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT to_regclass(%s)", [SCALE_MARKER_TABLE])
