@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
 
 from .drift import bench_drift, bench_queue_page
 from .gcp2 import bench_gcp2_page
-from .harness import RESULTS, connect_to, ensure_scale_database
+from .harness import DATABASE_PREFIX, RESULTS, connect_to, ensure_scale_database
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
@@ -42,7 +41,7 @@ def main() -> None:
 
     if "seeding" in wanted:
         print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
-        database = f"{os.environ['NT_DB_NAME']}_bench_seed"
+        database = f"{DATABASE_PREFIX}_bench_seed"
         bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
 
     if wanted - {"seeding"}:

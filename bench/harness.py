@@ -33,6 +33,10 @@ class Result:
 
 RESULTS: list[Result] = []
 
+# Bench database names derive from the configured database name, read once: use_database()
+# later points NT_DB_NAME at a bench database for Django.
+DATABASE_PREFIX = os.environ.get("NT_DB_NAME", "neglect_tracker")
+
 
 def report(result: Result) -> None:
     RESULTS.append(result)
@@ -140,7 +144,7 @@ def ensure_scale_database(children: int) -> str:
     Every app's registered seed steps run, so page and build benchmarks see realistic data.
     Reseeds when the code's migrations or the size differ from what the marker records.
     """
-    name = f"{os.environ['NT_DB_NAME']}_bench_{children}"
+    name = f"{DATABASE_PREFIX}_bench_{children}"
     fingerprint = _migrations_fingerprint()
     if database_exists(name) and _marker(name) == f"{children}:{fingerprint}":
         print(f"  (reusing {name})", flush=True)
