@@ -95,6 +95,15 @@ def seed_concerns(batch: SeedBatch) -> None:
             ("low", "medium", "high"), SEVERITY_BY_LEVEL[NeedLevel(about.level)]
         )[0]
         observed = _observed_on(rng, children, today)
+        # Logged within a couple of days of being seen, in working hours (never in the future).
+        submitted = min(
+            now,
+            datetime.datetime.combine(
+                observed + datetime.timedelta(days=rng.randrange(3)),
+                datetime.time(8 + rng.randrange(9), rng.randrange(60)),
+                tzinfo=datetime.UTC,
+            ),
+        )
         seen = rng.random() < 0.85
         spoken = seen and rng.random() < 0.6
         consent = rng.choices(("given", "refused_shared", "not_sought"), (75, 15, 10))[0]
@@ -121,7 +130,7 @@ def seed_concerns(batch: SeedBatch) -> None:
                 ],
                 consent,
                 "" if consent == "given" else "Sharing needed to safeguard the child.",
-                now,
+                submitted,
                 f"seed-{concern_id}",
             )
         )
@@ -138,7 +147,7 @@ def seed_concerns(batch: SeedBatch) -> None:
                     summary,
                     agency_id,
                     author_id,
-                    now,
+                    submitted,
                     "concern",
                     concern_id,
                 )

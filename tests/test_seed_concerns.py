@@ -55,3 +55,18 @@ def test_every_concern_child_has_its_chronology_entry_and_relationship(seeded: N
             assert LegitimateRelationship.objects.filter(
                 child=child, agency_id=concern.author_agency_id
             ).exists()
+
+
+def test_each_concern_is_logged_within_days_of_being_observed(seeded: None) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    pairs = list(Concern.objects.values_list("observed_on", "submitted_at"))
+    assert pairs
+    for observed, submitted in pairs:
+        logged_on = submitted.astimezone(datetime.UTC).date()
+        assert observed <= logged_on <= observed + datetime.timedelta(days=2)
+        assert submitted <= timezone.now()
+    # Spread over time, as dashboards by month need: not all logged on one day.
+    assert len({submitted.date() for _, submitted in pairs}) > 100
