@@ -225,13 +225,18 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     """Due and overdue GCP2s for the user's own work, their drafts and, for leads, sign-offs.
 
     A practitioner sees children they are lead professional for or last assessed; a lead sees
-    children their agency leads on or last assessed.
+    children their team (or, without a team, their agency) leads on or last assessed.
     """
     today = timezone.localdate()
     visible = access.children_visible_to(user=user)
     open_involvements = Involvement.objects.filter(ended_on__isnull=True)
     signed_off = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
-    if access.is_lead(user):
+    if access.is_lead(user) and user.team_id:
+        # A lead with a team is shown their team's caseload: across a large agency that is
+        # thousands of children fewer, and the agency-wide view is the lead's queue.
+        leading = open_involvements.filter(team_id=user.team_id)
+        assessed = signed_off.filter(assessor__team_id=user.team_id)
+    elif access.is_lead(user):
         leading = open_involvements.filter(lead_agency=user.agency)
         assessed = signed_off.filter(agency=user.agency)
     else:

@@ -78,6 +78,26 @@ def test_home_shows_a_lead_the_repeat_due_and_what_waits_for_sign_off(world: Wor
     assert "repeat assessment" in page and "1 July 2025" in page
 
 
+def test_a_lead_with_a_team_is_shown_only_their_teams_repeats(world: World) -> None:
+    north, south = factories.team(world.health), factories.team(world.health)
+    lead, nurse = world.users["lead"], world.users["practitioner"]
+    lead.team = north
+    lead.save()
+    south_nurse = factories.practitioner(world.health, team=south)
+    theirs = factories.child(known_to=[world.health], first_name="Northern")
+    others = factories.child(known_to=[world.health], first_name="Southern")
+    nurse.team = north
+    nurse.save()
+    for child, assessor in ((theirs, nurse), (others, south_nurse)):
+        factories.involvement(child, NeedLevel.CHILD_IN_NEED, world.health)
+        gcp2_assessment(child, assessor, assessed_on=datetime.date(2025, 1, 1))
+    page = client_as(lead).get("/").content.decode()
+    panel = page.split('data-testid="gcp2-home"', 1)[1].split("</section>", 1)[0]
+    assert "repeat assessment" in panel
+    assert theirs.last_name in panel
+    assert others.last_name not in panel
+
+
 def test_an_invalid_grade_and_date_are_shown_on_their_fields_with_nothing_lost(
     world: World,
 ) -> None:
