@@ -14,7 +14,7 @@ from collections import defaultdict
 from cases.access import LEAD_ROLES
 from cases.codes import NeedLevel
 from cases.models import Practitioner
-from cases.seeding import SeedBatch, SeedChild, copy_rows, reserve_ids
+from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
 
 from .models import AssessmentStatus, SubArea
 from .services import SOURCE_KIND
@@ -199,18 +199,6 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
     )
     copy_rows(
         "cases_chronologyentry",
-        (
-            "child_id",
-            "family_id",
-            "occurred_on",
-            "event_type",
-            "significance",
-            "summary",
-            "source_agency_id",
-            "recorded_by_id",
-            "recorded_at",
-            "source_kind",
-            "source_id",
-        ),
+        CHRONOLOGY_COLUMNS,
         entries,
     )

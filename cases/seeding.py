@@ -30,6 +30,35 @@ from .validators import nhs_number_check_digit, upn_check_letter
 
 BATCH_CHILDREN = 2000
 
+# Columns that several seed steps write with COPY, named once.
+CHRONOLOGY_COLUMNS = (
+    "child_id",
+    "family_id",
+    "occurred_on",
+    "event_type",
+    "significance",
+    "summary",
+    "source_agency_id",
+    "recorded_by_id",
+    "recorded_at",
+    "source_kind",
+    "source_id",
+)
+INVOLVEMENT_COLUMNS = (
+    "child_id",
+    "level",
+    "protection_category",
+    "primary_need",
+    "referral_source",
+    "lead_agency_id",
+    "team_id",
+    "lead_professional_id",
+    "started_on",
+    "ended_on",
+    "closure_reason",
+    "change_reason",
+)
+
 LEVEL_WEIGHTS = (
     (NeedLevel.UNIVERSAL, 30),
     (NeedLevel.EARLY_HELP, 35),
@@ -464,20 +493,7 @@ def _seed_family_batch(
     )
     copy_rows(
         "cases_involvement",
-        (
-            "child_id",
-            "level",
-            "protection_category",
-            "primary_need",
-            "referral_source",
-            "lead_agency_id",
-            "team_id",
-            "lead_professional_id",
-            "started_on",
-            "ended_on",
-            "closure_reason",
-            "change_reason",
-        ),
+        INVOLVEMENT_COLUMNS,
         involvements,
     )
     copy_rows(
@@ -488,19 +504,7 @@ def _seed_family_batch(
     copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
     copy_rows(
         "cases_chronologyentry",
-        (
-            "child_id",
-            "family_id",
-            "occurred_on",
-            "event_type",
-            "significance",
-            "summary",
-            "source_agency_id",
-            "recorded_by_id",
-            "recorded_at",
-            "source_kind",
-            "source_id",
-        ),
+        CHRONOLOGY_COLUMNS,
         entries,
     )
     return SeedBatch(children=seeded, rng=rng, today=today)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from .codes import NeedLevel
 from .concerns import concern_chronology_summary
-from .seeding import SeedBatch, SeedChild, copy_rows, reserve_ids
+from .seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
 
 CONCERNS_BY_LEVEL = {
     NeedLevel.UNIVERSAL: (0, 0, 0, 1),
@@ -184,19 +184,7 @@ def seed_concerns(batch: SeedBatch) -> None:
     copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
     copy_rows(
         "cases_chronologyentry",
-        (
-            "child_id",
-            "family_id",
-            "occurred_on",
-            "event_type",
-            "significance",
-            "summary",
-            "source_agency_id",
-            "recorded_by_id",
-            "recorded_at",
-            "source_kind",
-            "source_id",
-        ),
+        CHRONOLOGY_COLUMNS,
         entries,
     )
 

@@ -12,7 +12,7 @@ import datetime
 import random
 
 from .codes import NeedLevel
-from .seeding import SeedBatch, SeedChild, copy_rows, reserve_ids
+from .seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
 
 DAY = datetime.timedelta(days=1)
 PLAN_LEVELS = {NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION}
@@ -291,20 +291,7 @@ def _write(rows: _Rows) -> None:
     if rows.closed_involvements:
         copy_rows(
             "cases_involvement",
-            (
-                "child_id",
-                "level",
-                "protection_category",
-                "primary_need",
-                "referral_source",
-                "lead_agency_id",
-                "team_id",
-                "lead_professional_id",
-                "started_on",
-                "ended_on",
-                "closure_reason",
-                "change_reason",
-            ),
+            INVOLVEMENT_COLUMNS,
             _closed_involvement_rows(rows.closed_involvements),
         )
 
