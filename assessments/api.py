@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import access
-from cases.api import DoesCasework
 from cases.models import Child
+from cases.web.guards import DoesCasework
 
 from . import selectors, services
 from .models import TEXT_MAX_LENGTH, Assessment, AssessmentStatus
@@ -30,7 +30,6 @@ def _read_child(request: Request, child_id: int, view_name: str) -> Child:
         user=access.acting_user(request),
         child_id=child_id,
         view_name=view_name,
-        request_id=request._request.request_id,  # type: ignore[attr-defined]
     )
 
 

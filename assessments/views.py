@@ -42,7 +42,6 @@ def _read_child(request: HttpRequest, child_id: int, view_name: str) -> Child:
         user=access.acting_user(request),
         child_id=child_id,
         view_name=view_name,
-        request_id=request.request_id,  # type: ignore[attr-defined]
     )
 
 
@@ -98,7 +97,6 @@ def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
                 user=user,
                 child=member,
                 view_name="gcp2_family",
-                request_id=request.request_id,  # type: ignore[attr-defined]
             )
     latest = [assessment for _member, assessment in family if assessment is not None]
     areas = selectors.framework_area_labels(latest)

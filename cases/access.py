@@ -23,8 +23,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .codes import Role
-from .models import AccessGrant, AccessLogEntry, Child, LegitimateRelationship, Practitioner
+from cases.codes import Role
+from cases.models import AccessGrant, AccessLogEntry, Child, LegitimateRelationship, Practitioner
+from cases.request_context import current_request_id
 
 CASEWORK_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.SOCIAL_CARE_MANAGER})
 AGGREGATE_ROLES = frozenset({Role.ANALYST, Role.EXECUTIVE})
@@ -82,9 +83,7 @@ def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
     return LegitimateRelationship.objects.filter(child=child, agency=user.agency).exists()
 
 
-def child_for_reading(
-    *, user: Practitioner, child_id: int, view_name: str, request_id: str
-) -> Child:
+def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> Child:
     """The child, after checking the policy and writing the access-log row.
 
     Raises ChildAccessRefused (403) when the policy refuses, including for a child that does
@@ -93,11 +92,11 @@ def child_for_reading(
     child = children_visible_to(user=user).filter(pk=child_id).select_related("family").first()
     if child is None:
         raise ChildAccessRefused()
-    log_child_read(user=user, child=child, view_name=view_name, request_id=request_id)
+    log_child_read(user=user, child=child, view_name=view_name)
     return child
 
 
-def log_child_read(*, user: Practitioner, child: Child, view_name: str, request_id: str) -> None:
+def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
     """Write the access-log row. Any failure propagates, so the read is refused."""
     break_glass = not child.is_restricted and not child_known_to_agency(user=user, child=child)
     with transaction.atomic():
@@ -106,14 +105,12 @@ def log_child_read(*, user: Practitioner, child: Child, view_name: str, request_
             agency_id=user.agency_id,
             child=child,
             view_name=view_name,
-            request_id=request_id,
+            request_id=current_request_id(),
             break_glass=break_glass,
         )
 
 
-def log_children_read(
-    *, user: Practitioner, children: list[Child], view_name: str, request_id: str
-) -> None:
+def log_children_read(*, user: Practitioner, children: list[Child], view_name: str) -> None:
     """Log reads of several children (a family chronology) in one statement.
 
     The children must already have come through `children_visible_to`.
@@ -132,7 +129,7 @@ def log_children_read(
                 agency_id=user.agency_id,
                 child=child,
                 view_name=view_name,
-                request_id=request_id,
+                request_id=current_request_id(),
                 break_glass=not child.is_restricted and child.pk not in known,
             )
             for child in children

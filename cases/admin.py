@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Agency, DriftRuleSetting, Practitioner, Team
+from cases.models import Agency, DriftRuleSetting, Practitioner, Team
 
 
 @admin.register(Agency)

@@ -6,10 +6,11 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from . import drift_rules, seeding_drift
-        from .seeding import register_seed_step
-        from .seeding_concerns import seed_concerns
+        from cases.drift.rules import register_cases_rules
+        from cases.seeding import register_seed_step
+        from cases.seeding.concerns import seed_concerns
+        from cases.seeding.plans import seed_plans_visits_and_meetings
 
-        drift_rules.register_cases_rules()
+        register_cases_rules()
         register_seed_step(seed_concerns)
-        register_seed_step(seeding_drift.seed_plans_visits_and_meetings)
+        register_seed_step(seed_plans_visits_and_meetings)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .codes import (
+from cases.codes import (
     AgencyType,
     AssessmentFactor,
     ChronologyEventType,
@@ -42,7 +42,7 @@ from .codes import (
     Sex,
     Significance,
 )
-from .validators import normalise_nhs_number, validate_nhs_number, validate_upn
+from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
 
 SUMMARY_MAX_LENGTH = 2000
 
@@ -172,7 +172,7 @@ class Child(models.Model):
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["upn"]),
             # Spelling-tolerant name search: trigrams (pg_trgm) and sound-alikes (fuzzystrmatch's
-            # Double Metaphone), see cases/search.py.
+            # Double Metaphone), see cases/casework/search.py.
             GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="child_last_name_trgm"),
             GinIndex(
                 fields=["first_name"], opclasses=["gin_trgm_ops"], name="child_first_name_trgm"

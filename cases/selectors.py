@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .access import children_visible_to
-from .models import Child, Involvement, Practitioner, TeamAroundFamilyMember
+from cases.access import children_visible_to
+from cases.models import Child, Involvement, Practitioner, TeamAroundFamilyMember
 
 
 def children_for_home(*, user: Practitioner) -> QuerySet[Child]:

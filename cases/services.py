@@ -8,9 +8,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from .codes import ChronologyEventType, RelationshipBasis, Significance
-from .middleware import current_request_id
-from .models import (
+from cases.codes import ChronologyEventType, RelationshipBasis, Significance
+from cases.models import (
     Agency,
     ChangeLogEntry,
     Child,
@@ -19,6 +18,7 @@ from .models import (
     Practitioner,
     TeamAroundFamilyMember,
 )
+from cases.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def drift_evaluation_request(*, child_ids: Iterable[int]) -> None:
 
 
 def _queue_drift_evaluation(ids: list[int]) -> None:
-    from .tasks import drift_evaluate_children
+    from cases.tasks import drift_evaluate_children
 
     try:
         drift_evaluate_children.apply_async(args=(ids,), retry=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 
 
 @shared_task(acks_late=True)

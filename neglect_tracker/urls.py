@@ -3,8 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", include("cases.urls")),
-    path("api/", include("cases.api_urls")),
+    path("", include("cases.web.urls")),
+    path("", include("cases.casework.urls")),
+    path("", include("cases.plans.urls")),
+    path("", include("cases.oversight.urls")),
+    path("api/", include("cases.casework.api_urls")),
+    path("api/", include("cases.oversight.api_urls")),
     path("", include("reporting.urls")),
     path("api/reporting/", include("reporting.api_urls")),
     path("", include("assessments.urls")),
@@ -12,4 +16,4 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
-handler403 = "cases.views.permission_denied"
+handler403 = "cases.web.views.permission_denied"

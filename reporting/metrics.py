@@ -202,7 +202,7 @@ def seen_boundaries(periods: Mapping[str, datetime.date]) -> dict[str, Any]:
     """For each period end, the latest day a child could last have been seen and be out of
     timescale, by level: the drift engine's CHILD_NOT_SEEN thresholds (with the partnership's
     settings) and its working-day arithmetic, one boundary per period end and level."""
-    from cases.drift_evaluation import rule_configurations
+    from cases.drift.evaluation import rule_configurations
     from cases.working_days import breach_boundary
 
     thresholds = next(

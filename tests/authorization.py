@@ -121,7 +121,7 @@ def _issue6_action(world: Any) -> Any:
 
 def _world_concern(world: Any) -> int:
     """A concern about the World's child, logged once by its health practitioner."""
-    from cases.concerns import concern_log
+    from cases.casework.concerns import concern_log
     from cases.models import Concern
 
     existing = Concern.objects.filter(submission_key="authorization-table").first()

@@ -178,7 +178,7 @@ def concern_fields(**overrides: Any) -> dict[str, Any]:
 
 
 def concern(author: Practitioner, children: list[Child], **overrides: Any) -> Concern:
-    from cases.concerns import concern_log
+    from cases.casework.concerns import concern_log
 
     return concern_log(author=author, children=children, **concern_fields(**overrides))
 

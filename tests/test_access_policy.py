@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases import access
 from cases.codes import RelationshipBasis, Role
 from cases.models import AccessGrant, AccessLogEntry, Child
+from cases.request_context import request_id_bound
 from cases.services import (
     chronology_entry_record,
     legitimate_relationship_record,
@@ -133,9 +134,8 @@ def test_the_policy_scopes_querysets_for_lists_and_searches(world: World) -> Non
 
 def test_reading_a_child_writes_an_access_log_row(world: World) -> None:
     user = world.users["practitioner"]
-    child = access.child_for_reading(
-        user=user, child_id=world.child.pk, view_name="test_view", request_id="req-12345678"
-    )
+    with request_id_bound("req-12345678"):
+        child = access.child_for_reading(user=user, child_id=world.child.pk, view_name="test_view")
     entry = AccessLogEntry.objects.get()
     assert child == world.child
     assert (entry.practitioner, entry.agency, entry.child) == (user, world.health, world.child)
@@ -154,7 +154,7 @@ def test_a_read_under_a_grant_is_logged_as_break_glass(world: World) -> None:
         reason="Police welfare check",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
-    access.child_for_reading(user=user, child_id=world.child.pk, view_name="v", request_id="r" * 8)
+    access.child_for_reading(user=user, child_id=world.child.pk, view_name="v")
     assert AccessLogEntry.objects.get().break_glass is True
 
 
@@ -164,16 +164,13 @@ def test_a_refused_read_writes_no_log_and_raises(world: World) -> None:
             user=world.users["unrelated_practitioner"],
             child_id=world.child.pk,
             view_name="v",
-            request_id="r" * 8,
         )
     assert not AccessLogEntry.objects.exists()
 
 
 def test_a_missing_child_is_refused_like_a_forbidden_one(world: World) -> None:
     with pytest.raises(access.ChildAccessRefused):
-        access.child_for_reading(
-            user=world.users["practitioner"], child_id=999_999, view_name="v", request_id="r" * 8
-        )
+        access.child_for_reading(user=world.users["practitioner"], child_id=999_999, view_name="v")
 
 
 def test_a_practitioner_with_no_agency_sees_nothing(db: None) -> None:

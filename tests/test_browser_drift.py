@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases.codes import NeedLevel
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 from cases.models import ChronologyEntry, DriftFlag, SupervisionRecord
 from tests import factories
 from tests.conftest import World, axe_violations, sign_in

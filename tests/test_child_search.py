@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from cases.casework.search import ChildSearchCriteria, child_search
 from cases.codes import AgencyType, RestrictionReason, Role
-from cases.search import ChildSearchCriteria, child_search
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from cases.codes import AgencyType, NeedLevel, Role
-from cases.drift_services import concern_outcome_record
 from cases.models import ConcernChild, ConcernOutcome, LegitimateRelationship
+from cases.oversight.services import concern_outcome_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 from cases.models import DriftFlag, LegitimateRelationship, SupervisionRecord
 from tests import factories
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from cases import drift
 from cases.codes import AgencyType, DriftSeverity, NeedLevel
 from cases.drift import DriftContext, DriftRule, register_drift_rule
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 from cases.models import Agency, Child, DriftFlag, DriftRuleSetting
 from cases.services import drift_evaluation_request
 from tests import factories
@@ -150,7 +150,7 @@ def test_a_change_queues_the_childs_evaluation_and_a_worker_runs_it(
 ) -> None:
     import time
 
-    from cases.plan_services import referral_record
+    from cases.plans.services import referral_record
 
     agency = factories.agency("Social Care", AgencyType.CHILDRENS_SOCIAL_CARE)
     worker = factories.practitioner(agency)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, MeetingKind, NeedLevel, Role
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 from cases.models import DriftFlag
 from tests import factories
 

@@ -9,15 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
-from cases.drift_evaluation import drift_evaluate
-from cases.drift_selectors import QueueFilters, drift_queue
-from cases.drift_services import drift_flag_decide
-from cases.models import (
-    AccessLogEntry,
-    ChronologyEntry,
-    DriftFlag,
-    SupervisionRecord,
-)
+from cases.drift.evaluation import drift_evaluate
+from cases.models import AccessLogEntry, ChronologyEntry, DriftFlag, SupervisionRecord
+from cases.oversight.selectors import QueueFilters, drift_queue
+from cases.oversight.services import drift_flag_decide
 from tests import factories
 
 pytestmark = pytest.mark.django_db

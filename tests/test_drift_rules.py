@@ -224,7 +224,7 @@ def test_no_lead_professional_after_five_working_days(social_care: Agency) -> No
 
 
 def test_every_cases_rule_states_its_reason_with_its_thresholds() -> None:
-    from cases.drift_rules import CASES_RULES
+    from cases.drift.rules import CASES_RULES
 
     for rule in CASES_RULES:
         reason = rule.reason_with(rule.default_thresholds)

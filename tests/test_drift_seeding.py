@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 from cases.models import (
     DriftFlag,
     Involvement,

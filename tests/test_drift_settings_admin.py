@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from cases.codes import Role
-from cases.drift_evaluation import rule_configurations
+from cases.drift.evaluation import rule_configurations
 from cases.models import DriftRuleSetting
 from tests import factories
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from cases.casework.concerns import concern_amend, concern_log
 from cases.codes import AgencyType, Role
-from cases.concerns import concern_amend, concern_log
 from cases.models import (
     ChangeLogEntry,
     ChronologyEntry,

@@ -147,7 +147,7 @@ def test_only_a_strategy_discussion_convenes_a_conference(scene) -> None:  # typ
 def test_a_plan_review_sets_the_next_date_or_ends_the_plan_and_overdue_actions_stop_counting(
     scene,
 ) -> None:  # type: ignore[no-untyped-def]
-    from cases.drift_evaluation import drift_evaluate
+    from cases.drift.evaluation import drift_evaluate
     from cases.models import DriftFlag
 
     client, child, agency = scene["client"], scene["child"], scene["agency"]

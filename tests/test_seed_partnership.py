@@ -16,7 +16,7 @@ from cases.models import (
     LegitimateRelationship,
     Practitioner,
 )
-from cases.synthetic import DEMO_ACCOUNTS
+from cases.seeding.synthetic import DEMO_ACCOUNTS
 from cases.validators import validate_nhs_number, validate_upn
 from tests.conftest import seeded_partnership
 

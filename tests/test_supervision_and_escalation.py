@@ -10,9 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
-from cases.drift_selectors import new_to_team
-from cases.drift_services import involvement_step, supervision_record
 from cases.models import ChronologyEntry, Involvement, LevelChange
+from cases.oversight.selectors import new_to_team
+from cases.oversight.services import involvement_step, supervision_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db

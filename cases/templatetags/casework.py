@@ -2,7 +2,8 @@ from typing import Any
 
 from django import template
 
-from cases import access, break_glass
+from cases import access
+from cases.casework import break_glass
 
 register = template.Library()
 

@@ -8,9 +8,9 @@ from typing import Any
 from django import template
 from django.forms import BoundField
 
-from .. import access
-from ..codes import NeedLevel
-from ..drift_selectors import casework_for_child, outcomes_for_referrer, rule_titles
+from cases import access
+from cases.codes import NeedLevel
+from cases.oversight.selectors import casework_for_child, outcomes_for_referrer, rule_titles
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from cases.models import Practitioner
-from cases.synthetic import DEMO_ACCOUNTS, DEMO_PASSWORD
+from cases.seeding.synthetic import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cases.drift_evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate
 
 
 class Command(BaseCommand):

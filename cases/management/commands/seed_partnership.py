@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from cases.seeding import partnership_is_empty, seed_partnership
+from cases.seeding.partnership import partnership_is_empty, seed_partnership
 
 
 class Command(BaseCommand):

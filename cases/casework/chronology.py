@@ -1,0 +1,216 @@
+"""The multi-agency chronology: selectors for the child's page and its CSV and PDF exports.
+
+Every function here takes children the caller has already read through the access policy
+(`child_for_reading`), and a sibling's entries are included only for siblings the user may
+see. Each page is a fixed number of queries however long the chronology is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.access import children_visible_to
+from cases.codes import NeglectType
+from cases.models import Child, ChronologyEntry, Concern, Practitioner
+
+PAGE_SIZE = 25
+VOICE_CONTACTS = 10
+
+
+@dataclass
+class ChronologyFilters:
+    agency_id: int | None = None
+    event_type: str | None = None
+    significance: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def describe(self) -> str:
+        parts = [
+            f"{name} {value}"
+            for name, value in (
+                ("agency", self.agency_id),
+                ("event", self.event_type),
+                ("significance", self.significance),
+                ("from", self.date_from),
+                ("to", self.date_to),
+            )
+            if value
+        ]
+        return ", ".join(parts) or "none"
+
+
+def siblings_visible_to(*, user: Practitioner, child: Child) -> list[Child]:
+    return list(
+        children_visible_to(user=user)
+        .filter(family_id=child.family_id)
+        .exclude(pk=child.pk)
+        .order_by("date_of_birth", "pk")
+    )
+
+
+def chronology_for_children(
+    *, children: list[Child], filters: ChronologyFilters
+) -> QuerySet[ChronologyEntry]:
+    """Entries for these (already policy-checked) children, newest first, filtered."""
+    entries = ChronologyEntry.objects.filter(child_id__in=[c.pk for c in children])
+    return (
+        chronology_filtered(entries, filters)
+        .select_related("source_agency", "child")
+        .order_by("-occurred_on", "-recorded_at", "-pk")
+    )
+
+
+def chronology_filtered(
+    entries: QuerySet[ChronologyEntry], filters: ChronologyFilters
+) -> QuerySet[ChronologyEntry]:
+    if filters.agency_id:
+        entries = entries.filter(source_agency_id=filters.agency_id)
+    if filters.event_type:
+        entries = entries.filter(event_type=filters.event_type)
+    if filters.significance:
+        entries = entries.filter(significance=filters.significance)
+    if filters.date_from:
+        entries = entries.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to:
+        entries = entries.filter(occurred_on__lte=filters.date_to)
+    return entries
+
+
+def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:
+    """How many concerns of each neglect type have been logged by the end of each month."""
+    rows = (
+        Concern.objects.filter(concernchild__child=child)
+        .order_by("observed_on")
+        .values_list("observed_on", "neglect_types")
+    )
+    months: list[str] = []
+    running: Counter[str] = Counter()
+    table: list[tuple[str, list[int]]] = []
+    for observed_on, neglect_types in rows:
+        month = observed_on.strftime("%b %Y")
+        running.update(neglect_types)
+        if months and months[-1] == month:
+            table[-1] = (month, [running[code] for code in NeglectType.values])
+        else:
+            months.append(month)
+            table.append((month, [running[code] for code in NeglectType.values]))
+    return {"types": NeglectType.labels, "codes": NeglectType.values, "rows": table}
+
+
+def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[Concern]:
+    """The child's most recent contacts logged as concerns: seen, seen alone, spoken to, words."""
+    return list(
+        Concern.objects.filter(concernchild__child=child)
+        .select_related("author_agency")
+        .order_by("-observed_on", "-submitted_at")[:limit]
+    )
+
+
+def chronology_page(
+    *, entries: QuerySet[ChronologyEntry], page_number: str | int | None
+) -> Page[ChronologyEntry]:
+    return Paginator(entries, PAGE_SIZE).get_page(page_number)
+
+
+EXPORT_COLUMNS = ("Date", "Child", "Agency", "Event", "Significance", "Summary")
+
+
+def _export_rows(entries: QuerySet[ChronologyEntry]) -> list[list[str]]:
+    return [
+        [
+            entry.occurred_on.isoformat(),
+            entry.child.full_name,
+            entry.source_agency.name,
+            entry.get_event_type_display(),
+            entry.get_significance_display(),
+            entry.summary,
+        ]
+        for entry in entries.iterator(chunk_size=500)
+    ]
+
+
+def chronology_csv(*, entries: QuerySet[ChronologyEntry]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in _export_rows(entries):
+        # A leading =, +, - or @ would be read as a formula by spreadsheets.
+        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return buffer.getvalue()
+
+
+def chronology_pdf(
+    *,
+    child: Child,
+    entries: QuerySet[ChronologyEntry],
+    filters: ChronologyFilters,
+    user: Practitioner,
+) -> bytes:
+    """A printable chronology for conferences and court, on A4 landscape."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    cell = styles["BodyText"]
+    cell.fontSize = 8
+    cell.leading = 10
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"Chronology: {child.full_name}",
+    )
+    born = (
+        f"due {child.expected_date_of_delivery:%d %b %Y}"
+        if child.is_unborn
+        else f"born {child.date_of_birth:%d %b %Y}"
+    )
+    story: list[Any] = [
+        Paragraph("OFFICIAL-SENSITIVE", styles["Normal"]),
+        Paragraph(f"Multi-agency chronology: {child.full_name} ({born})", styles["Title"]),
+        Paragraph(
+            f"Family {child.family.reference}. Filters: {filters.describe()}. "
+            f"Produced {timezone.localtime():%d %b %Y %H:%M} by {user.display_name}.",
+            styles["Normal"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    data: list[list[Any]] = [list(EXPORT_COLUMNS)]
+    for row in _export_rows(entries):
+        data.append([Paragraph(_escape(value), cell) for value in row])
+    widths = [22 * mm, 35 * mm, 45 * mm, 38 * mm, 22 * mm, 110 * mm]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ("FONTSIZE", (0, 0), (-1, 0), 8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey),
+            ]
+        )
+    )
+    story.append(table)
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

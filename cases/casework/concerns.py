@@ -1,0 +1,227 @@
+"""Neglect concerns: logging one (for one child or several siblings at once), amending it,
+and reading concerns under the access policy.
+
+A concern is saved for all of its children or for none; a resubmission carrying the same
+submission key returns the concern already saved instead of creating another; a submitted
+concern is never edited, only amended.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from cases.access import children_visible_to, does_casework
+from cases.codes import ChronologyEventType, NeglectType, RelationshipBasis
+from cases.models import (
+    SUMMARY_MAX_LENGTH,
+    Child,
+    Concern,
+    ConcernAmendment,
+    ConcernChild,
+    Practitioner,
+)
+from cases.services import (
+    change_log_record,
+    chronology_entry_record,
+    legitimate_relationship_record,
+)
+
+CHRONOLOGY_SUMMARY_LENGTH = 300
+RECENT_CONCERNS = 5
+
+
+class DuplicateSubmissionKey(ValidationError):
+    """The key was used by someone else's concern: the client must make a new one."""
+
+
+def _check_children(*, author: Practitioner, children: Sequence[Child]) -> None:
+    if not children:
+        raise ValidationError({"children": "Select at least one child"})
+    if len({child.family_id for child in children}) > 1:
+        raise ValidationError(
+            {"children": "A concern can only be about children of the same family"}
+        )
+    visible = set(
+        children_visible_to(user=author)
+        .filter(pk__in=[child.pk for child in children])
+        .values_list("pk", flat=True)
+    )
+    if len(visible) != len({child.pk for child in children}):
+        raise ValidationError({"children": "You can only log a concern about children you can see"})
+
+
+def _check_answers(
+    *, neglect_types: Sequence[str], actions_taken: Sequence[str], texts: dict[str, str]
+) -> None:
+    """The answers Django's field checks would word unhelpfully, or not check at all."""
+    errors: dict[str, str] = {}
+    if not neglect_types:
+        errors["neglect_types"] = "Select at least one type of neglect"
+    if not actions_taken:
+        errors["actions_taken"] = "Select what you did, or that no action was taken yet"
+    for name, text in texts.items():
+        if len(text) > SUMMARY_MAX_LENGTH:
+            errors[name] = f"Enter {SUMMARY_MAX_LENGTH:,} characters or fewer"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _existing(submission_key: str, author: Practitioner) -> Concern | None:
+    concern = Concern.objects.filter(submission_key=submission_key).first()
+    if concern is not None and concern.author_id != author.pk:
+        raise DuplicateSubmissionKey({"submission_key": "This form was already used: start again"})
+    return concern
+
+
+def concern_log(
+    *,
+    author: Practitioner,
+    children: Sequence[Child],
+    neglect_types: Sequence[str],
+    what_was_seen: str,
+    severity: str,
+    observed_on: datetime.date,
+    place_observed: str = "",
+    child_seen: bool,
+    child_seen_alone: bool = False,
+    child_spoken_to: bool = False,
+    child_voice: str = "",
+    actions_taken: Sequence[str],
+    consent_to_share: str,
+    sharing_reason: str = "",
+    submission_key: str,
+) -> Concern:
+    """Log a concern about one child or several siblings, all or none.
+
+    Writes the concern, one ConcernChild row and one chronology entry per child, gives the
+    author's agency a legitimate relationship with each child, and logs the change. A second
+    call with the same submission key returns the first concern unchanged.
+    """
+    existing = _existing(submission_key, author)
+    if existing is not None:
+        return existing
+    if not does_casework(author) or author.agency is None:
+        raise ValidationError("Only practitioners can log concerns")
+    _check_children(author=author, children=children)
+    _check_answers(
+        neglect_types=neglect_types,
+        actions_taken=actions_taken,
+        texts={
+            "what_was_seen": what_was_seen,
+            "child_voice": child_voice,
+            "sharing_reason": sharing_reason,
+        },
+    )
+    concern = Concern(
+        author=author,
+        author_agency=author.agency,
+        family_id=children[0].family_id,
+        neglect_types=sorted(set(neglect_types)),
+        what_was_seen=what_was_seen,
+        severity=severity,
+        observed_on=observed_on,
+        place_observed=place_observed,
+        child_seen=child_seen,
+        child_seen_alone=child_seen_alone,
+        child_spoken_to=child_spoken_to,
+        child_voice=child_voice,
+        actions_taken=sorted(set(actions_taken)),
+        consent_to_share=consent_to_share,
+        sharing_reason=sharing_reason,
+        submission_key=submission_key,
+    )
+    concern.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            concern.save()
+            _record_for_children(concern=concern, children=children, author=author)
+    except IntegrityError:
+        # Two submissions raced: the other one won, so answer with its concern.
+        winner = _existing(submission_key, author)
+        if winner is None:
+            raise
+        return winner
+    return concern
+
+
+def concern_chronology_summary(*, neglect_types: Sequence[str], what_was_seen: str) -> str:
+    """The chronology's one-line account of a concern: its types and the start of what was seen."""
+    labels = ", ".join(NeglectType(code).label.lower() for code in neglect_types)
+    seen = what_was_seen.strip()
+    if len(seen) > CHRONOLOGY_SUMMARY_LENGTH:
+        seen = seen[: CHRONOLOGY_SUMMARY_LENGTH - 1].rstrip() + "…"
+    return f"Concern ({labels}): {seen}"
+
+
+def _record_for_children(
+    *, concern: Concern, children: Sequence[Child], author: Practitioner
+) -> None:
+    ConcernChild.objects.bulk_create([ConcernChild(concern=concern, child=c) for c in children])
+    summary = concern_chronology_summary(
+        neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
+    )
+    assert author.agency is not None
+    for child in children:
+        legitimate_relationship_record(
+            child=child, agency_id=author.agency.pk, basis=RelationshipBasis.CONCERN
+        )
+        chronology_entry_record(
+            child=child,
+            occurred_on=concern.observed_on,
+            event_type=ChronologyEventType.CONCERN,
+            significance=concern.severity,
+            summary=summary,
+            source_agency=author.agency,
+            recorded_by=author,
+            source_kind="concern",
+            source_id=concern.pk,
+        )
+        change_log_record(practitioner=author, child=child, record=concern, action="created")
+
+
+@transaction.atomic
+def concern_amend(*, concern: Concern, author: Practitioner, text: str) -> ConcernAmendment:
+    """Add a correction or addition; the concern itself is never changed."""
+    if not concern_children_visible(user=author, concern=concern):
+        raise ValidationError("You can only amend a concern about children you can see")
+    amendment = ConcernAmendment(concern=concern, author=author, text=text)
+    amendment.full_clean()
+    amendment.save()
+    for child in concern_children_visible(user=author, concern=concern):
+        change_log_record(practitioner=author, child=child, record=amendment, action="created")
+    return amendment
+
+
+def concerns_visible_to(*, user: Practitioner) -> QuerySet[Concern]:
+    """Concerns about at least one child the user may see."""
+    visible = children_visible_to(user=user)
+    return Concern.objects.filter(
+        Exists(ConcernChild.objects.filter(concern=OuterRef("pk"), child__in=visible.values("pk")))
+    ).select_related("author", "author_agency")
+
+
+def concerns_with_visible_children(
+    *, user: Practitioner, concerns: QuerySet[Concern]
+) -> QuerySet[Concern]:
+    """Prefetch, for each concern, only the children the user may see (`visible_children`)."""
+    return concerns.prefetch_related(
+        Prefetch(
+            "children",
+            children_visible_to(user=user).order_by("date_of_birth", "pk"),
+            to_attr="visible_children",
+        )
+    )
+
+
+def concern_children_visible(*, user: Practitioner, concern: Concern) -> list[Child]:
+    return list(
+        children_visible_to(user=user)
+        .filter(pk__in=ConcernChild.objects.filter(concern=concern).values("child_id"))
+        .select_related("family")
+        .order_by("date_of_birth", "pk")
+    )

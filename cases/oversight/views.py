@@ -1,0 +1,181 @@
+"""The lead's side: the drift queue, a flag's evidence and decision, supervision, stepping a case
+up or down and concern outcomes. Thin: forms parse, the access policy decides, services act."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from cases import access
+from cases.codes import NeedLevel
+from cases.models import ConcernChild, Practitioner, Team
+from cases.oversight import selectors, services
+from cases.oversight.forms import (
+    ConcernOutcomeForm,
+    DriftDecisionForm,
+    LevelChangeForm,
+    SupervisionForm,
+)
+from cases.web import guards
+from cases.web.forms import add_service_errors, record_page
+
+QUEUE_PAGE_SIZE = 25
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = guards.lead(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="supervision_create")
+    assert user.agency is not None
+    form = SupervisionForm(request.POST or None, agency=user.agency)
+    return record_page(
+        request,
+        child=child,
+        form=form,
+        title="Record supervision",
+        submit="Save supervision",
+        done="Supervision saved",
+        save=lambda data: services.supervision_record(child=child, supervisor=user, **data),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_change(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = guards.lead(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="level_change")
+    form = LevelChangeForm(request.POST or None)
+    current = child.involvements.filter(ended_on__isnull=True).first()
+    return record_page(
+        request,
+        child=child,
+        form=form,
+        title="Step the case up or down",
+        submit="Change the level of need",
+        done="Level of need changed; the receiving team has been told",
+        save=lambda data: services.involvement_step(child=child, lead=user, **data),
+        extra={"current_involvement": current},
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET"])
+def drift_queue(request: HttpRequest) -> HttpResponse:
+    user = guards.lead(request)
+    filters = selectors.QueueFilters(
+        rule=request.GET.get("rule", ""),
+        team=_int_or_none(request.GET.get("team")),
+        worker=_int_or_none(request.GET.get("worker")),
+        level=request.GET.get("level", "") if request.GET.get("level") in NeedLevel.values else "",
+    )
+    flags = selectors.drift_queue(user=user, filters=filters)
+    page = Paginator(flags, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = selectors.rule_titles()
+    chosen: dict[str, str] = {
+        key: str(request.GET.get(key, ""))
+        for key in ("rule", "team", "worker", "level")
+        if request.GET.get(key)
+    }
+    return render(
+        request,
+        "cases/drift_queue.html",
+        {
+            "page": page,
+            "query_string": urlencode(chosen),
+            "filters": filters,
+            "rule_choices": sorted(titles.items(), key=lambda item: item[1]),
+            "rule_titles": titles,
+            "team_choices": Team.objects.filter(
+                Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
+            ).select_related("agency"),
+            "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
+            "level_choices": NeedLevel.choices,
+            "new_to_team": selectors.new_to_team(user=user)[:20],
+            "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
+    user = guards.lead(request)
+    flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
+    if flag is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(user=user, child_id=flag.child_id, view_name="drift_flag")
+    form = DriftDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.drift_flag_decide(flag=flag, lead=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Decision recorded as supervision and in the chronology")
+            return redirect("drift-queue")
+    return render(
+        request,
+        "cases/drift_flag.html",
+        {
+            "child": child,
+            "flag": flag,
+            "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
+            "evidence": selectors.flag_evidence(flag=flag),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse:
+    user = guards.lead(request)
+    link = (
+        ConcernChild.objects.filter(
+            pk=concern_child_id, child__in=access.children_visible_to(user=user)
+        )
+        .select_related("concern", "concern__author_agency")
+        .first()
+    )
+    if link is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(user=user, child_id=link.child_id, view_name="concern_outcome")
+    if not services.may_record_outcome(user=user, child=child):
+        raise PermissionDenied()
+    form = ConcernOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_outcome_record(
+                concern=link.concern, child=child, lead=user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "Outcome recorded; the practitioner who raised it will see it"
+            )
+            return redirect(reverse("drift-queue") + "#awaiting-outcome")
+    return render(
+        request,
+        "cases/concern_outcome.html",
+        {
+            "child": child,
+            "concern": link.concern,
+            "form": form,
+            "outcomes": link.concern.outcomes.filter(child=child),
+        },
+    )

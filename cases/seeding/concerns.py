@@ -1,0 +1,201 @@
+"""Seed step: neglect concerns for each batch of the synthetic partnership.
+
+Roughly 0 to 6 concerns per child, more for children at higher levels of need; siblings are
+sometimes the subject of one concern together. Each concern gets its ConcernChild rows and a
+chronology entry per child, all written with COPY.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+
+from django.utils import timezone
+
+from cases.casework.concerns import concern_chronology_summary
+from cases.codes import NeedLevel
+from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+
+CONCERNS_BY_LEVEL = {
+    NeedLevel.UNIVERSAL: (0, 0, 0, 1),
+    NeedLevel.EARLY_HELP: (0, 1, 1, 2, 3),
+    NeedLevel.CHILD_IN_NEED: (1, 2, 2, 3, 4),
+    NeedLevel.CHILD_PROTECTION: (2, 3, 4, 5, 6),
+    NeedLevel.LOOKED_AFTER: (1, 2, 3, 4, 5),
+}
+NEGLECT_WEIGHTS = (
+    ("physical", 30),
+    ("nutritional", 18),
+    ("medical", 16),
+    ("supervision", 16),
+    ("emotional", 12),
+    ("educational", 8),
+)
+SEEN = {
+    "physical": "Home cold and dirty; child in unwashed clothes too small for them.",
+    "nutritional": "Child hungry on arrival, asking other children for food; little food at home.",
+    "medical": "Dental pain untreated; two health appointments missed this term.",
+    "supervision": "Young child found alone outside the house in the evening.",
+    "emotional": "Carer ignored the child's distress and spoke to them harshly throughout.",
+    "educational": "Repeated unexplained absence; no response to the school's letters.",
+}
+PLACES = ("At home", "At school", "In clinic", "At nursery", "In the community")
+CHILD_WORDS = (
+    "There's no food at home sometimes.",
+    "Mum was asleep and I made my own tea.",
+    "My tooth hurts all the time.",
+    "I don't like going home.",
+    "I was cold in bed.",
+    "Nobody takes me to school.",
+)
+SEVERITY_BY_LEVEL = {
+    NeedLevel.UNIVERSAL: (70, 25, 5),
+    NeedLevel.EARLY_HELP: (50, 40, 10),
+    NeedLevel.CHILD_IN_NEED: (30, 50, 20),
+    NeedLevel.CHILD_PROTECTION: (15, 45, 40),
+    NeedLevel.LOOKED_AFTER: (20, 50, 30),
+}
+
+
+def seed_concerns(batch: SeedBatch) -> None:
+    rng, today = batch.rng, batch.today
+    families: dict[int, list[SeedChild]] = defaultdict(list)
+    for child in batch.children:
+        families[child.family_id].append(child)
+
+    planned: list[tuple[SeedChild, list[SeedChild]]] = []  # (whose agency logs it, subjects)
+    for members in families.values():
+        for child in members:
+            count = rng.choice(CONCERNS_BY_LEVEL[NeedLevel(child.level)])
+            for _ in range(count):
+                together = len(members) > 1 and rng.random() < 0.25
+                planned.append((child, list(members) if together else [child]))
+    if not planned:
+        return
+
+    first_id = reserve_ids("cases_concern", len(planned))
+    now = timezone.now()
+    known = {(c.id, a) for c in batch.children for a in c.agency_ids}
+    concerns, subjects, entries, links = [], [], [], []
+    for offset, (about, children) in enumerate(planned):
+        concern_id = first_id + offset
+        source = rng.randrange(len(about.agency_ids))
+        agency_id, author_id = about.agency_ids[source], about.practitioner_ids[source]
+        types = sorted(
+            set(
+                rng.choices(
+                    [t for t, _ in NEGLECT_WEIGHTS],
+                    [w for _, w in NEGLECT_WEIGHTS],
+                    k=rng.choice((1, 1, 2, 3)),
+                )
+            )
+        )
+        severity = rng.choices(
+            ("low", "medium", "high"), SEVERITY_BY_LEVEL[NeedLevel(about.level)]
+        )[0]
+        observed = _observed_on(rng, children, today)
+        # Logged within a couple of days of being seen, in working hours (never in the future).
+        submitted = min(
+            now,
+            datetime.datetime.combine(
+                observed + datetime.timedelta(days=rng.randrange(3)),
+                datetime.time(8 + rng.randrange(9), rng.randrange(60)),
+                tzinfo=datetime.UTC,
+            ),
+        )
+        seen = rng.random() < 0.85
+        spoken = seen and rng.random() < 0.6
+        consent = rng.choices(("given", "refused_shared", "not_sought"), (75, 15, 10))[0]
+        what_was_seen = " ".join(SEEN[t] for t in types)
+        concerns.append(
+            (
+                concern_id,
+                author_id,
+                agency_id,
+                about.family_id,
+                types,
+                what_was_seen,
+                severity,
+                observed,
+                rng.choice(PLACES),
+                seen,
+                seen and rng.random() < 0.4,
+                spoken,
+                rng.choice(CHILD_WORDS) if spoken and rng.random() < 0.7 else "",
+                [
+                    rng.choice(
+                        ("advice", "early_help_assessment", "front_door_referral", "none_yet")
+                    )
+                ],
+                consent,
+                "" if consent == "given" else "Sharing needed to safeguard the child.",
+                submitted,
+                f"seed-{concern_id}",
+            )
+        )
+        summary = concern_chronology_summary(neglect_types=types, what_was_seen=what_was_seen)
+        for child in children:
+            subjects.append((concern_id, child.id))
+            entries.append(
+                (
+                    child.id,
+                    child.family_id,
+                    observed,
+                    "concern",
+                    severity,
+                    summary,
+                    agency_id,
+                    author_id,
+                    submitted,
+                    "concern",
+                    concern_id,
+                )
+            )
+            if (child.id, agency_id) not in known:
+                known.add((child.id, agency_id))
+                links.append((child.id, agency_id, "concern", now))
+
+    copy_rows(
+        "cases_concern",
+        (
+            "id",
+            "author_id",
+            "author_agency_id",
+            "family_id",
+            "neglect_types",
+            "what_was_seen",
+            "severity",
+            "observed_on",
+            "place_observed",
+            "child_seen",
+            "child_seen_alone",
+            "child_spoken_to",
+            "child_voice",
+            "actions_taken",
+            "consent_to_share",
+            "sharing_reason",
+            "submitted_at",
+            "submission_key",
+        ),
+        concerns,
+    )
+    copy_rows("cases_concernchild", ("concern_id", "child_id"), subjects)
+    copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
+    copy_rows(
+        "cases_chronologyentry",
+        CHRONOLOGY_COLUMNS,
+        entries,
+    )
+
+
+def _observed_on(
+    rng: random.Random, children: list[SeedChild], today: datetime.date
+) -> datetime.date:
+    """A day in the last three years on which every subject of the concern was born."""
+    earliest = today - datetime.timedelta(days=3 * 365)
+    for child in children:
+        if child.date_of_birth and child.date_of_birth > earliest:
+            earliest = child.date_of_birth
+    span = max(1, (today - earliest).days)
+    return today - datetime.timedelta(days=rng.randrange(span))

@@ -1,0 +1,337 @@
+"""Synthetic plans, actions, visits, referrals and child protection meetings for every child at
+early help or above, so the drift rules find a realistic share of stuck cases at any size.
+
+Most cases are kept to timescale; a minority drift (a visit overdue, an action past its date,
+a late core group or review conference, an assessment running long, a re-referral after a
+recent closure), at rates a partnership would recognise.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from cases.codes import NeedLevel
+from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+
+DAY = datetime.timedelta(days=1)
+PLAN_LEVELS = {NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION}
+SOCIAL_CARE_LEVELS = {NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION, NeedLevel.LOOKED_AFTER}
+# Days between visits when practice keeps to timescale, by level.
+VISIT_EVERY: dict[str, int] = {
+    NeedLevel.CHILD_PROTECTION: 9,
+    NeedLevel.CHILD_IN_NEED: 20,
+    NeedLevel.EARLY_HELP: 30,
+    NeedLevel.LOOKED_AFTER: 35,
+}
+ACTIONS = (
+    "Register the children with a dentist",
+    "Support school attendance above 90%",
+    "Health visitor to review growth and weight",
+    "Parenting programme: attend all sessions",
+    "Housing to repair heating and damp",
+    "GP review of mother's mental health",
+)
+VOICES = (
+    "Said there is not always food for breakfast.",
+    "Drew a picture of the family and the dog.",
+    "Said they like it when nan visits.",
+    "Did not want to talk today; showed their bedroom.",
+)
+
+
+class _Rows:
+    def __init__(self) -> None:
+        self.plans: list[tuple[object, ...]] = []
+        self.actions: list[tuple[object, ...]] = []
+        self.visits: list[tuple[object, ...]] = []
+        self.referrals: list[tuple[object, ...]] = []
+        self.meetings: list[tuple[object, ...]] = []
+        self.closed_involvements: list[tuple[object, ...]] = []
+
+
+def seed_plans_visits_and_meetings(batch: SeedBatch) -> None:
+    rng, today = batch.rng, batch.today
+    rows = _Rows()
+    now = datetime.datetime.now(datetime.UTC)
+    for child in batch.children:
+        if child.involvement_started is None:
+            continue
+        _visits(rows, rng, child, today, now)
+        if child.level in PLAN_LEVELS:
+            _plan(rows, rng, child, today, now)
+        if child.level in SOCIAL_CARE_LEVELS:
+            _referral(rows, rng, child, today, now)
+        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < 0.04:
+            _awaiting(rows, rng, child, today, now)
+        if child.level == NeedLevel.CHILD_PROTECTION:
+            _meetings(rows, rng, child, today, now)
+    _write(rows)
+
+
+def _between(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
+    return start + DAY * rng.randrange(max(1, (end - start).days + 1))
+
+
+def _visits(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    assert child.involvement_started is not None
+    every = VISIT_EVERY[child.level]
+    drifting = rng.random() < 0.12
+    last = today - DAY * (rng.randrange(every * 2, every * 4) if drifting else rng.randrange(every))
+    agency = child.agency_ids[-1]
+    practitioner = child.practitioner_ids[-1]
+    day, count = last, 0
+    while day >= child.involvement_started and count < 6:
+        seen = rng.random() < 0.92
+        voice = rng.choice(VOICES) if seen and rng.random() < 0.7 else ""
+        rows.visits.append(
+            (
+                child.id,
+                day,
+                rng.choice(("home_visit", "home_visit", "school_visit", "office", "phone")),
+                seen,
+                seen and rng.random() < 0.8,
+                voice,
+                agency,
+                practitioner,
+                now,
+            )
+        )
+        day -= DAY * rng.randrange(max(2, every - 4), every + 5)
+        count += 1
+
+
+def _plan(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    assert child.involvement_started is not None
+    started = child.involvement_started
+    rows.plans.append(
+        (
+            child.id,
+            child.level,
+            child.agency_ids[-1],
+            "Meet the child's basic needs: food, warmth, school, health appointments.",
+            started,
+            max(started, today) + DAY * rng.randrange(7, 90),
+            None,
+            child.practitioner_ids[-1],
+            now,
+        )
+    )
+    plan_index = len(rows.plans) - 1
+    for _ in range(rng.randrange(2, 5)):
+        due = _between(rng, started + DAY * 14, today + DAY * 60)
+        if due < today:
+            status = "done" if rng.random() < 0.96 else rng.choice(("not_started", "in_progress"))
+        else:
+            status = rng.choice(("not_started", "in_progress"))
+        rows.actions.append(
+            (
+                plan_index,
+                child.id,
+                rng.choice(ACTIONS),
+                rng.choice(child.agency_ids),
+                due,
+                status,
+                due if status == "done" else None,
+            )
+        )
+
+
+def _referral(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    assert child.involvement_started is not None
+    received = max(child.involvement_started - DAY * rng.randrange(0, 30), today - DAY * 900)
+    if child.date_of_birth and received < child.date_of_birth:
+        received = child.date_of_birth
+    undecided = (today - received).days < 5 and rng.random() < 0.3
+    decided = None if undecided else received + DAY * rng.choice((0, 0, 0, 1, 1, 3))
+    started = None if decided is None else decided + DAY * rng.randrange(0, 3)
+    completed = None
+    if started is not None:
+        takes = rng.randrange(40, 90) if rng.random() < 0.1 else rng.randrange(10, 60)
+        completed = started + DAY * takes
+        if completed > today:
+            completed = None
+    rows.referrals.append(
+        (
+            child.id,
+            received,
+            rng.choice(("2A", "3B", "3E", "5D", "6", "1A", "4")),
+            "" if decided is None else "assessment",
+            decided,
+            started,
+            completed,
+            now,
+        )
+    )
+    if rng.random() < 0.2:  # a re-referral: a previous episode closed within the year before
+        ended = received - DAY * rng.randrange(30, 330)
+        begun = ended - DAY * rng.randrange(60, 400)
+        if child.date_of_birth is None or begun >= child.date_of_birth:
+            rows.closed_involvements.append((child.id, begun, ended))
+
+
+def _awaiting(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    """A child in need with fresh work in progress: a new referral awaiting its decision, or a
+    strategy discussion whose initial conference has not been held yet (some of them late)."""
+    if rng.random() < 0.5:
+        received = today - DAY * rng.randrange(0, 6)
+        rows.referrals.append((child.id, received, "6", "", None, None, None, now))
+    else:
+        held = today - DAY * rng.randrange(3, 35)
+        rows.meetings.append((child.id, "strategy_discussion", held, True, now))
+
+
+def _meetings(
+    rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
+) -> None:
+    assert child.involvement_started is not None
+    initial = child.involvement_started
+    strategy = initial - DAY * rng.randrange(5, 22)
+    rows.meetings.append((child.id, "strategy_discussion", strategy, True, now))
+    rows.meetings.append((child.id, "initial_conference", initial, False, now))
+    if rng.random() < 0.93 and initial + DAY * 8 <= today:
+        rows.meetings.append(
+            (child.id, "core_group", initial + DAY * rng.randrange(3, 12), False, now)
+        )
+    review = initial + DAY * (85 if rng.random() < 0.9 else 110)
+    while review <= today:
+        rows.meetings.append((child.id, "review_conference", review, False, now))
+        review += DAY * (175 if rng.random() < 0.9 else 200)
+
+
+def _write(rows: _Rows) -> None:
+    if rows.plans:
+        first_plan = reserve_ids("cases_plan", len(rows.plans))
+        copy_rows(
+            "cases_plan",
+            (
+                "id",
+                "child_id",
+                "level",
+                "lead_agency_id",
+                "summary",
+                "started_on",
+                "review_due_on",
+                "ended_on",
+                "recorded_by_id",
+                "recorded_at",
+                "submission_key",
+            ),
+            (
+                (first_plan + i, *row, f"seed-plan-{first_plan + i}")
+                for i, row in enumerate(rows.plans)
+            ),
+        )
+        first_action = reserve_ids("cases_planaction", max(1, len(rows.actions)))
+        copy_rows(
+            "cases_planaction",
+            (
+                "id",
+                "plan_id",
+                "child_id",
+                "description",
+                "owner_agency_id",
+                "due_on",
+                "status",
+                "completed_on",
+                "submission_key",
+            ),
+            (
+                (
+                    first_action + i,
+                    first_plan + int(row[0]),  # type: ignore[call-overload]
+                    *row[1:],
+                    f"seed-action-{first_action + i}",
+                )
+                for i, row in enumerate(rows.actions)
+            ),
+        )
+    _copy_keyed(
+        "cases_visit",
+        (
+            "child_id",
+            "occurred_on",
+            "kind",
+            "child_seen",
+            "child_seen_alone",
+            "child_voice",
+            "agency_id",
+            "recorded_by_id",
+            "recorded_at",
+        ),
+        rows.visits,
+    )
+    _copy_keyed(
+        "cases_referral",
+        (
+            "child_id",
+            "received_on",
+            "source",
+            "decision",
+            "decision_on",
+            "assessment_started_on",
+            "assessment_completed_on",
+            "recorded_at",
+        ),
+        rows.referrals,
+    )
+    _copy_keyed(
+        "cases_protectionmeeting",
+        ("child_id", "kind", "held_on", "conference_needed", "notes", "recorded_at"),
+        [(*row[:4], "", row[4]) for row in rows.meetings],
+    )
+    if rows.closed_involvements:
+        copy_rows(
+            "cases_involvement",
+            INVOLVEMENT_COLUMNS,
+            _closed_involvement_rows(rows.closed_involvements),
+        )
+
+
+def _closed_involvement_rows(
+    closed: list[tuple[object, ...]],
+) -> list[tuple[object, ...]]:
+    from cases.models import Agency
+
+    social_care = (
+        Agency.objects.filter(agency_type="childrens_social_care")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return [
+        (
+            child_id,
+            "child_in_need",
+            "",
+            "N1",
+            "2A",
+            social_care,
+            None,
+            None,
+            begun,
+            ended,
+            "RC7",
+            "",
+        )
+        for child_id, begun, ended in closed
+    ]
+
+
+def _copy_keyed(table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    """COPY rows with reserved ids and a unique submission key for each."""
+    if not rows:
+        return
+    first = reserve_ids(table, len(rows))
+    copy_rows(
+        table,
+        ("id", *columns, "submission_key"),
+        ((first + i, *row, f"seed-{table}-{first + i}") for i, row in enumerate(rows)),
+    )

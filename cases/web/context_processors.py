@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+
+from cases import access
+from cases.access import does_casework, is_lead, sees_aggregates
+from cases.codes import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """What the header and service navigation need to know about the signed-in user."""
+    if not request.user.is_authenticated:
+        return {}
+    user = access.acting_user(request)
+    return {
+        "nav_casework": does_casework(user),
+        "nav_lead": is_lead(user),
+        "nav_aggregates": sees_aggregates(user),
+        "nav_admin": user.role == Role.ADMINISTRATOR,
+    }

@@ -1,0 +1,44 @@
+"""HTML views: thin layers over the access policy, selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cases import access, selectors
+from cases.codes import Role
+from cases.web import health
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    status = health.system_health()
+    healthy = all(value == health.OK for value in status.values())
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = access.acting_user(request)
+    context: dict[str, object] = {}
+    if access.does_casework(user):
+        children = selectors.children_for_home(user=user)
+        context["page"] = Paginator(children, 25).get_page(request.GET.get("page"))
+        template = "cases/home_casework.html"
+    elif access.sees_aggregates(user):
+        template = "cases/home_partnership.html"
+    elif user.role == Role.ADMINISTRATOR:
+        template = "cases/home_admin.html"
+    else:
+        template = "cases/home_no_role.html"
+    return render(request, template, context)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
