@@ -351,7 +351,7 @@ CHILD_RECORD_READS += ["api-child-chronology", "api-family-chronology"]
 
 def _gcp2(world: Any, status: str) -> int:
     """One assessment of the World's child by the health practitioner, per status, made once."""
-    from tests.gcp2_factories import gcp2_assessment
+    from tests.support.gcp2_factories import gcp2_assessment
 
     cache = world.__dict__.setdefault("gcp2_assessments", {})
     if status not in cache:
@@ -490,7 +490,7 @@ def _flag(w: Any) -> Any:
 def _plan(w: Any) -> Any:
     import datetime
 
-    from tests import factories
+    from tests.support import factories
 
     return factories.plan(w.child, "early_help", w.health, datetime.date(2026, 1, 5))
 
@@ -498,14 +498,14 @@ def _plan(w: Any) -> Any:
 def _action(w: Any) -> Any:
     import datetime
 
-    from tests import factories
+    from tests.support import factories
 
     return factories.plan_action(_plan(w), w.health, datetime.date(2026, 2, 5))
 
 
 def _concern_link(w: Any) -> Any:
     from cases.models import ConcernChild
-    from tests import factories
+    from tests.support import factories
 
     factories.involvement(w.child, "early_help", w.health)
     concern = factories.concern_observed([w.child], w.users["practitioner"])

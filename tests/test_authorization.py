@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import AccessLogEntry
 from tests.authorization import ADMIN_INDEX_EXPECTED, CHILD_RECORD_READS, EXPECTED, ROLES
-from tests.conftest import World
+from tests.support.world import World
 
 
 def named_patterns(resolver: URLResolver, namespace: str = "") -> set[str]:

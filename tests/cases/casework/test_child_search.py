@@ -1,0 +1,177 @@
+"""Finding a child: spelling-tolerant names, identifiers, postcode, and what others see."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cases.casework.search import ChildSearchCriteria, child_search
+from cases.codes import AgencyType, RestrictionReason, Role
+from tests.support import factories
+
+pytestmark = pytest.mark.django_db
+
+NHS = "9434765919"
+UPN = "A123456789012"
+
+
+@pytest.fixture
+def partnership() -> dict:
+    health = factories.agency("Northshire Health", AgencyType.HEALTH)
+    school = factories.agency("Northshire Primary", AgencyType.EDUCATION)
+    known = factories.child(
+        known_to=[health],
+        first_name="Jonathan",
+        last_name="Smith",
+        date_of_birth=datetime.date(2018, 3, 27),
+        nhs_number=NHS,
+    )
+    factories.address(known.family, "NT1 4AB")
+    unknown = factories.child(
+        known_to=[school],
+        first_name="Jonathon",
+        last_name="Smyth",
+        date_of_birth=datetime.date(2017, 6, 1),
+        upn=UPN,
+    )
+    factories.address(unknown.family, "NT9 9ZZ")
+    nurse = factories.practitioner(health, Role.PRACTITIONER, "nurse")
+    return {"health": health, "school": school, "known": known, "unknown": unknown, "nurse": nurse}
+
+
+def ids(results: list) -> list[int]:
+    return [r.id for r in results]
+
+
+def test_a_misspelt_name_finds_both_spellings(partnership) -> None:
+    results = child_search(
+        user=partnership["nurse"], criteria=ChildSearchCriteria(name="Jonathan Smith")
+    )
+    assert ids(results)[0] == partnership["known"].pk
+    assert partnership["unknown"].pk in ids(results)
+    results = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="smyth"))
+    assert partnership["unknown"].pk in ids(results)
+
+
+def test_a_short_name_spelt_as_it_sounds_is_found(partnership) -> None:
+    osei = factories.child(known_to=[partnership["health"]], first_name="Ava", last_name="Osei")
+    results = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="Eva Osai"))
+    assert ids(results) == [osei.pk]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (ChildSearchCriteria(date_of_birth=datetime.date(2018, 3, 27)), "known"),
+        (ChildSearchCriteria(nhs_number=NHS), "known"),
+        (ChildSearchCriteria(upn=UPN), "unknown"),
+        (ChildSearchCriteria(postcode="NT9 9ZZ"), "unknown"),
+    ],
+)
+def test_it_finds_a_child_by_each_identifier(partnership, criteria, expected: str) -> None:
+    assert ids(child_search(user=partnership["nurse"], criteria=criteria)) == [
+        partnership[expected].pk
+    ]
+
+
+def test_a_child_the_policy_allows_comes_back_in_full(partnership) -> None:
+    [result] = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(nhs_number=NHS))
+    assert result.visible and result.child == partnership["known"]
+    assert result.postcode == "NT1 4AB"
+
+
+def test_other_children_come_back_as_initials_year_and_agencies_only(partnership) -> None:
+    [result] = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(upn=UPN))
+    assert not result.visible
+    assert result.child is None
+    assert (result.initials, result.year_of_birth, result.agencies) == (
+        "JS",
+        2017,
+        ["Northshire Primary"],
+    )
+    assert result.postcode == ""
+
+
+def test_the_results_page_never_shows_a_non_visible_childs_details(partnership) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    response = client.get("/children/search/", {"name": "Jonathon Smyth"})
+    assert response.status_code == 200
+    html = response.content.decode().split('data-testid="search-results"')[1]
+    assert "Jonathan Smith" in html  # the child the nurse's agency knows
+    for detail in ("Jonathon", "Smyth", "NT9 9ZZ", UPN, "1 June 2017"):
+        assert detail not in html
+    assert "JS" in html and "2017" in html and "Northshire Primary" in html
+    assert f"/children/{partnership['unknown'].pk}/request-access/" in html
+
+
+def test_a_restricted_record_is_not_found_by_others(partnership) -> None:
+    hidden = factories.child(
+        known_to=[partnership["health"]],
+        first_name="Jonathan",
+        last_name="Smithe",
+        is_restricted=True,
+        restriction_reason=RestrictionReason.ADOPTION,
+    )
+    results = child_search(
+        user=partnership["nurse"], criteria=ChildSearchCriteria(name="Jonathan Smithe")
+    )
+    assert hidden.pk not in ids(results)
+    hidden.restricted_to.add(partnership["nurse"])
+    results = child_search(
+        user=partnership["nurse"], criteria=ChildSearchCriteria(name="Jonathan Smithe")
+    )
+    assert hidden.pk in ids(results)
+
+
+def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -> None:
+    def queries_for_name_search() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="Smith"))
+        return len(captured)
+
+    few = queries_for_name_search()
+    for n in range(15):
+        factories.child(known_to=[partnership["school"]], first_name=f"Kid{n}", last_name="Smith")
+    assert queries_for_name_search() == few == 2  # the masked matches, the visible records
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"nhs_number": "9434765918"}, "nhs_number", "fails the check digit"),
+        ({"upn": "B123456789012"}, "upn", "check letter"),
+        ({"postcode": "nonsense"}, "postcode", "Enter a real postcode"),
+        (
+            {"date_of_birth-day": "1", "date_of_birth-month": "1", "date_of_birth-year": "2999"},
+            "date_of_birth",
+            "must be today or in the past",
+        ),
+    ],
+)
+def test_bad_search_input_gets_a_field_message(partnership, params, field, message) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    html = client.get("/children/search/", params).content.decode()
+    assert f'href="#id_{field}"' in html
+    assert message in html
+
+
+def test_an_empty_search_asks_for_something_to_search_by(partnership) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    html = client.get("/children/search/", {"name": ""}).content.decode()
+    assert "Enter a name, date of birth, NHS number, UPN or postcode" in html
+
+
+def test_fields_carry_the_design_systems_classes_and_error_state(partnership) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    html = client.get("/children/search/", {"nhs_number": "9434765918"}).content.decode()
+    assert 'class="govuk-input" ' in html  # the name field
+    assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in html
+    assert 'aria-describedby="id_nhs_number-hint id_nhs_number-error"' in html

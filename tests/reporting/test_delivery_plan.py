@@ -1,0 +1,149 @@
+"""The delivery plan: actions edited by the delivery group, with every change kept."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from cases.codes import Role
+from reporting.models import DeliveryAction, DeliveryActionChange, DeliveryEvidence
+from tests.support import factories
+
+
+@pytest.fixture
+def analyst(db: None) -> Client:
+    client = Client()
+    client.force_login(factories.practitioner(factories.agency(), Role.ANALYST))
+    return client
+
+
+def action_form(**overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "reference": "R1.1",
+        "priority": "recognise",
+        "activity": "Neglect training for every agency",
+        "responsible": "Training lead",
+        "due_day": "31",
+        "due_month": "3",
+        "due_year": "2027",
+        "rag_status": "green",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_adds_an_action_and_records_who_added_it(analyst: Client) -> None:
+    response = analyst.post("/delivery-plan/actions/new/", action_form())
+    action = DeliveryAction.objects.get()
+    assert response["Location"] == f"/delivery-plan/actions/{action.pk}/"
+    assert action.due_date == datetime.date(2027, 3, 31)
+    change = DeliveryActionChange.objects.get()
+    assert change.kind == "created" and change.changes["reference"] == [None, "R1.1"]
+
+
+def test_it_shows_an_error_summary_linked_to_each_field(analyst: Client) -> None:
+    response = analyst.post(
+        "/delivery-plan/actions/new/", action_form(reference="", due_day="31", due_month="2")
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert 'href="#id_reference"' in page and "Enter a reference" in page
+    assert 'href="#id_due_day"' in page and "must be a real date" in page
+    assert not DeliveryAction.objects.exists()
+
+
+def test_it_refuses_a_reference_already_in_the_plan(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    response = analyst.post("/delivery-plan/actions/new/", action_form(reference="r1.1"))
+    assert "already exists" in response.content.decode()
+    assert DeliveryAction.objects.count() == 1
+
+
+def test_each_change_is_kept_with_who_when_and_what(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    action = DeliveryAction.objects.get()
+    analyst.post(
+        f"/delivery-plan/actions/{action.pk}/edit/",
+        action_form(rag_status="amber", version=action.version),
+    )
+    action.refresh_from_db()
+    assert action.rag_status == "amber" and action.version == 2
+    latest = DeliveryActionChange.objects.filter(action=action, kind="updated").get()
+    assert latest.changes == {"rag_status": ["green", "amber"]}
+    assert latest.changed_by.role == Role.ANALYST
+    page = analyst.get(f"/delivery-plan/actions/{action.pk}/").content.decode()
+    assert "RAG status: Green: on track to Amber: at risk" in page
+
+
+def test_two_editors_cannot_overwrite_each_other_silently(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    action = DeliveryAction.objects.get()
+    opened_at = action.version
+    analyst.post(
+        f"/delivery-plan/actions/{action.pk}/edit/",
+        action_form(rag_status="red", version=opened_at),
+    )
+    late = analyst.post(
+        f"/delivery-plan/actions/{action.pk}/edit/",
+        action_form(rag_status="complete", version=opened_at),
+    )
+    assert "Someone else changed this action" in late.content.decode()
+    action.refresh_from_db()
+    assert action.rag_status == "red"
+    assert DeliveryActionChange.objects.filter(kind="updated").count() == 1
+
+
+def test_evidence_is_dated_and_a_resubmitted_form_adds_it_once(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    action = DeliveryAction.objects.get()
+    evidence = {
+        "text": "Sessions held in March",
+        "recorded_day": "1",
+        "recorded_month": "3",
+        "recorded_year": "2025",
+        "submission_key": "k-1",
+    }
+    for _ in range(2):
+        response = analyst.post(f"/delivery-plan/actions/{action.pk}/evidence/", evidence)
+        assert response.status_code == 302
+    item = DeliveryEvidence.objects.get()
+    assert item.recorded_on == datetime.date(2025, 3, 1)
+    assert DeliveryActionChange.objects.filter(kind="evidence").count() == 1
+
+
+def test_evidence_dated_in_the_future_is_refused(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    action = DeliveryAction.objects.get()
+    future = datetime.date.today() + datetime.timedelta(days=10)
+    response = analyst.post(
+        f"/delivery-plan/actions/{action.pk}/evidence/",
+        {
+            "text": "Too soon",
+            "recorded_day": future.day,
+            "recorded_month": future.month,
+            "recorded_year": future.year,
+            "submission_key": "k-2",
+        },
+    )
+    assert "must be today or in the past" in response.content.decode()
+    assert not DeliveryEvidence.objects.exists()
+
+
+def test_the_priorities_page_puts_each_priority_beside_its_metrics_and_actions(
+    analyst: Client,
+) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form(priority="respond", reference="X9"))
+    page = analyst.get("/delivery-plan/priorities/").content.decode()
+    respond = page[page.index(">Respond<") : page.index(">Make a difference<")]
+    assert "Cases stepped up" in respond and "X9" in respond
+    assert "Voice of the child recorded" not in respond
+
+
+def test_the_api_lists_the_plan_by_priority(analyst: Client) -> None:
+    analyst.post("/delivery-plan/actions/new/", action_form())
+    body = analyst.get("/api/reporting/delivery-plan/").json()
+    assert [a["reference"] for a in body["recognise"]] == ["R1.1"]
+    assert body["respond"] == []

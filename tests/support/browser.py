@@ -1,0 +1,36 @@
+"""Driving Debian's Chromium through Playwright (its own browser download is not used)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tests.support import factories
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = os.environ.get("NT_CHROMIUM", "/usr/bin/chromium")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def sign_in(page: object, live_server: object, username: str) -> None:
+    page.goto(f"{live_server.url}/sign-in/")  # type: ignore[attr-defined]
+    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_password", factories.PASSWORD)  # type: ignore[attr-defined]
+    page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+
+
+def axe_violations(page: object) -> list[dict[str, object]]:
+    """Run axe-core (served from our own static files) on the page; returns its violations."""
+    page.add_script_tag(path=str(ROOT / "static/vendor/axe/axe.min.js"))  # type: ignore[attr-defined]
+    result = page.evaluate("async () => (await axe.run(document)).violations")  # type: ignore[attr-defined]
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]
