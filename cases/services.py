@@ -71,10 +71,12 @@ def _queue_drift_evaluation(ids: list[int]) -> None:
         # No retry: the request path must not wait on a broker that is down (settings give
         # the broker a short connect timeout); the request row is already committed.
         drift_evaluate_children.apply_async(args=(ids,), retry=False)
-    except Exception:
+    except Exception as error:
         logger.warning(
-            "drift evaluation not queued for %d child record(s); the scheduled run will catch up",
+            "drift evaluation not queued for %d child record(s) (%s); the scheduled run will "
+            "catch up",
             len(ids),
+            type(error).__name__,
         )
 
 

@@ -25,22 +25,17 @@ from tests.test_casework_api import concern_payload
 def celery_broker(url: str) -> Iterator[None]:
     """Point the project's Celery app at another broker, and back afterwards."""
 
-    app: Any = celery_app  # Celery's connection pools are private: reset them by hand
-
-    def reset_pools() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url
-    reset_pools()
+    app: Any = celery_app  # Celery's connection pools are private: swap them by hand
+    previous = (app.conf.broker_url, app._pool, app.amqp._producer_pool)
+    app._pool = app.amqp._producer_pool = None
     app.conf.broker_url = url
     try:
         yield
     finally:
-        reset_pools()
-        app.conf.broker_url = previous
+        if app._pool is not None:
+            app._pool.force_close_all()
+        # The previous pools come back untouched: their connections are still good.
+        app.conf.broker_url, app._pool, app.amqp._producer_pool = previous
 
 
 @pytest.mark.django_db(transaction=True)
