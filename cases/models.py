@@ -42,6 +42,7 @@ from cases.codes import (
     Sex,
     Significance,
 )
+from cases.request_context import current_client_request_id
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
 
 SUMMARY_MAX_LENGTH = 2000
@@ -487,6 +488,10 @@ class AccessLogEntry(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     view_name = models.CharField(max_length=100)
     request_id = models.CharField(max_length=64)
+    # A client's own X-Request-ID (validated), kept beside the server's id, never instead of it.
+    client_request_id = models.CharField(
+        max_length=64, null=True, blank=True, default=current_client_request_id
+    )
     accessed_at = models.DateTimeField(default=timezone.now)
     break_glass = models.BooleanField(default=False)
 
@@ -810,3 +815,12 @@ class ConcernOutcome(models.Model):
     def clean(self) -> None:
         if self.outcome == ConcernOutcomeKind.NO_FURTHER_ACTION and not self.reason.strip():
             raise ValidationError({"reason": "Give the reason for no further action"})
+
+
+class DriftEvaluationRequest(models.Model):
+    """A child whose drift rules must be re-evaluated, written in the same transaction as the
+    change. The queued task deletes it when it evaluates the child; if Redis or the workers
+    are down it stays until the scheduled catch-up (`cases.tasks.drift_evaluate_pending`)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)

@@ -14,6 +14,7 @@ from cases.models import (
     ChangeLogEntry,
     Child,
     ChronologyEntry,
+    DriftEvaluationRequest,
     LegitimateRelationship,
     Practitioner,
     TeamAroundFamilyMember,
@@ -50,11 +51,16 @@ def drift_evaluation_request(*, child_ids: Iterable[int]) -> None:
     """Re-evaluate these children's drift rules once the current transaction commits.
 
     Every change to a child writes a chronology entry, so chronology_entry_record asks for this
-    itself. If the broker is down the change still stands: the failure is logged (no personal
-    data) and the scheduled full evaluation catches up.
+    itself. The request is a row written in the same transaction as the change, so it cannot
+    be lost: the queued task deletes it once done, and if the broker is down (the failure is
+    logged, without personal data, and costs the request no waiting) the scheduled catch-up
+    evaluates it.
     """
     ids = sorted(set(child_ids))
     if ids:
+        DriftEvaluationRequest.objects.bulk_create(
+            [DriftEvaluationRequest(child_id=child_id) for child_id in ids]
+        )
         transaction.on_commit(lambda: _queue_drift_evaluation(ids))
 
 
@@ -62,12 +68,28 @@ def _queue_drift_evaluation(ids: list[int]) -> None:
     from cases.tasks import drift_evaluate_children
 
     try:
+        # No retry: the request path must not wait on a broker that is down (settings give
+        # the broker a short connect timeout); the request row is already committed.
         drift_evaluate_children.apply_async(args=(ids,), retry=False)
-    except Exception:
+    except Exception as error:
         logger.warning(
-            "drift evaluation not queued for %d child record(s); the scheduled run will catch up",
+            "drift evaluation not queued for %d child record(s) (%s); the scheduled run will "
+            "catch up",
             len(ids),
+            type(error).__name__,
         )
+
+
+def drift_evaluation_requests_take(*, child_ids: Iterable[int] | None = None) -> list[int]:
+    """Delete committed re-evaluation requests (these children's, or up to 5,000 of any) and
+    return their children. Call it inside the transaction that then evaluates them: a request
+    committed later is not seen here, so it stays for the next run."""
+    pending = DriftEvaluationRequest.objects.select_for_update(skip_locked=True)
+    if child_ids is not None:
+        pending = pending.filter(child_id__in=list(child_ids))
+    rows = list(pending.values_list("pk", "child_id")[:5000])
+    DriftEvaluationRequest.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    return sorted({child_id for _, child_id in rows})
 
 
 @transaction.atomic

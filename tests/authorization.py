@@ -257,7 +257,11 @@ EXPECTED.update(
 
 EXPECTED.update(
     {
-        "child-search": [("get", lambda w: "/children/search/?name=Zebedee", casework_list())],
+        # A search is a POST (identifiers never in a URL); an empty one shows its errors.
+        "child-search": [
+            ("get", lambda w: "/children/search/", casework_list()),
+            ("post", lambda w: "/children/search/", casework_list()),
+        ],
         "child-register": [("get", lambda w: "/children/new/", casework_list())],
         "access-request": [
             ("get", lambda w: f"/children/{w.child.pk}/request-access/", break_glass_request())
@@ -316,7 +320,7 @@ def casework_post_with_errors(everyone_casework: bool) -> dict[str, int]:
 EXPECTED.update(
     {
         "api-child-search": [
-            ("get", lambda w: "/api/children/search/?name=Zebedee", casework_list(API_REFUSED))
+            ("post", lambda w: "/api/children/search/", casework_post_with_errors(True))
         ],
         "api-child-chronology": [
             (

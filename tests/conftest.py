@@ -50,8 +50,18 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # The Content-Security-Policy allows no inline script or style: any page that breaks it
+    # fails the test that visited it.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture(scope="session")

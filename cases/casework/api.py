@@ -129,12 +129,13 @@ class ChildSearchResultOutputSerializer(serializers.Serializer):
 
 
 class ChildSearchApi(APIView):
-    """Search every child the partnership knows; non-visible children are masked."""
+    """Search every child the partnership knows; non-visible children are masked. POST, so
+    identifiers stay in the body, never in a URL or a web server's log."""
 
     permission_classes = CASEWORK
 
     @extend_schema(
-        parameters=[ChildSearchInputSerializer],
+        request=ChildSearchInputSerializer,
         responses=inline_serializer(
             "ChildSearchResponse",
             {
@@ -143,8 +144,8 @@ class ChildSearchApi(APIView):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        parsed = ChildSearchInputSerializer(data=request.query_params)
+    def post(self, request: Request) -> Response:
+        parsed = ChildSearchInputSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         criteria = search.ChildSearchCriteria(**parsed.validated_data)
         results = search.child_search(user=access.acting_user(request), criteria=criteria)

@@ -5,6 +5,7 @@ policy decides, services and selectors do the work.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,12 +33,35 @@ from cases.models import Child, Concern, Practitioner
 from cases.services import chronology_entry_record
 from cases.web.guards import casework_required
 
+SEARCHES_KEPT = 10  # a person's recent searches their results pages can point back to
+
+
+def _child_search_remember(request: HttpRequest) -> str:
+    """Keep the search in the session under a short random id, newest last."""
+    searches: dict[str, dict[str, str]] = request.session.get("child_searches", {})
+    search_id = secrets.token_urlsafe(8)
+    searches[search_id] = {
+        name: str(value) for name, value in request.POST.items() if name != "csrfmiddlewaretoken"
+    }
+    request.session["child_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return search_id
+
 
 @casework_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def child_search(request: HttpRequest) -> HttpResponse:
+    """Identifiers travel only in a POST body: the results page's address carries a short id
+    of the search kept in the person's session, so it can be reloaded, but no NHS number, name
+    or date of birth is ever in a URL, a browser history or a web server log."""
     user = access.acting_user(request)
-    form = ChildSearchForm(request.GET if request.GET else None)
+    if request.method == "POST":
+        form = ChildSearchForm(request.POST)
+        if form.is_valid():
+            search_id = _child_search_remember(request)
+            return redirect(f"{reverse('child-search')}?search={search_id}#results")
+    else:
+        kept = request.session.get("child_searches", {}).get(request.GET.get("search", ""))
+        form = ChildSearchForm(kept)
     results = None
     if form.is_bound and form.is_valid():
         criteria = search.ChildSearchCriteria(

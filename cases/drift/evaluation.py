@@ -143,7 +143,7 @@ def _open_flags(
     with connection.cursor() as cursor:
         cursor.execute(
             # Table name from the model, the rule's SQL from the ORM; every value is a parameter.
-            f"INSERT INTO {table} "  # noqa: S608
+            f"INSERT INTO {table} "  # noqa: S608  # nosec B608
             "(child_id, rule_code, severity, severity_rank, reason, opened_at, opened_on) "
             f"SELECT matching.pk, %s, %s, %s, %s, %s, %s FROM ({sql}) AS matching "
             "ON CONFLICT (child_id, rule_code) WHERE resolved_at IS NULL DO NOTHING",
