@@ -18,31 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import access
-from cases.models import Child
 from cases.web.guards import DoesCasework
 
 from . import selectors, services
 from .models import TEXT_MAX_LENGTH, Assessment, AssessmentStatus
-
-
-def _read_child(request: Request, child_id: int, view_name: str) -> Child:
-    return access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name=view_name,
-    )
-
-
-def _read_assessment(request: Request, assessment_id: int, view_name: str) -> Assessment:
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
-        raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
-    return assessment
 
 
 class AssessmentOutputSerializer(serializers.Serializer):
@@ -180,13 +159,17 @@ class ChildAssessmentsApi(Casework):
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_child")
+        child = access.child_for_reading(
+            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_child"
+        )
         assessments = selectors.child_assessments(child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
     @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_start")
+        child = access.child_for_reading(
+            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_start"
+        )
         given = StartInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         start_from = (
@@ -213,12 +196,20 @@ class AssessmentApi(Casework):
 
     @extend_schema(responses=AssessmentOutputSerializer)
     def get(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_assessment")
+        assessment = selectors.assessment_for_reading(
+            user=access.acting_user(request),
+            assessment_id=assessment_id,
+            view_name="api_gcp2_assessment",
+        )
         return Response(AssessmentOutputSerializer(assessment).data)
 
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def patch(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_update")
+        assessment = selectors.assessment_for_reading(
+            user=access.acting_user(request),
+            assessment_id=assessment_id,
+            view_name="api_gcp2_update",
+        )
         given = AnswersInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -238,7 +229,11 @@ class AssessmentApi(Casework):
 class SubmitApi(Casework):
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_submit")
+        assessment = selectors.assessment_for_reading(
+            user=access.acting_user(request),
+            assessment_id=assessment_id,
+            view_name="api_gcp2_submit",
+        )
         given = AnswersInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
@@ -258,7 +253,11 @@ class SubmitApi(Casework):
 class SignOffApi(Casework):
     @extend_schema(request=None, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_sign_off")
+        assessment = selectors.assessment_for_reading(
+            user=access.acting_user(request),
+            assessment_id=assessment_id,
+            view_name="api_gcp2_sign_off",
+        )
         try:
             services.assessment_sign_off(
                 assessment_id=assessment.pk, by=access.acting_user(request)
@@ -271,7 +270,11 @@ class SignOffApi(Casework):
 class ReturnApi(Casework):
     @extend_schema(request=ReturnInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_return")
+        assessment = selectors.assessment_for_reading(
+            user=access.acting_user(request),
+            assessment_id=assessment_id,
+            view_name="api_gcp2_return",
+        )
         if not services.can_review(access.acting_user(request), assessment):
             raise PermissionDenied()
         given = ReturnInputSerializer(data=request.data)
@@ -296,7 +299,9 @@ class CompareApi(Casework):
 
     @extend_schema(responses=OpenApiResponse(description="before, after and each area's change"))
     def get(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_compare")
+        child = access.child_for_reading(
+            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_compare"
+        )
         compared = [
             a
             for a in selectors.child_assessments(child=child)

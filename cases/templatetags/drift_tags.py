@@ -10,7 +10,7 @@ from django.forms import BoundField
 
 from cases import access
 from cases.codes import NeedLevel
-from cases.oversight.selectors import casework_for_child, outcomes_for_referrer, rule_titles
+from cases.oversight.selectors import outcomes_for_referrer
 
 register = template.Library()
 
@@ -32,17 +32,6 @@ def field_anchor(field: BoundField) -> str:
     if field.widget_type in ("radioselect", "govukdate"):
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
-
-
-@register.inclusion_tag("cases/includes/child_casework_sections.html", takes_context=True)
-def child_casework(context: dict[str, Any], child: Any) -> dict[str, object]:
-    user = access.acting_user(context["request"])
-    return {
-        "child": child,
-        "is_lead": access.is_lead(user),
-        "rule_titles": rule_titles(),
-        **casework_for_child(user=user, child=child),
-    }
 
 
 @register.filter
