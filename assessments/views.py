@@ -357,3 +357,10 @@ def child_gcp2_section(
 ) -> dict[str, object]:
     """The child's page: a link to the child's GCP2 assessments (the page reads nothing more)."""
     return {}
+
+
+def home_gcp2_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """The casework home page: GCP2s due, drafts to resume, assessments awaiting sign-off."""
+    if not access.does_casework(user):
+        return None
+    return {"gcp2": selectors.gcp2_for_home(user=user)}

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import acting_user
+from cases.access import acting_user, sees_aggregates
+from cases.models import Practitioner
 from cases.web.guards import aggregates_required
 
 from . import exports, selectors, services, tasks
@@ -336,3 +337,14 @@ def _add_errors(form: Any, error: services.DeliveryPlanError) -> None:
     field_for = {"due_date": "due_day", "recorded_on": "recorded_day", "__all__": None}
     for field, message in error.errors.items():
         form.add_error(field_for.get(field, field), message)
+
+
+def home_headlines_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """The partnership home page: last quarter's headline figures."""
+    if not sees_aggregates(user):
+        return None
+    build = selectors.current_build()
+    return {
+        "build": build,
+        "headlines": selectors.headlines(build=build, period_type="quarter") if build else [],
+    }

@@ -372,3 +372,16 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "sections": child_page_sections(user=user, child=child, request=request),
         },
     )
+
+
+def home_access_grants_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: find or register a child and, for leads, break-glass grants on
+    children their agency knows, awaiting review."""
+    if not access.does_casework(user):
+        return None
+    return {
+        "grants": list(break_glass.access_grants_to_review(lead=user)[:20]),
+        "is_lead": access.is_lead(user),
+    }

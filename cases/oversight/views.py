@@ -196,3 +196,12 @@ def child_supervision_section(
 ) -> dict[str, object]:
     """The child's page: supervision records, for leads and the practitioner supervised."""
     return {"supervision": selectors.supervision_for_child(user=user, child=child)[:10]}
+
+
+def home_concern_outcomes_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: outcomes of the concerns the practitioner raised."""
+    if not access.does_casework(user):
+        return None
+    return {"outcomes": selectors.outcomes_for_referrer(user=user)}

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django import template
 from django.forms import BoundField
 
-from cases import access
 from cases.codes import NeedLevel
-from cases.oversight.selectors import outcomes_for_referrer
 
 register = template.Library()
 
@@ -42,10 +39,3 @@ def get_item(mapping: dict[str, str], key: str) -> str:
 @register.filter
 def need_level(value: str | None) -> str:
     return str(NeedLevel(value).label) if value in NeedLevel.values else "Not open to a service"
-
-
-@register.inclusion_tag("cases/includes/concern_outcomes_list.html", takes_context=True)
-def concern_outcomes_for_me(context: dict[str, Any]) -> dict[str, object]:
-    """Outcomes of the concerns the signed-in practitioner raised, for their home page."""
-    user = access.acting_user(context["request"])
-    return {"outcomes": outcomes_for_referrer(user=user)}
