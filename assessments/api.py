@@ -150,11 +150,11 @@ def _stale(error: services.StaleVersion) -> Response:
     )
 
 
-class Casework(APIView):
+class Gcp2Api(APIView):
     permission_classes = [permissions.IsAuthenticated, DoesCasework]
 
 
-class ChildAssessmentsApi(Casework):
+class ChildAssessmentsApi(Gcp2Api):
     """GET: the child's assessments, oldest first. POST: start a new draft."""
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
@@ -191,7 +191,7 @@ class ChildAssessmentsApi(Casework):
         return Response(_output(assessment.pk), status=status.HTTP_201_CREATED)
 
 
-class AssessmentApi(Casework):
+class AssessmentApi(Gcp2Api):
     """GET one assessment; PATCH a draft with the version it was read at."""
 
     @extend_schema(responses=AssessmentOutputSerializer)
@@ -226,7 +226,7 @@ class AssessmentApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class SubmitApi(Casework):
+class SubmitApi(Gcp2Api):
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = selectors.assessment_for_reading(
@@ -250,7 +250,7 @@ class SubmitApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class SignOffApi(Casework):
+class SignOffApi(Gcp2Api):
     @extend_schema(request=None, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = selectors.assessment_for_reading(
@@ -267,7 +267,7 @@ class SignOffApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class ReturnApi(Casework):
+class ReturnApi(Gcp2Api):
     @extend_schema(request=ReturnInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
         assessment = selectors.assessment_for_reading(
@@ -290,7 +290,7 @@ class ReturnApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class CompareApi(Casework):
+class CompareApi(Gcp2Api):
     """Each area (and sub-area both graded) better, same or worse between two assessments.
 
     Compares ?before=<id>&after=<id>, or by default the child's last two assessments that
