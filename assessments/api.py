@@ -159,17 +159,15 @@ class ChildAssessmentsApi(Gcp2Api):
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, child_id: int) -> Response:
-        child = access.child_for_reading(
-            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_child"
-        )
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_child")
         assessments = selectors.child_assessments(child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
     @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request: Request, child_id: int) -> Response:
-        child = access.child_for_reading(
-            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_start"
-        )
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_start")
         given = StartInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         start_from = (
@@ -184,7 +182,7 @@ class ChildAssessmentsApi(Gcp2Api):
             )
         assessment = services.assessment_start(
             child=child,
-            assessor=access.acting_user(request),
+            assessor=user,
             submission_key=given.validated_data["submission_key"],
             start_from=start_from,
         )
@@ -196,8 +194,9 @@ class AssessmentApi(Gcp2Api):
 
     @extend_schema(responses=AssessmentOutputSerializer)
     def get(self, request: Request, assessment_id: int) -> Response:
+        user = access.acting_user(request)
         assessment = selectors.assessment_for_reading(
-            user=access.acting_user(request),
+            user=user,
             assessment_id=assessment_id,
             view_name="api_gcp2_assessment",
         )
@@ -205,8 +204,9 @@ class AssessmentApi(Gcp2Api):
 
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def patch(self, request: Request, assessment_id: int) -> Response:
+        user = access.acting_user(request)
         assessment = selectors.assessment_for_reading(
-            user=access.acting_user(request),
+            user=user,
             assessment_id=assessment_id,
             view_name="api_gcp2_update",
         )
@@ -215,7 +215,7 @@ class AssessmentApi(Gcp2Api):
         try:
             services.assessment_update(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 expected_version=given.validated_data["version"],
                 answers=given.merged_answers(assessment),
             )
@@ -229,8 +229,9 @@ class AssessmentApi(Gcp2Api):
 class SubmitApi(Gcp2Api):
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def post(self, request: Request, assessment_id: int) -> Response:
+        user = access.acting_user(request)
         assessment = selectors.assessment_for_reading(
-            user=access.acting_user(request),
+            user=user,
             assessment_id=assessment_id,
             view_name="api_gcp2_submit",
         )
@@ -239,7 +240,7 @@ class SubmitApi(Gcp2Api):
         try:
             services.assessment_submit(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 expected_version=given.validated_data["version"],
                 answers=given.merged_answers(assessment),
             )
@@ -253,15 +254,14 @@ class SubmitApi(Gcp2Api):
 class SignOffApi(Gcp2Api):
     @extend_schema(request=None, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
+        user = access.acting_user(request)
         assessment = selectors.assessment_for_reading(
-            user=access.acting_user(request),
+            user=user,
             assessment_id=assessment_id,
             view_name="api_gcp2_sign_off",
         )
         try:
-            services.assessment_sign_off(
-                assessment_id=assessment.pk, by=access.acting_user(request)
-            )
+            services.assessment_sign_off(assessment_id=assessment.pk, by=user)
         except services.AssessmentError as error:
             return _errors(error)
         return Response(_output(assessment.pk))
@@ -270,19 +270,20 @@ class SignOffApi(Gcp2Api):
 class ReturnApi(Gcp2Api):
     @extend_schema(request=ReturnInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
+        user = access.acting_user(request)
         assessment = selectors.assessment_for_reading(
-            user=access.acting_user(request),
+            user=user,
             assessment_id=assessment_id,
             view_name="api_gcp2_return",
         )
-        if not services.can_review(access.acting_user(request), assessment):
+        if not services.can_review(user, assessment):
             raise PermissionDenied()
         given = ReturnInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             services.assessment_return(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 comments=given.validated_data["comments"],
             )
         except services.AssessmentError as error:
@@ -299,9 +300,8 @@ class CompareApi(Gcp2Api):
 
     @extend_schema(responses=OpenApiResponse(description="before, after and each area's change"))
     def get(self, request: Request, child_id: int) -> Response:
-        child = access.child_for_reading(
-            user=access.acting_user(request), child_id=child_id, view_name="api_gcp2_compare"
-        )
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_compare")
         compared = [
             a
             for a in selectors.child_assessments(child=child)

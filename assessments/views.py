@@ -40,10 +40,8 @@ VALID_GRADES = {str(grade) for grade in GRADE_MEANINGS}
 @casework_required
 @require_GET
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="gcp2_child"
-    )
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_child")
     profile = selectors.gcp2_profile(child=child)
     pairs = [
         (profile.assessments[i], profile.assessments[i + 1], comparison)
@@ -69,10 +67,8 @@ def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
 @casework_required
 @require_GET
 def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="gcp2_family"
-    )
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_family")
     family = selectors.family_profiles(user=user, child=child)
     for member, _latest in family:
         if member.pk != child.pk:
@@ -102,10 +98,8 @@ def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
 @casework_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="gcp2_start"
-    )
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_start")
     last = selectors.latest_signed_off(child=child)
     if request.method == "POST":
         form = StartForm(request.POST)
@@ -129,8 +123,9 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Start a correction of a signed-off assessment, which supersedes it once signed off."""
+    user = access.acting_user(request)
     original = selectors.assessment_for_reading(
-        user=access.acting_user(request), assessment_id=assessment_id, view_name="gcp2_correct"
+        user=user, assessment_id=assessment_id, view_name="gcp2_correct"
     )
     form = CorrectForm(request.POST)
     if not form.is_valid():
@@ -139,7 +134,7 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         assessment = services.assessment_start(
             child=original.child,
-            assessor=access.acting_user(request),
+            assessor=user,
             submission_key=form.cleaned_data["submission_key"],
             supersedes=original,
         )
@@ -209,10 +204,10 @@ def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[
 @casework_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.assessment_for_reading(
-        user=access.acting_user(request), assessment_id=assessment_id, view_name="gcp2_edit"
-    )
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_edit"
+    )
     if not services.can_edit(user, assessment):
         if assessment.is_editable:
             raise PermissionDenied()
@@ -279,10 +274,10 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 @casework_required
 @require_GET
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = selectors.assessment_for_reading(
-        user=access.acting_user(request), assessment_id=assessment_id, view_name="gcp2_assessment"
-    )
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_assessment"
+    )
     return render(
         request,
         "assessments/detail.html",
@@ -322,10 +317,10 @@ def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Sign off or return a submitted assessment: a lead of the assessor's agency only."""
-    assessment = selectors.assessment_for_reading(
-        user=access.acting_user(request), assessment_id=assessment_id, view_name="gcp2_review"
-    )
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_review"
+    )
     if not services.can_review(user, assessment):
         raise PermissionDenied()
     if assessment.status != AssessmentStatus.SUBMITTED:

@@ -144,9 +144,7 @@ def _concern_children_choices(user: Practitioner, child: Child) -> list[Child]:
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="concern_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="concern_new")
     candidates = _concern_children_choices(user, child)
     form = ConcernForm(
         request.POST or None,
@@ -244,9 +242,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_entry_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_entry_new")
     form = ChronologyEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert user.agency is not None
@@ -325,9 +321,7 @@ def _export_name(child: Child, extension: str) -> str:
 @require_GET
 def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_csv"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_csv")
     _form, _filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_csv"
     )
@@ -343,9 +337,7 @@ def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_GET
 def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_pdf"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_pdf")
     _form, filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_pdf"
     )
