@@ -46,6 +46,20 @@ def assessments_with_grades() -> QuerySet[Assessment]:
     )
 
 
+def assessment_for_reading(*, user: Practitioner, assessment_id: int, view_name: str) -> Assessment:
+    """The assessment, after reading its child through the access policy (which writes the
+    access-log row); an unknown id is refused like an unseen child, so ids reveal nothing."""
+    child_id = (
+        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
+    )
+    if child_id is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(user=user, child_id=child_id, view_name=view_name)
+    assessment = assessments_with_grades().get(pk=assessment_id)
+    assessment.child = child
+    return assessment
+
+
 def area_grades_by_code(assessment: Assessment) -> dict[str, int | None]:
     return {row.area.code: row.grade for row in assessment.area_grades.all()}
 

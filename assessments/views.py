@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from cases.models import Child, Practitioner
+from cases.web.guards import casework_required
 
 from . import selectors, services
 from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
@@ -37,32 +37,11 @@ from .models import GRADE_MEANINGS, Area, Assessment, AssessmentStatus
 VALID_GRADES = {str(grade) for grade in GRADE_MEANINGS}
 
 
-def _read_child(request: HttpRequest, child_id: int, view_name: str) -> Child:
-    return access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name=view_name,
-    )
-
-
-def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -> Assessment:
-    """The assessment, after reading its child through the policy; unknown ids answer 403."""
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
-        raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
-    return assessment
-
-
-@login_required
+@casework_required
 @require_GET
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_child")
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_child")
     profile = selectors.gcp2_profile(child=child)
     pairs = [
         (profile.assessments[i], profile.assessments[i + 1], comparison)
@@ -85,11 +64,11 @@ def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_GET
 def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_family")
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_family")
     family = selectors.family_profiles(user=user, child=child)
     for member, _latest in family:
         if member.pk != child.pk:
@@ -116,13 +95,11 @@ def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_start")
     user = access.acting_user(request)
-    if not access.does_casework(user):
-        raise PermissionDenied()
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_start")
     last = selectors.latest_signed_off(child=child)
     if request.method == "POST":
         form = StartForm(request.POST)
@@ -142,11 +119,14 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(request, "assessments/start.html", {"child": child, "form": form, "last": last})
 
 
-@login_required
+@casework_required
 @require_http_methods(["POST"])
 def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Start a correction of a signed-off assessment, which supersedes it once signed off."""
-    original = _read_assessment(request, assessment_id, "gcp2_correct")
+    user = access.acting_user(request)
+    original = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_correct"
+    )
     form = CorrectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The form expired: try again")
@@ -154,7 +134,7 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         assessment = services.assessment_start(
             child=original.child,
-            assessor=access.acting_user(request),
+            assessor=user,
             submission_key=form.cleaned_data["submission_key"],
             supersedes=original,
         )
@@ -221,11 +201,13 @@ def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[
     return sections
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _read_assessment(request, assessment_id, "gcp2_edit")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_edit"
+    )
     if not services.can_edit(user, assessment):
         if assessment.is_editable:
             raise PermissionDenied()
@@ -289,11 +271,13 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_GET
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _read_assessment(request, assessment_id, "gcp2_assessment")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_assessment"
+    )
     return render(
         request,
         "assessments/detail.html",
@@ -329,12 +313,14 @@ def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any
     }
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Sign off or return a submitted assessment: a lead of the assessor's agency only."""
-    assessment = _read_assessment(request, assessment_id, "gcp2_review")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_review"
+    )
     if not services.can_review(user, assessment):
         raise PermissionDenied()
     if assessment.status != AssessmentStatus.SUBMITTED:
@@ -359,3 +345,17 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
         "assessments/detail.html",
         _detail_context(assessment, user) | {"review_form": form},
     )
+
+
+def child_gcp2_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: a link to the child's GCP2 assessments (the page reads nothing more)."""
+    return {}
+
+
+def home_gcp2_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """The casework home page: GCP2s due, drafts to resume, assessments awaiting sign-off."""
+    if not access.does_casework(user):
+        return None
+    return {"gcp2": selectors.gcp2_for_home(user=user)}

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import access, selectors
 from cases.casework import break_glass, chronology, concerns, registration, search
+from cases.casework.child_page import child_page_sections
 from cases.casework.forms import (
     AccessRequestForm,
     AmendmentForm,
@@ -31,7 +31,7 @@ from cases.casework.forms import (
 )
 from cases.models import Child, Concern, Practitioner
 from cases.services import chronology_entry_record
-from cases.web.guards import casework_required
+from cases.web.guards import casework_required, lead_required
 
 SEARCHES_KEPT = 10  # a person's recent searches their results pages can point back to
 
@@ -106,12 +106,10 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@casework_required
+@lead_required
 @require_POST
 def access_grant_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    if not access.is_lead(user):
-        raise PermissionDenied()
     try:
         break_glass.access_grant_review(grant_id=grant_id, reviewer=user)
     except ValidationError:
@@ -171,9 +169,7 @@ def _concern_children_choices(user: Practitioner, child: Child) -> list[Child]:
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="concern_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="concern_new")
     candidates = _concern_children_choices(user, child)
     form = ConcernForm(
         request.POST or None,
@@ -271,9 +267,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_entry_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_entry_new")
     form = ChronologyEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert user.agency is not None
@@ -314,9 +308,18 @@ def _filtered_chronology(
     return form, filters, children, entries
 
 
-def child_casework_context(request: HttpRequest, child: Child) -> dict[str, Any]:
-    """What the child's page shows beyond identity: concerns, chronology, the child's voice."""
-    user = access.acting_user(request)
+def child_record_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: identity, level of need, team around the family and family."""
+    return selectors.child_summary(user=user, child=child)
+
+
+def child_chronology_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: recent concerns, the voice of the child, concerns by type over time
+    and the filtered (or family) chronology."""
     form, _filters, children, entries = _filtered_chronology(request, user, child, "child_detail")
     query = request.GET.copy()
     query.pop("page", None)
@@ -343,9 +346,7 @@ def _export_name(child: Child, extension: str) -> str:
 @require_GET
 def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_csv"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_csv")
     _form, _filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_csv"
     )
@@ -361,9 +362,7 @@ def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_GET
 def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_pdf"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_pdf")
     _form, filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_pdf"
     )
@@ -376,20 +375,30 @@ def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@casework_required
 @require_GET
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name="child_detail",
-    )
+    """The child's page: each package's and app's registered section, in order."""
+    user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="child_detail")
     return render(
         request,
         "cases/child_detail.html",
         {
             "child": child,
-            **selectors.child_summary(user=access.acting_user(request), child=child),
-            **child_casework_context(request, child),
+            "sections": child_page_sections(user=user, child=child, request=request),
         },
     )
+
+
+def home_access_grants_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: find or register a child and, for leads, break-glass grants on
+    children their agency knows, awaiting review."""
+    if not access.does_casework(user):
+        return None
+    return {
+        "grants": list(break_glass.access_grants_to_review(lead=user)[:20]),
+        "is_lead": access.is_lead(user),
+    }

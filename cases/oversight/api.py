@@ -16,14 +16,7 @@ from cases import access
 from cases.codes import ConcernOutcomeKind, DriftDecision, NeedLevel
 from cases.models import Concern
 from cases.oversight import selectors, services
-from cases.web.guards import DoesCasework
-
-
-class IsLead(permissions.BasePermission):
-    message = "Only safeguarding leads and social-care managers review drift."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        return request.user.is_authenticated and access.is_lead(access.acting_user(request))
+from cases.web.guards import DoesCasework, IsLead
 
 
 def _service_errors(error: ValidationError) -> dict[str, list[str]]:

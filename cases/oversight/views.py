@@ -4,7 +4,6 @@ up or down and concern outcomes. Thin: forms parse, the access policy decides, s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
-from cases.models import ConcernChild, Practitioner, Team
+from cases.models import Child, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ConcernOutcomeForm,
@@ -24,16 +23,16 @@ from cases.oversight.forms import (
     LevelChangeForm,
     SupervisionForm,
 )
-from cases.web import guards
 from cases.web.forms import add_service_errors, record_page
+from cases.web.guards import lead_required
 
 QUEUE_PAGE_SIZE = 25
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="supervision_create")
     assert user.agency is not None
     form = SupervisionForm(request.POST or None, agency=user.agency)
@@ -48,10 +47,10 @@ def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def level_change(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="level_change")
     form = LevelChangeForm(request.POST or None)
     current = child.involvements.filter(ended_on__isnull=True).first()
@@ -71,10 +70,10 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET"])
 def drift_queue(request: HttpRequest) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     filters = selectors.QueueFilters(
         rule=request.GET.get("rule", ""),
         team=_int_or_none(request.GET.get("team")),
@@ -109,11 +108,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
-    user = guards.lead(request)
+    user = access.acting_user(request)
     flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
     if flag is None:
         raise access.ChildAccessRefused()
@@ -140,10 +139,10 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     link = (
         ConcernChild.objects.filter(
             pk=concern_child_id, child__in=access.children_visible_to(user=user)
@@ -179,3 +178,30 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
             "outcomes": link.concern.outcomes.filter(child=child),
         },
     )
+
+
+def child_drift_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page, for leads: open drift flags and links to step up or down."""
+    return {
+        "is_lead": access.is_lead(user),
+        "rule_titles": selectors.rule_titles(),
+        "drift_flags": selectors.open_flags_for_child(user=user, child=child),
+    }
+
+
+def child_supervision_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: supervision records, for leads and the practitioner supervised."""
+    return {"supervision": selectors.supervision_for_child(user=user, child=child)[:10]}
+
+
+def home_concern_outcomes_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: outcomes of the concerns the practitioner raised."""
+    if not access.does_casework(user):
+        return None
+    return {"outcomes": selectors.outcomes_for_referrer(user=user)}

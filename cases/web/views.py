@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from cases import access, selectors
 from cases.codes import Role
 from cases.web import health
+from cases.web.home import home_panels
 
 
 @require_GET
@@ -26,7 +27,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"panels": home_panels(user=user, request=request)}
     if access.does_casework(user):
         children = selectors.children_for_home(user=user)
         context["page"] = Paginator(children, 25).get_page(request.GET.get("page"))

@@ -1,5 +1,4 @@
-"""Template tags: the partnership home page's headline panels come from here, so the cases
-app's template includes a reporting template and `cases` never imports `reporting`."""
+"""Template tags for the dashboards and the delivery plan."""
 
 from __future__ import annotations
 
@@ -7,19 +6,9 @@ import datetime
 
 from django import template
 
-from .. import selectors
 from ..models import Priority, RagStatus
 
 register = template.Library()
-
-
-@register.inclusion_tag("reporting/includes/home_panels.html")
-def partnership_headlines() -> dict[str, object]:
-    build = selectors.current_build()
-    return {
-        "build": build,
-        "headlines": selectors.headlines(build=build, period_type="quarter") if build else [],
-    }
 
 
 @register.simple_tag
