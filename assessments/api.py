@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 
 from cases import access
 from cases.models import Child
+from cases.services import SubmissionKeyReused
+from cases.web.api_errors import SubmissionKeyConflict
 from cases.web.guards import DoesCasework
 
 from . import selectors, services
@@ -34,14 +36,11 @@ def _read_child(request: Request, child_id: int, view_name: str) -> Child:
 
 
 def _read_assessment(request: Request, assessment_id: int, view_name: str) -> Assessment:
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
+    user = access.acting_user(request)
+    assessment = selectors.assessments_readable_by(user=user).filter(pk=assessment_id).first()
+    if assessment is None:
         raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
+    assessment.child = _read_child(request, assessment.child_id, view_name)
     return assessment
 
 
@@ -181,7 +180,7 @@ class ChildAssessmentsApi(Casework):
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, child_id: int) -> Response:
         child = _read_child(request, child_id, "api_gcp2_child")
-        assessments = selectors.child_assessments(child=child)
+        assessments = selectors.child_assessments(user=access.acting_user(request), child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
     @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
@@ -199,12 +198,15 @@ class ChildAssessmentsApi(Casework):
                 {"start_from_last": ["The child has no signed-off assessment to start from"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        assessment = services.assessment_start(
-            child=child,
-            assessor=access.acting_user(request),
-            submission_key=given.validated_data["submission_key"],
-            start_from=start_from,
-        )
+        try:
+            assessment = services.assessment_start(
+                child=child,
+                assessor=access.acting_user(request),
+                submission_key=given.validated_data["submission_key"],
+                start_from=start_from,
+            )
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         return Response(_output(assessment.pk), status=status.HTTP_201_CREATED)
 
 
@@ -299,7 +301,7 @@ class CompareApi(Casework):
         child = _read_child(request, child_id, "api_gcp2_compare")
         compared = [
             a
-            for a in selectors.child_assessments(child=child)
+            for a in selectors.child_assessments(user=access.acting_user(request), child=child)
             if a.status != AssessmentStatus.SUPERSEDED
         ]
         by_id = {a.pk: a for a in compared}

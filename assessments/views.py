@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from cases.models import Child, Practitioner
+from cases.services import SubmissionKeyReused
 
 from . import selectors, services
 from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
@@ -47,14 +48,11 @@ def _read_child(request: HttpRequest, child_id: int, view_name: str) -> Child:
 
 def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -> Assessment:
     """The assessment, after reading its child through the policy; unknown ids answer 403."""
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
+    user = access.acting_user(request)
+    assessment = selectors.assessments_readable_by(user=user).filter(pk=assessment_id).first()
+    if assessment is None:
         raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
+    assessment.child = _read_child(request, assessment.child_id, view_name)
     return assessment
 
 
@@ -63,7 +61,7 @@ def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _read_child(request, child_id, "gcp2_child")
     user = access.acting_user(request)
-    profile = selectors.gcp2_profile(child=child)
+    profile = selectors.gcp2_profile(user=user, child=child)
     pairs = [
         (profile.assessments[i], profile.assessments[i + 1], comparison)
         for i, comparison in enumerate(profile.comparisons)
@@ -128,13 +126,17 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
         form = StartForm(request.POST)
         if form.is_valid():
             start_from = last if form.cleaned_data["start"] == START_REPEAT else None
-            assessment = services.assessment_start(
-                child=child,
-                assessor=user,
-                submission_key=form.cleaned_data["submission_key"],
-                start_from=start_from,
-            )
-            return redirect("gcp2-edit", assessment_id=assessment.pk)
+            try:
+                assessment = services.assessment_start(
+                    child=child,
+                    assessor=user,
+                    submission_key=form.cleaned_data["submission_key"],
+                    start_from=start_from,
+                )
+            except SubmissionKeyReused as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("gcp2-edit", assessment_id=assessment.pk)
     else:
         form = StartForm(
             initial={"submission_key": uuid.uuid4().hex, "start": START_REPEAT if last else None}
@@ -160,6 +162,9 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
         )
     except services.AssessmentError as error:
         raise PermissionDenied() from error
+    except SubmissionKeyReused as error:
+        messages.error(request, error.messages[0])
+        return redirect("gcp2-assessment", assessment_id=original.pk)
     return redirect("gcp2-edit", assessment_id=assessment.pk)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import acting_user
+from cases.services import SubmissionKeyReused
 
 from . import exports, selectors, services, tasks
 from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
@@ -342,6 +343,8 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.DeliveryPlanError as error:
             _add_errors(form, error)
+        except SubmissionKeyReused as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(request, "Evidence added")
             return redirect("delivery-action", action_id=action.pk)

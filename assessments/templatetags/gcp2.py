@@ -21,7 +21,16 @@ def gcp2_home_panel(context: template.Context) -> dict[str, Any]:
     user = context["request"].user
     if not access.does_casework(user):
         return {"gcp2": None}
-    return {"gcp2": gcp2_for_home(user=user)}
+    gcp2 = gcp2_for_home(user=user)
+    access.log_children_read(
+        user=user,
+        children=[
+            *(child for child, _due in gcp2.due),
+            *(assessment.child for assessment in gcp2.drafts + gcp2.awaiting_sign_off),
+        ],
+        view_name="home_gcp2",
+    )
+    return {"gcp2": gcp2}
 
 
 CHANGE_TAGS = {

@@ -83,6 +83,17 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     )
     flags = selectors.drift_queue(user=user, filters=filters)
     page = Paginator(flags, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    new_to_team = list(selectors.new_to_team(user=user)[:20])
+    awaiting_outcome = list(selectors.concerns_awaiting_outcome(user=user)[:20])
+    access.log_children_read(
+        user=user,
+        children=[
+            *(flag.child for flag in page.object_list),
+            *(change.child for change in new_to_team),
+            *(link.child for link in awaiting_outcome),
+        ],
+        view_name="drift_queue",
+    )
     titles = selectors.rule_titles()
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
@@ -103,8 +114,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ).select_related("agency"),
             "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
             "level_choices": NeedLevel.choices,
-            "new_to_team": selectors.new_to_team(user=user)[:20],
-            "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],
+            "new_to_team": new_to_team,
+            "awaiting_outcome": awaiting_outcome,
         },
     )
 

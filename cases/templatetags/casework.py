@@ -13,6 +13,9 @@ def access_grants_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Break-glass grants on children the signed-in lead's agency knows, awaiting review."""
     user = access.acting_user(context["request"])
     grants = list(break_glass.access_grants_to_review(lead=user)[:20])
+    access.log_children_read(
+        user=user, children=[grant.child for grant in grants], view_name="home_access_grants"
+    )
     return {
         "grants": grants,
         "is_lead": access.is_lead(user),

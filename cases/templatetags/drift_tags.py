@@ -59,4 +59,10 @@ def need_level(value: str | None) -> str:
 def concern_outcomes_for_me(context: dict[str, Any]) -> dict[str, object]:
     """Outcomes of the concerns the signed-in practitioner raised, for their home page."""
     user = access.acting_user(context["request"])
-    return {"outcomes": outcomes_for_referrer(user=user)}
+    outcomes = outcomes_for_referrer(user=user)
+    access.log_children_read(
+        user=user,
+        children=[item.outcome.child for item in outcomes if item.child_visible],
+        view_name="home_concern_outcomes",
+    )
+    return {"outcomes": outcomes}
