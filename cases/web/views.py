@@ -35,6 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"
+    elif user.role == Role.INFORMATION_GOVERNANCE:
+        template = "cases/home_information_governance.html"
     elif user.role == Role.ADMINISTRATOR:
         template = "cases/home_admin.html"
     else:
