@@ -78,8 +78,10 @@ def access_log_search(*, user: Practitioner, filters: AccessLogFilters) -> Query
 
 def may_see_who_has_read(*, user: Practitioner, child: Child) -> bool:
     """Leads of an agency with a relationship with the child (not through break glass)."""
-    return access.is_lead(user) and (
-        LegitimateRelationship.objects.filter(child=child, agency_id=user.agency_id).exists()
+    return (
+        access.is_lead(user)
+        and user.agency_id is not None
+        and LegitimateRelationship.objects.filter(child=child, agency_id=user.agency_id).exists()
     )
 
 

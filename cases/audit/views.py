@@ -50,7 +50,12 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/access_log.html",
-        {"form": form, "page": page, "query_string": _query_string(request)},
+        {
+            "form": form,
+            "page": page,
+            "searched": page is not None,
+            "query_string": _query_string(request),
+        },
     )
 
 

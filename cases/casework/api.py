@@ -273,7 +273,7 @@ class ConcernListCreateApi(ListAPIView):
 
     def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
         """Every child named on the page is a read, logged before the page is answered."""
-        shown = super().paginate_queryset(queryset)
+        shown = super().paginate_queryset(queryset) or []
         access.log_children_read(
             user=access.acting_user(self.request),
             children=[child for concern in shown for child in concern.visible_children],
@@ -480,7 +480,7 @@ class ChildListApi(ListAPIView):
         )
 
     def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
-        shown = super().paginate_queryset(queryset)
+        shown = super().paginate_queryset(queryset) or []
         access.log_children_read(
             user=access.acting_user(self.request), children=shown, view_name="api_child_list"
         )

@@ -65,7 +65,7 @@ class DriftFlagListApi(ListAPIView):
         return selectors.drift_queue(user=access.acting_user(self.request), filters=filters)
 
     def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
-        flags = super().paginate_queryset(queryset)
+        flags = super().paginate_queryset(queryset) or []
         access.log_children_read(
             user=access.acting_user(self.request),
             children=[flag.child for flag in flags],

@@ -7,6 +7,7 @@ never someone else's row.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -116,19 +117,25 @@ def test_the_page_shows_a_reused_key_as_a_form_error(scene: dict) -> None:
 
 
 def test_a_retry_by_the_same_lead_on_the_same_flag_returns_the_first_decision(scene: dict) -> None:
-    kwargs = dict(
-        flag=flag_of(scene["ours"]),
-        lead=scene["school_lead"],
-        decision="accept_risk",
-        reason="Fine.",
-        next_review_on=LATER,
-        submission_key="twice",
-    )
+    kwargs = {
+        "flag": flag_of(scene["ours"]),
+        "lead": scene["school_lead"],
+        "decision": "accept_risk",
+        "reason": "Fine.",
+        "next_review_on": LATER,
+        "submission_key": "twice",
+    }
     assert drift_flag_decide(**kwargs).pk == drift_flag_decide(**kwargs).pk  # type: ignore[arg-type]
 
 
 def test_a_supervision_key_is_scoped_to_its_supervisor_and_child(scene: dict) -> None:
-    fields = dict(practitioner=None, held_on=TODAY, reflection="", decisions="Plan.", actions="")
+    fields: dict[str, Any] = {
+        "practitioner": None,
+        "held_on": TODAY,
+        "reflection": "",
+        "decisions": "Plan.",
+        "actions": "",
+    }
     supervision_record(
         child=scene["theirs"], supervisor=scene["manager"], submission_key="sup", **fields
     )
@@ -143,12 +150,12 @@ def test_a_supervision_key_is_scoped_to_its_supervisor_and_child(scene: dict) ->
 
 
 def test_a_level_change_key_is_scoped_to_its_lead_and_child(scene: dict) -> None:
-    fields = dict(
-        to_level=NeedLevel.EARLY_HELP,
-        protection_category="",
-        reason="Stepping down",
-        submission_key="step",
-    )
+    fields: dict[str, Any] = {
+        "to_level": NeedLevel.EARLY_HELP,
+        "protection_category": "",
+        "reason": "Stepping down",
+        "submission_key": "step",
+    }
     involvement_step(
         child=scene["theirs"],
         lead=scene["manager"],
