@@ -24,6 +24,8 @@ class AccessLogSearchForm(GovUKForm):
         label="Child's record number",
         required=False,
         min_value=1,
+        # GOV.UK asks for a text input with a numeric keyboard, not type=number.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-10"}),
         error_messages={
             "invalid": "Child's record number must be a number, like 160",
             "min_value": "Child's record number must be 1 or more",
