@@ -271,3 +271,26 @@ def test_a_concern_key_used_by_someone_else_is_409(scene: dict) -> None:
     )
     assert answer.status_code == 409
     assert b"Secret" not in answer.content
+
+
+def test_a_delivery_evidence_key_is_scoped_to_its_author_and_action(scene: dict) -> None:
+    from reporting.models import DeliveryAction
+    from reporting.services import delivery_evidence_add
+
+    actions = [
+        DeliveryAction.objects.create(
+            reference=f"T{n}",
+            priority="recognise",
+            activity="Train every agency",
+            responsible="Training lead",
+            due_date=LATER,
+            rag_status="green",
+        )
+        for n in (1, 2)
+    ]
+    analyst = factories.practitioner(scene["manager"].agency, Role.ANALYST)
+    fields: dict[str, Any] = {"recorded_on": TODAY, "text": "Done.", "submission_key": "evidence"}
+    first = delivery_evidence_add(author=analyst, action=actions[0], **fields)
+    assert delivery_evidence_add(author=analyst, action=actions[0], **fields).pk == first.pk
+    with pytest.raises(SubmissionKeyReused):
+        delivery_evidence_add(author=analyst, action=actions[1], **fields)
