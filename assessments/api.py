@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import access
+from cases.services import SubmissionKeyReused
+from cases.web.api_errors import SubmissionKeyConflict
 from cases.web.guards import DoesCasework
 
 from . import selectors, services
@@ -161,7 +163,7 @@ class ChildAssessmentsApi(Gcp2Api):
     def get(self, request: Request, child_id: int) -> Response:
         user = access.acting_user(request)
         child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_child")
-        assessments = selectors.child_assessments(child=child)
+        assessments = selectors.child_assessments(user=user, child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
     @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
@@ -180,12 +182,15 @@ class ChildAssessmentsApi(Gcp2Api):
                 {"start_from_last": ["The child has no signed-off assessment to start from"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        assessment = services.assessment_start(
-            child=child,
-            assessor=user,
-            submission_key=given.validated_data["submission_key"],
-            start_from=start_from,
-        )
+        try:
+            assessment = services.assessment_start(
+                child=child,
+                assessor=user,
+                submission_key=given.validated_data["submission_key"],
+                start_from=start_from,
+            )
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         return Response(_output(assessment.pk), status=status.HTTP_201_CREATED)
 
 
@@ -304,7 +309,7 @@ class CompareApi(Gcp2Api):
         child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_compare")
         compared = [
             a
-            for a in selectors.child_assessments(child=child)
+            for a in selectors.child_assessments(user=access.acting_user(request), child=child)
             if a.status != AssessmentStatus.SUPERSEDED
         ]
         by_id = {a.pk: a for a in compared}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from cases.models import Child, Practitioner
+from cases.services import SubmissionKeyReused
 from cases.web.guards import casework_required
 
 from . import selectors, services
@@ -42,7 +43,7 @@ VALID_GRADES = {str(grade) for grade in GRADE_MEANINGS}
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_child")
-    profile = selectors.gcp2_profile(child=child)
+    profile = selectors.gcp2_profile(user=user, child=child)
     pairs = [
         (profile.assessments[i], profile.assessments[i + 1], comparison)
         for i, comparison in enumerate(profile.comparisons)
@@ -105,13 +106,17 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
         form = StartForm(request.POST)
         if form.is_valid():
             start_from = last if form.cleaned_data["start"] == START_REPEAT else None
-            assessment = services.assessment_start(
-                child=child,
-                assessor=user,
-                submission_key=form.cleaned_data["submission_key"],
-                start_from=start_from,
-            )
-            return redirect("gcp2-edit", assessment_id=assessment.pk)
+            try:
+                assessment = services.assessment_start(
+                    child=child,
+                    assessor=user,
+                    submission_key=form.cleaned_data["submission_key"],
+                    start_from=start_from,
+                )
+            except SubmissionKeyReused as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("gcp2-edit", assessment_id=assessment.pk)
     else:
         form = StartForm(
             initial={"submission_key": uuid.uuid4().hex, "start": START_REPEAT if last else None}
@@ -140,6 +145,9 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
         )
     except services.AssessmentError as error:
         raise PermissionDenied() from error
+    except SubmissionKeyReused as error:
+        messages.error(request, error.messages[0])
+        return redirect("gcp2-assessment", assessment_id=original.pk)
     return redirect("gcp2-edit", assessment_id=assessment.pk)
 
 
@@ -358,4 +366,13 @@ def home_gcp2_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, ob
     """The casework home page: GCP2s due, drafts to resume, assessments awaiting sign-off."""
     if not access.does_casework(user):
         return None
-    return {"gcp2": selectors.gcp2_for_home(user=user)}
+    gcp2 = selectors.gcp2_for_home(user=user)
+    access.log_children_read(
+        user=user,
+        children=[
+            *(child for child, _due in gcp2.due),
+            *(assessment.child for assessment in gcp2.drafts + gcp2.awaiting_sign_off),
+        ],
+        view_name="home_gcp2",
+    )
+    return {"gcp2": gcp2}

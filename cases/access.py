@@ -17,6 +17,8 @@ The rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -83,6 +85,11 @@ def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
     return LegitimateRelationship.objects.filter(child=child, agency=user.agency).exists()
 
 
+def child_reached_by_break_glass(*, user: Practitioner, child: Child) -> bool:
+    """Whether the user sees this (unrestricted) child only through a break-glass grant."""
+    return not child.is_restricted and not child_known_to_agency(user=user, child=child)
+
+
 def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> Child:
     """The child, after checking the policy and writing the access-log row.
 
@@ -98,7 +105,7 @@ def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> C
 
 def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
     """Write the access-log row. Any failure propagates, so the read is refused."""
-    break_glass = not child.is_restricted and not child_known_to_agency(user=user, child=child)
+    break_glass = child_reached_by_break_glass(user=user, child=child)
     with transaction.atomic():
         AccessLogEntry.objects.create(
             practitioner=user,
@@ -110,11 +117,13 @@ def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
         )
 
 
-def log_children_read(*, user: Practitioner, children: list[Child], view_name: str) -> None:
-    """Log reads of several children (a family chronology) in one statement.
+def log_children_read(*, user: Practitioner, children: Iterable[Child], view_name: str) -> None:
+    """Log reads of the children a list shows (one row per child, however often it appears)
+    in one statement. Any failure propagates, so the list is not shown.
 
     The children must already have come through `children_visible_to`.
     """
+    children = list({child.pk: child for child in children}.values())
     if not children:
         return
     known = set(

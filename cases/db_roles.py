@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-APPEND_ONLY_MODELS = ("AccessLogEntry", "ChangeLogEntry")
+APPEND_ONLY_MODELS = ("AccessLogEntry", "ChangeLogEntry", "SearchLogEntry", "AccessLogExport")
 
 
 def app_role_grants(*, using: str = "default") -> bool:

@@ -500,7 +500,38 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["child", "-accessed_at"]),
             models.Index(fields=["practitioner", "-accessed_at"]),
+            models.Index(fields=["-accessed_at"]),  # the IG officer's date-range searches
         ]
+
+
+class SearchLogEntry(models.Model):
+    """A child search: who, when, which kinds of identifier (never their values), and how many
+    results came back in full and masked. A masked result still confirms that a child with that
+    exact NHS number or postcode is known, so searches are logged, limited and watched."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    searched_at = models.DateTimeField(default=timezone.now)
+    identifier_kinds = ArrayField(models.CharField(max_length=20), default=list)
+    full_results = models.PositiveIntegerField(default=0)
+    masked_results = models.PositiveIntegerField(default=0)
+    refused = models.BooleanField(default=False)  # over the hourly limit: nothing was searched
+    view_name = models.CharField(max_length=100)
+    request_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name_plural = "search log entries"
+        indexes = [models.Index(fields=["practitioner", "-searched_at"])]
+
+
+class AccessLogExport(models.Model):
+    """An export of the access log by an information governance officer: itself a record."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField(default=timezone.now)
+    filters = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField()
+    request_id = models.CharField(max_length=64)
 
 
 class ChangeLogEntry(models.Model):
@@ -563,6 +594,10 @@ class PlanAction(models.Model):
         max_length=20, choices=PlanActionStatus.choices, default=PlanActionStatus.NOT_STARTED
     )
     completed_on = models.DateField(null=True, blank=True)
+    # Who set the action, so a resubmitted key is matched to its author (empty when seeded).
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submission_key = models.CharField(max_length=64, unique=True)
 
     class Meta:

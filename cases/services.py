@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from cases.codes import ChronologyEventType, RelationshipBasis, Significance
 from cases.models import (
@@ -22,6 +24,33 @@ from cases.models import (
 from cases.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
+
+SUBMISSION_KEY_REUSED = "This form was already used for another record: start again"
+
+
+class SubmissionKeyReused(ValidationError):
+    """A submission key that already saved another caller's record, or a record about something
+    else. Pages show it as a form error, the API answers 409; the row itself is never returned."""
+
+    def __init__(self) -> None:
+        super().__init__(SUBMISSION_KEY_REUSED, code="submission_key_reused")
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def submission_repeat(
+    queryset: models.QuerySet[M], *, submission_key: str, **scope: object
+) -> M | None:
+    """The row this key already saved for this caller and object (a retry), or None.
+
+    `scope` names the row's attributes that must match (e.g. `recorded_by_id=user.pk,
+    child_id=child.pk`); a key found with any other value raises SubmissionKeyReused.
+    """
+    row = queryset.filter(submission_key=submission_key).first()
+    if row is not None and any(getattr(row, name) != value for name, value in scope.items()):
+        raise SubmissionKeyReused()
+    return row
 
 
 def legitimate_relationship_record(
@@ -105,7 +134,12 @@ def chronology_entry_record(
     source_kind: str = "",
     source_id: int | None = None,
 ) -> ChronologyEntry:
-    """Add one entry to the child's chronology; the source agency gains a relationship."""
+    """Add one entry to the child's chronology.
+
+    Writing creates no relationship: the author could only write about a child they could
+    already see, through their agency's relationship or a break-glass grant, and a grant must
+    end with its expiry (issue 11).
+    """
     entry = ChronologyEntry(
         child=child,
         family_id=child.family_id,
@@ -120,9 +154,6 @@ def chronology_entry_record(
     )
     entry.full_clean()
     entry.save()
-    legitimate_relationship_record(
-        child=child, agency_id=source_agency.pk, basis=RelationshipBasis.CHRONOLOGY
-    )
     change_log_record(practitioner=recorded_by, child=child, record=entry, action="created")
     drift_evaluation_request(child_ids=[child.pk])
     return entry

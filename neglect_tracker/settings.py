@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 # How long a break-glass grant to a child's record lasts.
 BREAK_GLASS_HOURS = envint("NT_BREAK_GLASS_HOURS", "24")
+# Searches confirm that a child with an exact identifier is known: each person is limited, and
+# the information governance officer is alerted to unusual volumes of searches and reads.
+SEARCH_LIMIT_PER_HOUR = envint("NT_SEARCH_LIMIT_PER_HOUR", "120")
+UNUSUAL_SEARCHES_PER_HOUR = envint("NT_UNUSUAL_SEARCHES_PER_HOUR", "60")
+UNUSUAL_READS_PER_HOUR = envint("NT_UNUSUAL_READS_PER_HOUR", "50")
 
 # GCP2: a repeat is due this many months after the last signed-off assessment, and an initial
 # one this many days after a neglect concern about a child at early help or above.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import acting_user, sees_aggregates
 from cases.models import Practitioner
+from cases.services import SubmissionKeyReused
 from cases.web.guards import aggregates_required
 
 from . import exports, selectors, services, tasks
@@ -325,6 +326,8 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
             )
         except services.DeliveryPlanError as error:
             _add_errors(form, error)
+        except SubmissionKeyReused as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(request, "Evidence added")
             return redirect("delivery-action", action_id=action.pk)

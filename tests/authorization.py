@@ -20,6 +20,7 @@ ROLES = (
     "analyst",
     "executive",
     "admin",
+    "information_governance",
 )
 
 # Shorthands for the common shapes of answer.
@@ -596,6 +597,30 @@ EXPECTED.update(
                 lambda w: "/api/concern-outcomes/",
                 {**_leads(API_REFUSED), "lead": 400, "manager": 400},
             ),
+        ],
+    }
+)
+
+# --- Issue 11: the information governance officer's pages and "who has seen this record" -----
+# The officer reads the log and its alerts (and nothing with case content, which every row
+# above refuses them); only a lead of an agency with a relationship sees who read a child.
+
+
+def information_governance_only(anonymous: int = SIGN_IN) -> dict[str, int]:
+    return {**everyone(403), "anonymous": anonymous, "information_governance": 200}
+
+
+EXPECTED.update(
+    {
+        "audit-access-log": [
+            ("get", lambda w: "/audit/access-log/", information_governance_only())
+        ],
+        "audit-access-log-csv": [
+            ("get", lambda w: "/audit/access-log.csv", information_governance_only())
+        ],
+        "audit-alerts": [("get", lambda w: "/audit/alerts/", information_governance_only())],
+        "child-access-log": [
+            ("get", lambda w: f"/children/{w.child.pk}/access-log/", _lead_only())
         ],
     }
 )

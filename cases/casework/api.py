@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,8 +32,9 @@ from cases.codes import (
     Significance,
 )
 from cases.models import SUMMARY_MAX_LENGTH, Child, ChronologyEntry, Concern
-from cases.services import chronology_entry_record
+from cases.services import SubmissionKeyReused, chronology_entry_record
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
+from cases.web.api_errors import SubmissionKeyConflict
 from cases.web.forms import normalise_postcode
 from cases.web.guards import DoesCasework
 
@@ -148,7 +151,14 @@ class ChildSearchApi(APIView):
         parsed = ChildSearchInputSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         criteria = search.ChildSearchCriteria(**parsed.validated_data)
-        results = search.child_search(user=access.acting_user(request), criteria=criteria)
+        try:
+            results = search.child_search_logged(
+                user=access.acting_user(request), criteria=criteria, view_name="api_child_search"
+            )
+        except search.SearchLimitReached:
+            raise Throttled(
+                detail=f"You can search up to {settings.SEARCH_LIMIT_PER_HOUR} times an hour"
+            ) from None
         return Response(
             {
                 "count": len(results),
@@ -262,6 +272,16 @@ class ConcernListCreateApi(ListAPIView):
             user=user, concerns=concerns.concerns_visible_to(user=user)
         ).order_by("-submitted_at", "-pk")
 
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        """Every child named on the page is a read, logged before the page is answered."""
+        shown = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request),
+            children=[child for concern in shown for child in concern.visible_children],
+            view_name="api_concerns",
+        )
+        return shown
+
     @extend_schema(
         request=ConcernInputSerializer,
         responses={
@@ -280,7 +300,9 @@ class ConcernListCreateApi(ListAPIView):
             raise serializers.ValidationError(
                 {"children": ["You can only log a concern about children you can see"]}
             )
-        already = Concern.objects.filter(submission_key=data["submission_key"]).exists()
+        already = Concern.objects.filter(
+            submission_key=data["submission_key"], author=user
+        ).exists()
         try:
             concern = concerns.concern_log(
                 author=user,
@@ -289,6 +311,8 @@ class ConcernListCreateApi(ListAPIView):
                 actions_taken=sorted(data.pop("actions_taken")),
                 **data,
             )
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
         concern = self.get_queryset().get(pk=concern.pk)
@@ -455,6 +479,13 @@ class ChildListApi(ListAPIView):
         return access.children_visible_to(user=access.acting_user(self.request)).order_by(
             "last_name", "pk"
         )
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        shown = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request), children=shown, view_name="api_child_list"
+        )
+        return shown
 
 
 class ChildDetailApi(APIView):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases.access import children_visible_to
 from cases.codes import NeglectType
 from cases.models import Child, ChronologyEntry, Concern, Practitioner
+from cases.spreadsheets import csv_cell
 from cases.web.pdf import pdf_text
 
 PAGE_SIZE = 25
@@ -145,8 +146,7 @@ def chronology_csv(*, entries: QuerySet[ChronologyEntry]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in _export_rows(entries):
-        # A leading =, +, - or @ would be read as a formula by spreadsheets.
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue()
 
 

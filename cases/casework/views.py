@@ -71,11 +71,25 @@ def child_search(request: HttpRequest) -> HttpResponse:
             upn=form.cleaned_data["upn"],
             postcode=form.cleaned_data["postcode"],
         )
-        results = search.child_search(user=user, criteria=criteria)
+        try:
+            results = search.child_search_logged(
+                user=user, criteria=criteria, view_name="child_search"
+            )
+        except search.SearchLimitReached:
+            return search_limit_page(request)
     return render(
         request,
         "cases/child_search.html",
         {"form": form, "results": results, "limit": search.SEARCH_LIMIT},
+    )
+
+
+def search_limit_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/search_limit.html",
+        {"limit": settings.SEARCH_LIMIT_PER_HOUR},
+        status=429,
     )
 
 
@@ -129,13 +143,16 @@ def child_register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         is_unborn = data["is_unborn"] == "yes"
         if data["confirmed_new"] != "yes":
-            duplicates = search.child_possible_duplicates(
-                user=user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=None if is_unborn else data["date_of_birth"],
-                nhs_number=data["nhs_number"],
-            )
+            try:
+                duplicates = search.child_possible_duplicates(
+                    user=user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=None if is_unborn else data["date_of_birth"],
+                    nhs_number=data["nhs_number"],
+                )
+            except search.SearchLimitReached:
+                return search_limit_page(request)
         if not duplicates:
             try:
                 child = registration.child_register(
@@ -398,7 +415,8 @@ def home_access_grants_panel(
     children their agency knows, awaiting review."""
     if not access.does_casework(user):
         return None
-    return {
-        "grants": list(break_glass.access_grants_to_review(lead=user)[:20]),
-        "is_lead": access.is_lead(user),
-    }
+    grants = list(break_glass.access_grants_to_review(lead=user)[:20])
+    access.log_children_read(
+        user=user, children=[grant.child for grant in grants], view_name="home_access_grants"
+    )
+    return {"grants": grants, "is_lead": access.is_lead(user)}

@@ -16,6 +16,8 @@ from cases import access
 from cases.codes import ConcernOutcomeKind, DriftDecision, NeedLevel
 from cases.models import Concern
 from cases.oversight import selectors, services
+from cases.services import SubmissionKeyReused
+from cases.web.api_errors import SubmissionKeyConflict
 from cases.web.guards import DoesCasework, IsLead
 
 
@@ -55,6 +57,15 @@ class DriftFlagListApi(ListAPIView):
         )
         return selectors.drift_queue(user=access.acting_user(self.request), filters=filters)
 
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        flags = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request),
+            children=[flag.child for flag in flags],
+            view_name="api_drift_flags",
+        )
+        return flags
+
 
 class DriftDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=DriftDecision.choices)
@@ -93,6 +104,8 @@ class DriftFlagDecisionApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             record = services.drift_flag_decide(flag=flag, lead=user, **data.validated_data)
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         except ValidationError as error:
             return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(SupervisionOutputSerializer(record).data, status=status.HTTP_201_CREATED)
@@ -131,7 +144,13 @@ class ConcernOutcomeApi(APIView):
 
     @extend_schema(responses=ConcernOutcomeOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        items = selectors.outcomes_for_referrer(user=access.acting_user(request), limit=100)
+        user = access.acting_user(request)
+        items = selectors.outcomes_for_referrer(user=user, limit=100)
+        access.log_children_read(
+            user=user,
+            children=[item.outcome.child for item in items if item.child_visible],
+            view_name="api_concern_outcomes",
+        )
         return Response(ConcernOutcomeOutputSerializer(items, many=True).data)
 
     @extend_schema(request=ConcernOutcomeInputSerializer, responses=ConcernOutcomeOutputSerializer)

@@ -82,6 +82,17 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     )
     flags = selectors.drift_queue(user=user, filters=filters)
     page = Paginator(flags, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    new_to_team = list(selectors.new_to_team(user=user)[:20])
+    awaiting_outcome = list(selectors.concerns_awaiting_outcome(user=user)[:20])
+    access.log_children_read(
+        user=user,
+        children=[
+            *(flag.child for flag in page.object_list),
+            *(change.child for change in new_to_team),
+            *(link.child for link in awaiting_outcome),
+        ],
+        view_name="drift_queue",
+    )
     titles = selectors.rule_titles()
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
@@ -102,8 +113,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ).select_related("agency"),
             "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
             "level_choices": NeedLevel.choices,
-            "new_to_team": selectors.new_to_team(user=user)[:20],
-            "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],
+            "new_to_team": new_to_team,
+            "awaiting_outcome": awaiting_outcome,
         },
     )
 
@@ -204,4 +215,10 @@ def home_concern_outcomes_panel(
     """The casework home page: outcomes of the concerns the practitioner raised."""
     if not access.does_casework(user):
         return None
-    return {"outcomes": selectors.outcomes_for_referrer(user=user)}
+    outcomes = selectors.outcomes_for_referrer(user=user)
+    access.log_children_read(
+        user=user,
+        children=[item.outcome.child for item in outcomes if item.child_visible],
+        view_name="home_concern_outcomes",
+    )
+    return {"outcomes": outcomes}

@@ -15,4 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_lead": is_lead(user),
         "nav_aggregates": sees_aggregates(user),
         "nav_admin": user.role == Role.ADMINISTRATOR,
+        "nav_information_governance": user.role == Role.INFORMATION_GOVERNANCE,
     }

@@ -30,10 +30,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"panels": home_panels(user=user, request=request)}
     if access.does_casework(user):
         children = selectors.children_for_home(user=user)
-        context["page"] = Paginator(children, 25).get_page(request.GET.get("page"))
+        page = Paginator(children, 25).get_page(request.GET.get("page"))
+        access.log_children_read(user=user, children=page.object_list, view_name="home")
+        context["page"] = page
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"
+    elif user.role == Role.INFORMATION_GOVERNANCE:
+        template = "cases/home_information_governance.html"
     elif user.role == Role.ADMINISTRATOR:
         template = "cases/home_admin.html"
     else:

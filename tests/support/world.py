@@ -28,4 +28,7 @@ class World:
             "admin": factories.practitioner(
                 None, Role.ADMINISTRATOR, "admin", is_staff=True, is_superuser=True
             ),
+            "information_governance": factories.practitioner(
+                self.social_care, Role.INFORMATION_GOVERNANCE, "governance"
+            ),
         }

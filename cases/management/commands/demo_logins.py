@@ -1,6 +1,8 @@
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandParser
 
-from cases.models import Practitioner
+from cases.models import Agency, Practitioner
+from cases.seeding.partnership import demo_accounts_ensure
 from cases.seeding.synthetic import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
@@ -11,6 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
     def handle(self, *args: object, **options: object) -> None:
+        if Agency.objects.exists():
+            demo_accounts_ensure(password=make_password(DEMO_PASSWORD), only_missing=True)
         self.stdout.write(f"\nNeglect Tracker is running at {options['url']}\n")
         self.stdout.write(f"Demo logins (synthetic data only), password for all: {DEMO_PASSWORD}")
         for username, *_ in DEMO_ACCOUNTS:
