@@ -33,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"
+    elif access.has_casework_role(user):
+        template = "cases/home_awaiting_confirmation.html"
     elif user.role == Role.ADMINISTRATOR:
         template = "cases/home_admin.html"
     else:
