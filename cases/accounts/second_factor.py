@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import django_otp
 import segno
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -69,11 +70,22 @@ def recovery_codes_issue(user: Practitioner, count: int = RECOVERY_CODES) -> lis
 
 
 def code_matches(user: Practitioner, code: str) -> Device | None:
-    """The device that accepts this code (a recovery code is used up), if any."""
+    """The device that accepts this code (a recovery code is used up), if any.
+
+    An app's code goes only to the app and a recovery code only to the recovery codes, so
+    that using one does not count as a failed attempt (and a throttling delay) on the other.
+    """
     cleaned = "".join(code.split()).lower()
     if not cleaned:
         return None
-    return django_otp.match_token(user, cleaned)
+    model: type[Device] = (
+        TOTPDevice if cleaned.isdigit() and len(cleaned) in (6, 8) else StaticDevice
+    )
+    with transaction.atomic():
+        for device in model.objects.filter(user=user, confirmed=True).select_for_update():
+            if device.verify_token(cleaned):
+                return device
+    return None
 
 
 def session_verified(request: HttpRequest, device: Device) -> None:
