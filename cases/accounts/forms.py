@@ -11,6 +11,10 @@ from cases.models import Agency, Team
 from cases.web.forms import GovUKForm
 
 
+class _AccountsForm(GovUKForm):
+    classes = {**GovUKForm.classes, "email": "govuk-input", "password": "govuk-input"}
+
+
 def _code_field(label: str, hint: str) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -27,20 +31,20 @@ def _code_field(label: str, hint: str) -> forms.CharField:
     )
 
 
-class EnrolForm(GovUKForm):
+class EnrolForm(_AccountsForm):
     code = _code_field(
         "Code from your app", "The 6-digit code your authenticator app shows for this account."
     )
 
 
-class VerifyForm(GovUKForm):
+class VerifyForm(_AccountsForm):
     code = _code_field(
         "Code",
         "The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
 
 
-class ReauthenticateForm(GovUKForm):
+class ReauthenticateForm(_AccountsForm):
     password = forms.CharField(
         label="Password",
         error_messages={"required": "Enter your password"},
@@ -52,24 +56,29 @@ class ReauthenticateForm(GovUKForm):
     )
 
 
-class AccountSearchForm(GovUKForm):
+class AccountSearchForm(_AccountsForm):
     q = forms.CharField(label="Name, username or email", required=False, max_length=100)
-    agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.order_by("name"), required=False
-    )
-
-
-class _PlacementForm(GovUKForm):
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=Agency.objects.order_by("name"),
         required=False,
+        empty_label="All agencies",
+    )
+
+
+class _PlacementForm(_AccountsForm):
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label="Choose an agency",
         help_text="Everyone except a system administrator works for one agency.",
     )
     team = forms.ModelChoiceField(
         label="Team",
         queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
         required=False,
+        empty_label="No team",
         help_text="Optional. A team in the same agency.",
     )
     role = forms.ChoiceField(
