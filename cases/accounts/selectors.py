@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from cases.codes import Role
 from cases.models import AccountEvent, Practitioner
 
 
@@ -35,6 +36,7 @@ def accounts_awaiting_confirmation(*, lead: Practitioner) -> QuerySet[Practition
     return (
         Practitioner.objects.filter(agency_id=_agency_id(lead), is_active=True)
         .exclude(pk=lead.pk)
+        .exclude(role=Role.ADMINISTRATOR)
         .exclude(confirmed_for_agency_id=_agency_id(lead))
         .select_related("team")
         .order_by("last_name", "first_name", "pk")

@@ -85,7 +85,9 @@ def account_create(
         agency=agency,
         team=team,
         role=role,
+        # The Django admin (reference data only) is for administrators.
         is_staff=role == Role.ADMINISTRATOR,
+        is_superuser=role == Role.ADMINISTRATOR,
     )
     account.set_password(password)
     account.save()
@@ -116,7 +118,7 @@ def account_change(
     old_role, old_team = account.role, account.team
     now_casework = role in access.CASEWORK_ROLES and old_role not in access.CASEWORK_ROLES
     account.role, account.agency, account.team = role, agency, team
-    account.is_staff = role == Role.ADMINISTRATOR
+    account.is_staff = account.is_superuser = role == Role.ADMINISTRATOR
     if old_agency != agency or now_casework:
         account.confirmed_for_agency = None
         account.confirmed_at = None
@@ -205,6 +207,7 @@ def _pending_for(lead: Practitioner, account_id: int) -> Practitioner:
         Practitioner.objects.select_for_update()
         .filter(pk=account_id, agency=lead.agency, is_active=True)
         .exclude(pk=lead.pk)
+        .exclude(role=Role.ADMINISTRATOR)
         .first()
     )
     if account is None or account.is_confirmed_for_agency:
@@ -240,10 +243,16 @@ def account_reject(*, lead: Practitioner, account_id: int) -> Practitioner:
 
 
 def may_reset_second_factor(*, actor: Practitioner, account: Practitioner) -> bool:
-    """An administrator, or a lead of the account's own agency (not for themselves)."""
+    """An administrator, or a lead of the account's own agency (not for themselves, nor for an
+    administrator's account)."""
     if is_administrator(actor):
         return True
-    return access.is_lead(actor) and account.agency_id == actor.agency_id and account.pk != actor.pk
+    return (
+        access.is_lead(actor)
+        and account.agency_id == actor.agency_id
+        and account.pk != actor.pk
+        and account.role != Role.ADMINISTRATOR
+    )
 
 
 @transaction.atomic

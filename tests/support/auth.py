@@ -10,6 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.accounts.middleware import LAST_ACTIVITY
 from cases.accounts.second_factor import AUTHENTICATED_AT
 from cases.models import Practitioner
 
@@ -38,7 +39,7 @@ def mark_verified(client: Client, user: Practitioner) -> None:
     """Make the client's session one that gave the password and a code just now."""
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
-    session[AUTHENTICATED_AT] = time.time()
+    session[AUTHENTICATED_AT] = session[LAST_ACTIVITY] = time.time()
     session.save()
 
 

@@ -122,3 +122,11 @@ def test_a_lead_of_another_agency_cannot_reset(world: World) -> None:
     user = world.users["practitioner"]
     assert staff.post(f"/accounts/{user.pk}/reset-second-factor/").status_code == 403
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_a_lead_cannot_reset_an_administrator_of_their_agency(world: World) -> None:
+    administrator = factories.practitioner(world.health, "administrator", is_staff=True)
+    staff = Client()
+    staff.force_login(world.users["lead"])
+    assert staff.post(f"/accounts/{administrator.pk}/reset-second-factor/").status_code == 403
+    assert TOTPDevice.objects.filter(user=administrator).exists()
