@@ -29,5 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<14} {person.get_role_display()} — {agency}")
             self.stdout.write(f"  {'':<14} recovery codes: {codes}")
             self.stdout.write(f"  {'':<14} authenticator key: {demo_secret(device)}")
-        self.stdout.write("Run `.venv/bin/python manage.py demo_logins` again for fresh codes.")
+        self.stdout.write(
+            "Run `.venv/bin/python manage.py demo_logins` again for the codes left (a new set once all are used)."
+        )
         self.stdout.write("Stop everything with: make stop\n")
