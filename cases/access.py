@@ -12,7 +12,9 @@ The rules:
 * a restricted record (staff relative, adoption, high profile) is visible only to the people
   named on it, whatever their agency;
 * partnership analysts and executives see no identifiable child, only aggregates;
-* system administrators see no case content.
+* system administrators see no case content;
+* an account works with children only once a lead of its own agency has confirmed it
+  (`cases.accounts.services`), so an administrator alone never gives anyone access.
 """
 
 from __future__ import annotations
@@ -46,8 +48,14 @@ def acting_user(request: HttpRequest) -> Practitioner:
     return user
 
 
-def does_casework(user: Practitioner) -> bool:
+def has_casework_role(user: Practitioner) -> bool:
+    """The role works with children, whether or not a lead has confirmed the account yet."""
     return bool(user.is_authenticated and user.is_active and user.role in CASEWORK_ROLES)
+
+
+def does_casework(user: Practitioner) -> bool:
+    """Works with children: a casework role, confirmed by a lead of the account's agency."""
+    return has_casework_role(user) and user.is_confirmed_for_agency
 
 
 def sees_aggregates(user: Practitioner) -> bool:
@@ -55,7 +63,7 @@ def sees_aggregates(user: Practitioner) -> bool:
 
 
 def is_lead(user: Practitioner) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in LEAD_ROLES)
+    return does_casework(user) and user.role in LEAD_ROLES
 
 
 def _active_grants(user: Practitioner) -> QuerySet[AccessGrant]:

@@ -83,6 +83,15 @@ class Practitioner(AbstractUser):
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
+    # A lead of the account's agency confirms it before it reads any case content; moving the
+    # account to another agency (or re-activating it) needs that agency's lead again.
+    confirmed_for_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -97,6 +106,10 @@ class Practitioner(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_confirmed_for_agency(self) -> bool:
+        return self.agency_id is not None and self.confirmed_for_agency_id == self.agency_id
 
 
 class Family(models.Model):
@@ -859,3 +872,39 @@ class DriftEvaluationRequest(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
+
+
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", "Account created"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    AGENCY_CHANGED = "agency_changed", "Agency changed"
+    TEAM_CHANGED = "team_changed", "Team changed"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    REACTIVATED = "reactivated", "Account re-activated"
+    CONFIRMED = "confirmed", "Confirmed by a lead"
+    REJECTED = "rejected", "Rejected by a lead"
+    FACTOR_ENROLLED = "factor_enrolled", "Second factor set up"
+    FACTOR_RESET = "factor_reset", "Second factor reset"
+
+
+class AccountEvent(models.Model):
+    """A change to an account: who did it, when, what, old and new value. Shown to the leads of
+    the agency the account belongs to (and, for a move, of the agency it left)."""
+
+    account = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(Practitioner, on_delete=models.PROTECT, null=True, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=AccountEventKind.choices)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "-occurred_at"]),
+            models.Index(fields=["account", "-occurred_at"]),
+        ]

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cases",
     "assessments",
     "reporting",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cases.accounts.middleware.IdleTimeoutMiddleware",
+    "cases.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -135,6 +141,10 @@ LOGIN_REDIRECT_URL = "home"
 # does not sign everybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("NT_SESSION_SECONDS", str(8 * 60 * 60))
+# Signed out after this many minutes without a request, whatever the session length above.
+IDLE_MINUTES = envint("NT_IDLE_MINUTES", "30")
+# Break glass needs password and second factor given at most this many minutes before.
+REAUTHENTICATE_MINUTES = envint("NT_REAUTHENTICATE_MINUTES", "15")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("NT_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -174,6 +184,9 @@ AXES_FAILURE_LIMIT = envint("NT_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("NT_LOGIN_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = not TESTING or envbool("NT_AXES_IN_TESTS", "false")
+
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Neglect Tracker"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("cases.web.urls")),
+    path("", include("cases.accounts.urls")),
     path("", include("cases.casework.urls")),
     path("", include("cases.plans.urls")),
     path("", include("cases.oversight.urls")),

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access, selectors
+from cases.accounts import second_factor
 from cases.casework import break_glass, chronology, concerns, registration, search
 from cases.casework.child_page import child_page_sections
 from cases.casework.forms import (
@@ -102,6 +103,9 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
         raise access.ChildAccessRefused()
     if access.children_visible_to(user=user).filter(pk=child.pk).exists():
         return redirect("child-detail", child_id=child.pk)
+    if not second_factor.recently_authenticated(request):
+        # Break glass needs the password and a code given within the last few minutes.
+        return redirect(second_factor.reauthenticate_url(request))
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

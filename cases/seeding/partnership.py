@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.accounts.demo import demo_second_factor_ensure
 from cases.codes import NeedLevel
 from cases.models import Agency, Child, Practitioner, Team
 from cases.seeding import (
@@ -117,8 +118,11 @@ def demo_accounts_ensure(*, password: str, only_missing: bool = False) -> None:
                 "password": password,
                 "is_staff": role == "administrator",
                 "is_superuser": role == "administrator",
+                "confirmed_for_agency": agency,
+                "confirmed_at": timezone.now(),
             },
         )
+        demo_second_factor_ensure(Practitioner.objects.get(username=username))
 
 
 def partnership_reference_data(rng: random.Random, practitioners_per_team: int) -> Partnership:
@@ -145,6 +149,8 @@ def partnership_reference_data(rng: random.Random, practitioners_per_team: int) 
                     team=teams[n % len(teams)],
                     role="practitioner",
                     password=password,
+                    confirmed_for_agency=agency,
+                    confirmed_at=timezone.now(),
                 )
             )
         Practitioner.objects.bulk_create(new_people)

@@ -38,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         template = "cases/home_partnership.html"
     elif user.role == Role.INFORMATION_GOVERNANCE:
         template = "cases/home_information_governance.html"
+    elif access.has_casework_role(user):
+        template = "cases/home_awaiting_confirmation.html"
     elif user.role == Role.ADMINISTRATOR:
         template = "cases/home_admin.html"
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.support import factories
+from cases.models import Practitioner
+from tests.support import auth, factories
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = os.environ.get("NT_CHROMIUM", "/usr/bin/chromium")
@@ -23,10 +24,15 @@ CHROMIUM_ARGS = [
 
 
 def sign_in(page: object, live_server: object, username: str) -> None:
+    """Password, then the code the user's authenticator app would show."""
     page.goto(f"{live_server.url}/sign-in/")  # type: ignore[attr-defined]
     page.fill("#id_username", username)  # type: ignore[attr-defined]
     page.fill("#id_password", factories.PASSWORD)  # type: ignore[attr-defined]
     page.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    page.wait_for_url("**/sign-in/second-factor/**")  # type: ignore[attr-defined]
+    device = auth.authenticator(Practitioner.objects.get(username=username))
+    page.fill("#id_code", auth.totp_code(device))  # type: ignore[attr-defined]
+    page.click("button:has-text('Continue')")  # type: ignore[attr-defined]
 
 
 def axe_violations(page: object) -> list[dict[str, object]]:

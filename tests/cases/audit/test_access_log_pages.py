@@ -75,7 +75,7 @@ def test_the_export_is_recorded_and_its_cells_cannot_run_as_formulas(reads: Worl
     answer = client_for(reads.users["information_governance"]).get(
         "/audit/access-log.csv?break_glass=yes"
     )
-    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    assert answer.status_code == 200 and "no-store" in answer["Cache-Control"]
     body = answer.content.decode()
     assert "'=HYPERLINK(1) Glass" in body and "\n=" not in body and ",=" not in body
     export = AccessLogExport.objects.get()
@@ -108,7 +108,7 @@ def test_alerts_name_unusual_reads_restricted_reads_late_reviews_and_searches(
         granted_at=timezone.now() - datetime.timedelta(days=7)
     )
     for _ in range(3):
-        client_for(world.users["lead"]).get("/children/search/?name=Quentin")
+        client_for(world.users["lead"]).post("/children/search/", {"name": "Quentin"}, follow=True)
     kinds = {(alert.kind, alert.practitioner.username) for alert in access_alerts()}
     assert kinds == {
         ("unusual_reads", reader.username),

@@ -26,7 +26,9 @@ def scene() -> dict:
 
 
 def test_a_search_is_logged_with_kinds_and_counts_not_values(scene: dict) -> None:
-    answer = scene["client"].get(f"/api/children/search/?nhs_number={NHS_NUMBER}&name=Zeb")
+    answer = scene["client"].post(
+        "/api/children/search/", {"nhs_number": NHS_NUMBER, "name": "Zeb"}
+    )
     assert answer.status_code == 200 and answer.json()["count"] == 1
     entry = SearchLogEntry.objects.get()
     assert entry.practitioner == scene["nurse"]
@@ -40,10 +42,10 @@ def test_a_search_is_logged_with_kinds_and_counts_not_values(scene: dict) -> Non
 def test_searches_over_the_hourly_limit_are_refused_and_logged(scene: dict) -> None:
     client = scene["client"]
     for _ in range(2):
-        assert client.get("/children/search/?name=Zebedee").status_code == 200
-    page = client.get("/children/search/?name=Zebedee")
+        assert client.post("/children/search/", {"name": "Zebedee"}, follow=True).status_code == 200
+    page = client.post("/children/search/", {"name": "Zebedee"}, follow=True)
     assert page.status_code == 429
     assert b"You have searched too many times" in page.content
-    assert client.get("/api/children/search/?name=Zebedee").status_code == 429
+    assert client.post("/api/children/search/", {"name": "Zebedee"}).status_code == 429
     assert SearchLogEntry.objects.filter(refused=True).count() == 2
     assert SearchLogEntry.objects.filter(refused=False).count() == 2
