@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.access import acting_user
+from cases.web.forms import add_service_errors
 
 from . import exports, selectors, services, tasks
 from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
@@ -295,7 +296,7 @@ def delivery_action_new(request: HttpRequest) -> HttpResponse:
                 author=acting_user(request), fields=form.action_fields()
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
         else:
             messages.success(request, f"Action {action.reference} added")
             return redirect("delivery-action", action_id=action.pk)
@@ -317,7 +318,7 @@ def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
                     fields=form.action_fields(),
                 )
             except services.DeliveryPlanError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error.errors)
             else:
                 messages.success(request, f"Action {action.reference} updated")
                 return redirect("delivery-action", action_id=action.pk)
@@ -341,16 +342,10 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
         else:
             messages.success(request, "Evidence added")
             return redirect("delivery-action", action_id=action.pk)
     return render(
         request, "reporting/delivery_action.html", {"action": action, "evidence_form": form}
     )
-
-
-def _add_errors(form: Any, error: services.DeliveryPlanError) -> None:
-    field_for = {"due_date": "due_day", "recorded_on": "recorded_day", "__all__": None}
-    for field, message in error.errors.items():
-        form.add_error(field_for.get(field, field), message)

@@ -16,6 +16,7 @@ from cases import access
 from cases.codes import ConcernOutcomeKind, DriftDecision, NeedLevel
 from cases.models import Concern
 from cases.oversight import selectors, services
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework
 
 
@@ -24,12 +25,6 @@ class IsLead(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: object) -> bool:
         return request.user.is_authenticated and access.is_lead(access.acting_user(request))
-
-
-def _service_errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {"non_field_errors": list(error.messages)}
 
 
 class DriftFlagOutputSerializer(serializers.Serializer):
@@ -101,7 +96,7 @@ class DriftFlagDecisionApi(APIView):
         try:
             record = services.drift_flag_decide(flag=flag, lead=user, **data.validated_data)
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(SupervisionOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -163,6 +158,6 @@ class ConcernOutcomeApi(APIView):
                 reason=data.validated_data["reason"],
             )
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         item = selectors.OutcomeForReferrer(outcome, child_visible=True)
         return Response(ConcernOutcomeOutputSerializer(item).data, status=status.HTTP_201_CREATED)
