@@ -88,6 +88,9 @@ class AssessmentForm(GovUKForm):
                 f"Overall grade for {area.label.lower()}",
                 f"Select an overall grade between 1 and 5 for {area.label.lower()}",
             )
+        # In the page's order, so the error summary lists problems from top to bottom.
+        later = [name for name in TEXT_FIELDS if name != "present"]
+        self.order_fields([name for name in self.fields if name not in later] + later)
 
     @staticmethod
     def initial_for(assessment: Assessment) -> dict[str, object]:

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
 from cases.web import identifiers
-from cases.web.forms import DateField, GovUKForm, add_service_errors, api_service_errors
+from cases.web.forms import (
+    DateBoundField,
+    DateField,
+    GovUKForm,
+    add_service_errors,
+    api_service_errors,
+)
 
 
 class VisitForm(GovUKForm):
@@ -74,9 +80,11 @@ def visit(**data: str) -> VisitForm:
 def test_a_bad_date_names_and_marks_the_part_that_is_wrong(parts, message, anchor, marked) -> None:
     form = visit(**parts)
     assert message in form.errors["seen_on"][0]
-    assert form["seen_on"].anchor == f"id_seen_on-{anchor}"
-    assert {p["id"].rpartition("-")[2] for p in form["seen_on"].parts if p["error"]} == marked
-    html = render_to_string("includes/govuk_field.html", {"field": form["seen_on"]})
+    field = form["seen_on"]
+    assert isinstance(field, DateBoundField)
+    assert field.anchor == f"id_seen_on-{anchor}"
+    assert {str(p["id"]).rpartition("-")[2] for p in field.parts if p["error"]} == marked
+    html = render_to_string("includes/govuk_field.html", {"field": field})
     for part in ("day", "month", "year"):
         assert f'name="seen_on-{part}"' in html and f'id="id_seen_on-{part}"' in html
     assert 'role="group"' in html and 'inputmode="numeric"' in html
