@@ -24,6 +24,16 @@ class DashboardFilterForm(GovUKForm):
         return "quarter"
 
 
+def _date_field(label: str, missing: str) -> DateField:
+    """A delivery-plan date: any year from 1900, so a slip of the keyboard is caught."""
+    return DateField(
+        label=label,
+        min_year=1900,
+        help_text="For example, 31 3 2027",
+        error_messages=required(missing),
+    )
+
+
 class DeliveryActionForm(GovUKForm):
     reference = forms.CharField(
         label="Reference",
@@ -50,12 +60,7 @@ class DeliveryActionForm(GovUKForm):
         help_text="The role or group that owns the action",
         error_messages=required("Enter who is responsible"),
     )
-    due_date = DateField(
-        label="Due date",
-        min_year=1900,
-        help_text="For example, 31 3 2027",
-        error_messages=required("Enter the due date"),
-    )
+    due_date = _date_field("Due date", "Enter the due date")
     rag_status = forms.ChoiceField(
         label="RAG status",
         choices=RagStatus.choices,
@@ -95,10 +100,5 @@ class DeliveryEvidenceForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages=required("Describe the evidence of progress"),
     )
-    recorded_on = DateField(
-        label="Date of the evidence",
-        min_year=1900,
-        help_text="For example, 31 3 2027",
-        error_messages=required("Enter the date of the evidence"),
-    )
+    recorded_on = _date_field("Date of the evidence", "Enter the date of the evidence")
     submission_key = submission_key_field()

@@ -21,7 +21,7 @@ from cases.codes import (
 )
 from cases.models import Agency
 from cases.web.forms import DateField, GovUKForm, required, submission_key_field, text_field
-from cases.web.identifiers import IdentifierCleaning
+from cases.web.identifiers import IdentifierCleaning, nhs_number_field, upn_field
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 # What practitioners add by hand; concerns, assessments and plans write their own entries.
@@ -50,19 +50,8 @@ class ChildSearchForm(IdentifierCleaning, GovUKForm):
     date_of_birth = DateField(
         label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 2019"
     )
-    nhs_number = forms.CharField(
-        label="NHS number",
-        required=False,
-        max_length=12,
-        help_text="10 digits",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-    )
-    upn = forms.CharField(
-        label="Unique pupil number",
-        required=False,
-        max_length=13,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    nhs_number = nhs_number_field("NHS number")
+    upn = upn_field("Unique pupil number")
     postcode = forms.CharField(
         label="Postcode",
         required=False,
@@ -115,19 +104,8 @@ class ChildRegistrationForm(IdentifierCleaning, GovUKForm):
         widget=forms.RadioSelect,
         error_messages=required("Select the child's sex, or not known"),
     )
-    nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        required=False,
-        max_length=12,
-        help_text="10 digits",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-    )
-    upn = forms.CharField(
-        label="Unique pupil number (optional)",
-        required=False,
-        max_length=13,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    nhs_number = nhs_number_field("NHS number (optional)")
+    upn = upn_field("Unique pupil number (optional)")
     address_line_1 = forms.CharField(
         label="Address line 1",
         max_length=200,

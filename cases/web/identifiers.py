@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
@@ -41,6 +42,25 @@ def clean_postcode(value: str) -> str:
     if postcode and not POSTCODE.match(postcode):
         raise ValidationError("Enter a real postcode, like NT1 4AB", code="format")
     return postcode
+
+
+def nhs_number_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=12,
+        help_text="10 digits",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+
+
+def upn_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
 
 
 class IdentifierCleaning:

@@ -41,6 +41,11 @@ def follow(page: Any, target: str) -> None:
     assert page.evaluate("document.activeElement.id") == target
 
 
+def type_date(page: Any, name: str, day: str, month: str, year: str) -> None:
+    for part, value in (("day", day), ("month", month), ("year", year)):
+        page.locator(f"#id_{name}-{part}").fill(value)
+
+
 def as_user(page: Any, live_server: Any, username: str) -> None:
     page.context.clear_cookies()
     sign_in(page, live_server, username)
@@ -56,8 +61,7 @@ def test_error_summaries_link_to_the_right_inputs_in_every_app(
 
     # cases/casework: a concern with a date missing its month.
     page.goto(f"{live_server.url}/children/{child}/concerns/new/")
-    page.locator("#id_observed_on-day").fill(str(yesterday.day))
-    page.locator("#id_observed_on-year").fill(str(yesterday.year))
+    type_date(page, "observed_on", str(yesterday.day), "", str(yesterday.year))
     page.get_by_role("button", name="Submit concern").click()
     links = summary_links(page)
     assert links["id_observed_on-month"] == "Date observed must include a month"
@@ -92,9 +96,7 @@ def test_error_summaries_link_to_the_right_inputs_in_every_app(
     # cases/oversight: supervision with an impossible date and no decisions.
     as_user(page, live_server, "lead")
     page.goto(f"{live_server.url}/children/{child}/supervision/new/")
-    page.locator("#id_held_on-day").fill("31")
-    page.locator("#id_held_on-month").fill("2")
-    page.locator("#id_held_on-year").fill(str(yesterday.year))
+    type_date(page, "held_on", "31", "2", str(yesterday.year))
     page.get_by_role("button", name="Save supervision").click()
     links = summary_links(page)
     assert links["id_held_on-day"] == "Date of supervision must be a real date"
@@ -104,9 +106,7 @@ def test_error_summaries_link_to_the_right_inputs_in_every_app(
     # reporting: a delivery action with no reference and an impossible due date.
     as_user(page, live_server, "executive")
     page.goto(f"{live_server.url}/delivery-plan/actions/new/")
-    page.locator("#id_due_date-day").fill("31")
-    page.locator("#id_due_date-month").fill("13")
-    page.locator("#id_due_date-year").fill("2027")
+    type_date(page, "due_date", "31", "13", "2027")
     page.get_by_role("button", name="Save action").click()
     links = summary_links(page)
     assert links["id_due_date-month"] == "Due date must be a real date"

@@ -36,45 +36,19 @@ def visit(**data: str) -> VisitForm:
     return form
 
 
+def typed(day: str, month: str, year: str) -> dict[str, str]:
+    return {"seen_on-day": day, "seen_on-month": month, "seen_on-year": year}
+
+
 @pytest.mark.parametrize(
     ("parts", "message", "anchor", "marked"),
     [
-        (
-            {"seen_on-day": "3", "seen_on-year": "2024"},
-            "Date seen must include a month",
-            "month",
-            {"month"},
-        ),
-        (
-            {"seen_on-day": "x", "seen_on-month": "2", "seen_on-year": "2024"},
-            "must be a real date",
-            "day",
-            {"day"},
-        ),
-        (
-            {"seen_on-day": "31", "seen_on-month": "2", "seen_on-year": "2024"},
-            "must be a real date",
-            "day",
-            {"day"},
-        ),
-        (
-            {"seen_on-day": "1", "seen_on-month": "13", "seen_on-year": "2024"},
-            "must be a real date",
-            "month",
-            {"month"},
-        ),
-        (
-            {"seen_on-day": "1", "seen_on-month": "2", "seen_on-year": "24"},
-            "Year must include 4 numbers",
-            "year",
-            {"year"},
-        ),
-        (
-            {"seen_on-day": "1", "seen_on-month": "2", "seen_on-year": "2999"},
-            "must be today or in the past",
-            "day",
-            {"day", "month", "year"},
-        ),
+        (typed("3", "", "2024"), "Date seen must include a month", "month", {"month"}),
+        (typed("x", "2", "2024"), "must be a real date", "day", {"day"}),
+        (typed("31", "2", "2024"), "must be a real date", "day", {"day"}),
+        (typed("1", "13", "2024"), "must be a real date", "month", {"month"}),
+        (typed("1", "2", "24"), "Year must include 4 numbers", "year", {"year"}),
+        (typed("1", "2", "2999"), "today or in the past", "day", {"day", "month", "year"}),
     ],
 )
 def test_a_bad_date_names_and_marks_the_part_that_is_wrong(parts, message, anchor, marked) -> None:
@@ -91,9 +65,7 @@ def test_a_bad_date_names_and_marks_the_part_that_is_wrong(parts, message, ancho
 
 
 def test_a_good_date_is_cleaned_and_an_empty_required_one_asks_for_it() -> None:
-    assert visit(**{"seen_on-day": "1", "seen_on-month": "2", "seen_on-year": "2024"}).cleaned_data[
-        "seen_on"
-    ] == datetime.date(2024, 2, 1)
+    assert visit(**typed("1", "2", "2024")).cleaned_data["seen_on"] == datetime.date(2024, 2, 1)
     assert visit().errors["seen_on"] == ["Enter Date seen"]
 
 
@@ -112,7 +84,7 @@ def test_the_summary_links_every_error_to_an_input_that_exists() -> None:
 
 
 def test_service_errors_land_on_their_field_or_the_whole_form() -> None:
-    form = visit(**{"seen_on-day": "1", "seen_on-month": "2", "seen_on-year": "2024"})
+    form = visit(**typed("1", "2", "2024"))
     add_service_errors(form, ValidationError({"kind": "Not that one", "other": "Broken"}))
     add_service_errors(form, {"__all__": "Someone else changed it"})
     assert form.errors["kind"] == ["Not that one"]
