@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Sequence
+
 from django import forms
 
 from cases.web.forms import DateField, GovUKForm, required, submission_key_field
@@ -12,16 +15,44 @@ from .services import ActionFields
 
 
 class DashboardFilterForm(GovUKForm):
+    """The period and breakdown a dashboard shows: parsed from the query string, and drawn by
+    `shown` with what the page settled on."""
+
     period_type = forms.ChoiceField(
-        label="Period", choices=list(PERIOD_TYPES.items()), required=False
+        label="Period", choices=list(PERIOD_TYPES.items()), required=False, widget=forms.RadioSelect
     )
-    period = forms.DateField(label="Period shown in the breakdown", required=False)
-    breakdown = forms.CharField(label="Break down by", required=False)
+    period = forms.DateField(
+        label="Period shown in the breakdown", required=False, widget=forms.Select
+    )
+    breakdown = forms.CharField(label="Break down by", required=False, widget=forms.Select)
 
     def chosen_period_type(self) -> str:
         if self.is_valid() and self.cleaned_data["period_type"]:
             return str(self.cleaned_data["period_type"])
         return "quarter"
+
+    @classmethod
+    def shown(
+        cls,
+        *,
+        period_type: str,
+        periods: Sequence[tuple[datetime.date, str]] = (),
+        period: datetime.date | None = None,
+        breakdowns: Sequence[tuple[str, str]] = (),
+        breakdown: str = "",
+    ) -> DashboardFilterForm:
+        """The filters as drawn: a period to pick only where there are several, and a
+        breakdown only where the metric has more than one."""
+        form = cls(initial={"period_type": period_type, "period": period, "breakdown": breakdown})
+        form.fields["period"].widget.choices = [  # type: ignore[attr-defined]
+            (start.isoformat(), label) for start, label in periods
+        ]
+        form.fields["breakdown"].widget.choices = list(breakdowns)  # type: ignore[attr-defined]
+        if not periods:
+            del form.fields["period"]
+        if len(breakdowns) < 2:
+            del form.fields["breakdown"]
+        return form
 
 
 def _date_field(label: str, missing: str) -> DateField:

@@ -21,7 +21,7 @@ from cases.web.forms import add_service_errors
 
 from . import exports, selectors, services, tasks
 from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
-from .metrics import METRICS, PERIOD_TYPES, Metric
+from .metrics import METRICS, Metric
 from .models import BuildTrigger, DeliveryAction, Priority, SnapshotBuild
 
 View = Callable[..., HttpResponse]
@@ -72,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "build": build,
             "period_type": period_type,
-            "period_types": PERIOD_TYPES,
+            "filter_form": DashboardFilterForm.shown(period_type=period_type),
             "by_priority": by_priority,
             "headlines": headlines,
             "may_refresh": selectors.may_refresh(acting_user(request)),
@@ -88,7 +88,7 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         "metric": metric,
         "build": build,
         "period_type": period_type,
-        "period_types": PERIOD_TYPES,
+        "filter_form": DashboardFilterForm.shown(period_type=period_type),
     }
     if build is None:
         return context
@@ -104,7 +104,13 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         breakdown = codes[0]
     context.update(
         {
-            "periods": [(start, selectors.period_label(period_type, start)) for start in periods],
+            "filter_form": DashboardFilterForm.shown(
+                period_type=period_type,
+                periods=[(start, selectors.period_label(period_type, start)) for start in periods],
+                period=chosen,
+                breakdowns=[(d.code, d.name) for d in metric.dimensions],
+                breakdown=breakdown,
+            ),
             "period": chosen,
             "breakdown": breakdown,
             "trend": selectors.trend_table(build=build, metric=metric, period_type=period_type),

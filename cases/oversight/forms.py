@@ -124,3 +124,19 @@ class ConcernOutcomeForm(GovUKForm):
         required=False,
         max_length=2000,
     )
+
+
+class DriftQueueFilterForm(GovUKForm):
+    """The queue's filters, drawn with what the lead chose (the view reads the query itself)."""
+
+    rule = forms.ChoiceField(label="Rule", required=False)
+    level = forms.ChoiceField(label="Level of need", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    worker = forms.ChoiceField(label="Lead professional", required=False)
+
+    def __init__(
+        self, *args: Any, choices: dict[str, list[tuple[object, str]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, options in choices.items():
+            self.fields[name].choices = options  # type: ignore[attr-defined]
