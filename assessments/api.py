@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from cases import access
 from cases.services import SubmissionKeyReused
 from cases.web.api_errors import SubmissionKeyConflict
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework
 
 from . import selectors, services
@@ -135,7 +136,7 @@ SAVE_RESPONSES = {
 
 def _errors(error: services.AssessmentError) -> Response:
     return Response(
-        {name: [message] for name, message in error.errors.items()},
+        api_service_errors(error.errors),
         status=status.HTTP_400_BAD_REQUEST,
     )
 

@@ -6,7 +6,6 @@ and writes the access-log row before anything is shown.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import access
 from cases.models import Child, Practitioner
 from cases.services import SubmissionKeyReused
+from cases.web.forms import add_service_errors
 from cases.web.guards import casework_required
 
 from . import selectors, services
 from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
 from .forms import (
-    DATE_FIELD,
     RETURN,
     START_REPEAT,
     AssessmentForm,
@@ -118,10 +117,18 @@ def start(request: HttpRequest, child_id: int) -> HttpResponse:
             else:
                 return redirect("gcp2-edit", assessment_id=assessment.pk)
     else:
-        form = StartForm(
-            initial={"submission_key": uuid.uuid4().hex, "start": START_REPEAT if last else None}
-        )
-    return render(request, "assessments/start.html", {"child": child, "form": form, "last": last})
+        form = StartForm(initial={"start": START_REPEAT if last else None})
+    start_hint = (
+        f"The last signed-off assessment was on {last.assessed_on:%-d %B %Y}. Starting from it "
+        "copies its grades as starting points to review; evidence is not copied."
+        if last
+        else ""
+    )
+    return render(
+        request,
+        "assessments/start.html",
+        {"child": child, "form": form, "last": last, "start_hint": start_hint},
+    )
 
 
 @casework_required
@@ -152,44 +159,20 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[dict[str, Any]]:
-    """The form laid out for the template: one fieldset per area, radios precomputed."""
-
-    def options(name: str) -> list[dict[str, object]]:
-        value = form[name].value()
-        return [
-            {
-                "id": name if grade == 1 else f"{name}-{grade}",
-                "value": grade,
-                "meaning": meaning,
-                "checked": str(value) == str(grade),
-            }
-            for grade, meaning in GRADE_MEANINGS.items()
-        ]
-
+    """The form laid out for the template: one part per area, its sub-areas, then its grade."""
     sections = []
     for area in areas:
-        subs = []
-        for sub in area.sub_areas.all():
-            grade_name = services.grade_field(sub.key)
-            subs.append(
-                {
-                    "sub_area": sub,
-                    "applies": sub.applies_at(age),
-                    "grade": form[grade_name],
-                    "options": options(grade_name),
-                    "evidence": form[services.evidence_field(sub.key)],
-                    "evidence_label": f"Evidence for the {sub.label.lower()} grade",
-                }
-            )
-        area_name = services.area_grade_field(area.code)
-        worst = max(
-            (
-                int(form[services.grade_field(s.key)].value())
-                for s in area.sub_areas.all()
-                if str(form[services.grade_field(s.key)].value()) in VALID_GRADES
-            ),
-            default=None,
-        )
+        subs = [
+            {
+                "sub_area": sub,
+                "applies": sub.applies_at(age),
+                "grade": form[services.grade_field(sub.key)],
+                "evidence": form[services.evidence_field(sub.key)],
+            }
+            for sub in area.sub_areas.all()
+        ]
+        given = (str(form[services.grade_field(sub.key)].value()) for sub in area.sub_areas.all())
+        worst = max((int(grade) for grade in given if grade in VALID_GRADES), default=None)
         hint = "Your own judgement of the area, informed by the sub-area grades."
         if worst is not None:
             hint += (
@@ -200,9 +183,7 @@ def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[
             {
                 "area": area,
                 "subs": subs,
-                "grade": form[area_name],
-                "options": options(area_name),
-                "legend": f"Overall grade for {area.label.lower()}",
+                "grade": form[services.area_grade_field(area.code)],
                 "hint": hint,
             }
         )
@@ -254,7 +235,7 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 form.is_valid()
                 status = 409
             except services.AssessmentError as error:
-                form.add_service_errors(error.errors)
+                add_service_errors(form, error.errors)
     else:
         form = AssessmentForm(initial=AssessmentForm.initial_for(assessment), areas=areas)
     age = assessment.child.age_on(
@@ -270,9 +251,11 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "child": assessment.child,
             "form": form,
             "sections": _sections(form, areas, age),
+            "summary_fields": [form[name] for name in services.TEXT_FIELDS if name != "present"],
+            "date_hint": "For example, 27 3 2026."
+            + (f" The child was {age} on this date." if age is not None else ""),
             "age": age,
             "stale": stale,
-            "date_field": DATE_FIELD,
             "grade_meanings": GRADE_MEANINGS,
         },
         status=status,
@@ -316,7 +299,7 @@ def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any
         "can_correct": assessment.status == AssessmentStatus.SIGNED_OFF
         and access.does_casework(user)
         and user.agency_id == assessment.agency_id,
-        "correct_form": CorrectForm(initial={"submission_key": uuid.uuid4().hex}),
+        "correct_form": CorrectForm(),
         "grade_meanings": GRADE_MEANINGS,
     }
 
@@ -346,8 +329,7 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 messages.success(request, "Assessment signed off")
             return redirect("gcp2-child", child_id=assessment.child_id)
         except services.AssessmentError as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_service_errors(form, error.errors)
     return render(
         request,
         "assessments/detail.html",

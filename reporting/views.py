@@ -3,8 +3,6 @@ selectors and services. Only partnership analysts and executives may use them.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.access import acting_user, sees_aggregates
 from cases.models import Practitioner
 from cases.services import SubmissionKeyReused
+from cases.web.forms import add_service_errors
 from cases.web.guards import aggregates_required
 
 from . import exports, selectors, services, tasks
 from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
-from .metrics import METRICS, PERIOD_TYPES, Metric
+from .metrics import METRICS, Metric
 from .models import BuildTrigger, DeliveryAction, Priority, SnapshotBuild
 
 # --- Dashboards ------------------------------------------------------------------------------
@@ -55,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "build": build,
             "period_type": period_type,
-            "period_types": PERIOD_TYPES,
+            "filter_form": DashboardFilterForm.shown(period_type=period_type),
             "by_priority": by_priority,
             "headlines": headlines,
             "may_refresh": selectors.may_refresh(acting_user(request)),
@@ -71,7 +70,7 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         "metric": metric,
         "build": build,
         "period_type": period_type,
-        "period_types": PERIOD_TYPES,
+        "filter_form": DashboardFilterForm.shown(period_type=period_type),
     }
     if build is None:
         return context
@@ -87,7 +86,13 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         breakdown = codes[0]
     context.update(
         {
-            "periods": [(start, selectors.period_label(period_type, start)) for start in periods],
+            "filter_form": DashboardFilterForm.shown(
+                period_type=period_type,
+                periods=[(start, selectors.period_label(period_type, start)) for start in periods],
+                period=chosen,
+                breakdowns=[(d.code, d.name) for d in metric.dimensions],
+                breakdown=breakdown,
+            ),
             "period": chosen,
             "breakdown": breakdown,
             "trend": selectors.trend_table(build=build, metric=metric, period_type=period_type),
@@ -279,7 +284,7 @@ def delivery_action_new(request: HttpRequest) -> HttpResponse:
                 author=acting_user(request), fields=form.action_fields()
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
         else:
             messages.success(request, f"Action {action.reference} added")
             return redirect("delivery-action", action_id=action.pk)
@@ -301,7 +306,7 @@ def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
                     fields=form.action_fields(),
                 )
             except services.DeliveryPlanError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error.errors)
             else:
                 messages.success(request, f"Action {action.reference} updated")
                 return redirect("delivery-action", action_id=action.pk)
@@ -325,7 +330,7 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
         except SubmissionKeyReused as error:
             form.add_error(None, error.messages)
         else:
@@ -334,12 +339,6 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
     return render(
         request, "reporting/delivery_action.html", {"action": action, "evidence_form": form}
     )
-
-
-def _add_errors(form: Any, error: services.DeliveryPlanError) -> None:
-    field_for = {"due_date": "due_day", "recorded_on": "recorded_day", "__all__": None}
-    for field, message in error.errors.items():
-        form.add_error(field_for.get(field, field), message)
 
 
 def home_headlines_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:

@@ -11,10 +11,6 @@ from cases.models import Agency, Team
 from cases.web.forms import GovUKForm
 
 
-class _AccountsForm(GovUKForm):
-    classes = {**GovUKForm.classes, "email": "govuk-input", "password": "govuk-input"}
-
-
 def _code_field(label: str, hint: str) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -31,20 +27,20 @@ def _code_field(label: str, hint: str) -> forms.CharField:
     )
 
 
-class EnrolForm(_AccountsForm):
+class EnrolForm(GovUKForm):
     code = _code_field(
         "Code from your app", "The 6-digit code your authenticator app shows for this account."
     )
 
 
-class VerifyForm(_AccountsForm):
+class VerifyForm(GovUKForm):
     code = _code_field(
         "Code",
         "The 6-digit code from your authenticator app, or one of your recovery codes.",
     )
 
 
-class ReauthenticateForm(_AccountsForm):
+class ReauthenticateForm(GovUKForm):
     password = forms.CharField(
         label="Password",
         error_messages={"required": "Enter your password"},
@@ -56,7 +52,7 @@ class ReauthenticateForm(_AccountsForm):
     )
 
 
-class AccountSearchForm(_AccountsForm):
+class AccountSearchForm(GovUKForm):
     q = forms.CharField(label="Name, username or email", required=False, max_length=100)
     agency = forms.ModelChoiceField(
         label="Agency",
@@ -66,7 +62,7 @@ class AccountSearchForm(_AccountsForm):
     )
 
 
-class _PlacementForm(_AccountsForm):
+class _PlacementForm(GovUKForm):
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=Agency.objects.order_by("name"),

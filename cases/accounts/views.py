@@ -29,6 +29,7 @@ from cases.accounts.forms import (
     VerifyForm,
 )
 from cases.models import Practitioner
+from cases.web.forms import add_service_errors
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -189,7 +190,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 role=data["role"],
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             response = render(
                 request, "accounts/account_created.html", {"account": account, "password": password}
@@ -238,7 +239,7 @@ def account_change(request: HttpRequest, account_id: int) -> HttpResponse:
                 team=data["team"],
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Account changed")
             return redirect("account-detail", account_id=account.pk)

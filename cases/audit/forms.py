@@ -32,8 +32,8 @@ class AccessLogSearchForm(GovUKForm):
         },
     )
     agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
-    date_from = DateField(label="From", required=False)
-    date_to = DateField(label="To", required=False)
+    date_from = DateField(label="From", required=False, past_only=True)
+    date_to = DateField(label="To", required=False, past_only=True)
     break_glass = forms.ChoiceField(
         label="Break glass", choices=BREAK_GLASS_CHOICES, required=False
     )

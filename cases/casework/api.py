@@ -33,9 +33,9 @@ from cases.codes import (
 )
 from cases.models import SUMMARY_MAX_LENGTH, Child, ChronologyEntry, Concern
 from cases.services import SubmissionKeyReused, chronology_entry_record
-from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
+from cases.web import identifiers
 from cases.web.api_errors import SubmissionKeyConflict
-from cases.web.forms import normalise_postcode
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework
 
 CASEWORK = [permissions.IsAuthenticated, DoesCasework]
@@ -46,9 +46,7 @@ def _request_id(request: Request) -> str:
 
 
 def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
+    return serializers.ValidationError(api_service_errors(error))
 
 
 class PastDateField(serializers.DateField):
@@ -69,26 +67,15 @@ class ChildSearchInputSerializer(serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, max_length=13)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
 
+    # Django's ValidationError from the cleaners becomes this field's error in DRF.
     def validate_nhs_number(self, value: str) -> str:
-        if value:
-            try:
-                validate_nhs_number(value)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(error.messages) from None
-            return normalise_nhs_number(value)
-        return ""
+        return identifiers.clean_nhs_number(value)
 
     def validate_upn(self, value: str) -> str:
-        value = value.strip().upper()
-        if value:
-            try:
-                validate_upn(value)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(error.messages) from None
-        return value
+        return identifiers.clean_upn(value)
 
     def validate_postcode(self, value: str) -> str:
-        return normalise_postcode(value) if value else ""
+        return identifiers.clean_postcode(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not any(attrs.values()):

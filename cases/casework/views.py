@@ -32,6 +32,7 @@ from cases.casework.forms import (
 )
 from cases.models import Child, Concern, Practitioner
 from cases.services import chronology_entry_record
+from cases.web.forms import add_service_errors
 from cases.web.guards import casework_required, lead_required
 
 SEARCHES_KEPT = 10  # a person's recent searches their results pages can point back to
@@ -113,7 +114,7 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
                 practitioner=user, child=child, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             return redirect("child-detail", child_id=child.pk)
     summary = search.child_recognition(child=child)
@@ -174,7 +175,7 @@ def child_register(request: HttpRequest) -> HttpResponse:
                     postcode=data["postcode"],
                 )
             except ValidationError as error:
-                form.add_errors_from(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Child registered")
                 return redirect("child-detail", child_id=child.pk)
@@ -219,7 +220,7 @@ def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Concern logged")
             return redirect("concern-detail", concern_id=concern.pk)
@@ -268,7 +269,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
                 concern=concern, author=access.acting_user(request), text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Amendment added")
             return redirect("concern-detail", concern_id=concern.pk)
@@ -303,7 +304,7 @@ def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 recorded_by=user,
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Chronology entry added")
             return redirect("child-detail", child_id=child.pk)

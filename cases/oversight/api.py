@@ -18,13 +18,8 @@ from cases.models import Concern
 from cases.oversight import selectors, services
 from cases.services import SubmissionKeyReused
 from cases.web.api_errors import SubmissionKeyConflict
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework, IsLead
-
-
-def _service_errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {"non_field_errors": list(error.messages)}
 
 
 class DriftFlagOutputSerializer(serializers.Serializer):
@@ -107,7 +102,7 @@ class DriftFlagDecisionApi(APIView):
         except SubmissionKeyReused:
             raise SubmissionKeyConflict() from None
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(SupervisionOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -175,6 +170,6 @@ class ConcernOutcomeApi(APIView):
                 reason=data.validated_data["reason"],
             )
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         item = selectors.OutcomeForReferrer(outcome, child_visible=True)
         return Response(ConcernOutcomeOutputSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ConcernOutcomeForm,
     DriftDecisionForm,
+    DriftQueueFilterForm,
     LevelChangeForm,
     SupervisionForm,
 )
@@ -94,6 +95,10 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         view_name="drift_queue",
     )
     titles = selectors.rule_titles()
+    teams = Team.objects.filter(
+        Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
+    ).select_related("agency")
+    workers = Practitioner.objects.filter(agency=user.agency, is_active=True)
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level")
@@ -105,14 +110,18 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query_string": urlencode(chosen),
-            "filters": filters,
-            "rule_choices": sorted(titles.items(), key=lambda item: item[1]),
             "rule_titles": titles,
-            "team_choices": Team.objects.filter(
-                Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
-            ).select_related("agency"),
-            "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
-            "level_choices": NeedLevel.choices,
+            "filter_form": DriftQueueFilterForm(
+                initial=chosen,
+                choices={
+                    "rule": [("", "All rules"), *sorted(titles.items(), key=lambda i: i[1])],
+                    "level": [("", "All levels"), *NeedLevel.choices],
+                    "team": [("", "All teams")]
+                    + [(team.pk, f"{team.name} ({team.agency.name})") for team in teams],
+                    "worker": [("", "Anyone")]
+                    + [(person.pk, person.display_name) for person in workers],
+                },
+            ),
             "new_to_team": new_to_team,
             "awaiting_outcome": awaiting_outcome,
         },

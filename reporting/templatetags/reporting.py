@@ -11,15 +11,6 @@ from ..models import Priority, RagStatus
 register = template.Library()
 
 
-@register.simple_tag
-def date_parts(form: object, prefix: str) -> list[tuple[object, int]]:
-    """The day, month and year fields of a GOV.UK date input, with their widths."""
-    return [
-        (form[f"{prefix}_{part}"], width)  # type: ignore[index]
-        for part, width in (("day", 2), ("month", 2), ("year", 4))
-    ]
-
-
 FIELD_LABELS = {
     "reference": "Reference",
     "priority": "Priority",

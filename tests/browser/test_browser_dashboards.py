@@ -82,6 +82,8 @@ def test_an_analyst_refreshes_the_figures_and_sees_the_build_finish(
     page.goto(f"{live_server.url}/dashboards/builds/")
     page.get_by_role("button", name="Refresh now").click()
     assert page.locator("h1").inner_text().startswith("Dashboard build")
+    # With JavaScript the page's script replaces the no-JavaScript meta refresh by polling.
+    page.wait_for_function("() => !document.querySelector('meta[http-equiv=\"refresh\"]')")
     assert axe_violations(page) == []
     page.wait_for_function(
         "() => document.getElementById('build-status-text').textContent === 'Finished'",

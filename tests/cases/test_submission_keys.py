@@ -105,9 +105,9 @@ def test_the_page_shows_a_reused_key_as_a_form_error(scene: dict) -> None:
         {
             "decision": "accept_risk",
             "reason": "Fine.",
-            "next_review_on_0": LATER.day,
-            "next_review_on_1": LATER.month,
-            "next_review_on_2": LATER.year,
+            "next_review_on-day": LATER.day,
+            "next_review_on-month": LATER.month,
+            "next_review_on-year": LATER.year,
             "submission_key": "their-key",
         },
     )

@@ -81,6 +81,12 @@ def test_search_refuses_an_nhs_number_failing_modulus_11(api_world) -> None:
     assert "nhs_number" in response.json()
 
 
+def test_search_refuses_a_malformed_postcode_as_the_form_does(api_world) -> None:
+    response = api_for(api_world["nurse"]).post("/api/children/search/", {"postcode": "nonsense"})
+    assert response.status_code == 400
+    assert response.json()["postcode"] == ["Enter a real postcode, like NT1 4AB"]
+
+
 def test_a_concern_is_created_once_for_two_siblings(api_world) -> None:
     client = api_for(api_world["nurse"])
     payload = concern_payload([api_world["elder"], api_world["younger"]])

@@ -148,7 +148,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -
         ({"postcode": "nonsense"}, "postcode", "Enter a real postcode"),
         (
             {"date_of_birth-day": "1", "date_of_birth-month": "1", "date_of_birth-year": "2999"},
-            "date_of_birth",
+            "date_of_birth-day",
             "must be today or in the past",
         ),
     ],
