@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 
 from cases.codes import ChronologyEventType, RelationshipBasis, Significance
 from cases.models import (
@@ -21,6 +23,7 @@ from cases.models import (
 from cases.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=models.Model)
 
 
 def legitimate_relationship_record(
@@ -31,6 +34,17 @@ def legitimate_relationship_record(
         [LegitimateRelationship(child=child, agency_id=agency_id, basis=basis)],
         ignore_conflicts=True,
     )
+
+
+def submission_replayed(model: type[M], *, submission_key: str, **owner: object) -> M | None:
+    """The record an earlier submit with this key created, if it was made by the same caller
+    about the same object (owner fields as ids); a key reused for anything else is refused."""
+    existing = model._default_manager.filter(submission_key=submission_key).first()
+    if existing is None:
+        return None
+    if any(getattr(existing, field) != value for field, value in owner.items()):
+        raise ValidationError({"submission_key": "This form was already used: start again"})
+    return existing
 
 
 def change_log_record(
@@ -82,8 +96,17 @@ def chronology_entry_record(
     recorded_by: Practitioner | None,
     source_kind: str = "",
     source_id: int | None = None,
+    submission_key: str | None = None,
 ) -> ChronologyEntry:
-    """Add one entry to the child's chronology; the source agency gains a relationship."""
+    """Add one entry to the child's chronology; the source agency gains a relationship.
+
+    With a submission key (the form's), a replayed or concurrent submit returns the first entry.
+    """
+    owner = {"child_id": child.pk, "recorded_by_id": recorded_by.pk if recorded_by else None}
+    if submission_key:
+        replayed = submission_replayed(ChronologyEntry, submission_key=submission_key, **owner)
+        if replayed is not None:
+            return replayed
     entry = ChronologyEntry(
         child=child,
         family_id=child.family_id,
@@ -95,9 +118,18 @@ def chronology_entry_record(
         recorded_by=recorded_by,
         source_kind=source_kind,
         source_id=source_id,
+        submission_key=submission_key or None,
     )
-    entry.full_clean()
-    entry.save()
+    entry.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: answer with its entry.
+        winner = submission_replayed(ChronologyEntry, submission_key=str(submission_key), **owner)
+        if winner is None:
+            raise
+        return winner
     legitimate_relationship_record(
         child=child, agency_id=source_agency.pk, basis=RelationshipBasis.CHRONOLOGY
     )

@@ -16,3 +16,11 @@ def drift_evaluate_all() -> int:
 @shared_task(acks_late=True)
 def drift_evaluate_children(child_ids: list[int]) -> int:
     return drift_evaluate(child_ids=child_ids).changed
+
+
+@shared_task(acks_late=True)
+def challenges_escalate() -> int:
+    """Raise unanswered professional challenges past their date one level (beat, daily)."""
+    from cases.oversight.services import challenges_escalate as escalate
+
+    return escalate()

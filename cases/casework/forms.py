@@ -310,7 +310,11 @@ class ConcernForm(GovUKForm):
 
 
 class ChronologyEntryForm(GovUKForm):
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages=required("This form has expired: start again"),
+    )
     event_type = forms.ChoiceField(
         label="What happened?",
         choices=MANUAL_EVENT_TYPES,
@@ -331,6 +335,10 @@ class ChronologyEntryForm(GovUKForm):
     summary = text_field(
         "Summary", "Enter a short factual summary", help_text="A short factual summary"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
 
 
 class ChronologyFilterForm(GovUKForm):

@@ -261,6 +261,7 @@ def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 source_agency=user.agency,
                 recorded_by=user,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
             form.add_errors_from(error)

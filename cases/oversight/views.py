@@ -19,9 +19,13 @@ from cases.codes import NeedLevel
 from cases.models import ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
+    ChallengeAnswerForm,
+    ChallengeForm,
     ConcernOutcomeForm,
     DriftDecisionForm,
     LevelChangeForm,
+    StepUpDecisionForm,
+    StepUpRequestForm,
     SupervisionForm,
 )
 from cases.web import guards
@@ -53,17 +57,39 @@ def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def level_change(request: HttpRequest, child_id: int) -> HttpResponse:
     user = guards.lead(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="level_change")
-    form = LevelChangeForm(request.POST or None)
+    decides = access.decides_need_level(user)
     current = child.involvements.filter(ended_on__isnull=True).first()
-    return record_page(
+    if current is not None and current.level in services.STATUTORY_LEVELS and not decides:
+        raise PermissionDenied()  # a statutory case is stepped down by children's social care
+    form = LevelChangeForm(request.POST or None, decides_need_level=decides)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.involvement_step(child=child, lead=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            assert change.receiving_team_id is not None
+            if selectors.team_is_told(team_id=change.receiving_team_id):
+                messages.success(
+                    request, "Level of need changed; it is on the receiving team's leads' queue"
+                )
+            else:
+                messages.warning(
+                    request,
+                    "Level of need changed, but no lead or manager of the receiving team uses "
+                    "the tracker yet: tell the team yourself",
+                )
+            return redirect("child-detail", child.pk)
+    return render(
         request,
-        child=child,
-        form=form,
-        title="Step the case up or down",
-        submit="Change the level of need",
-        done="Level of need changed; the receiving team has been told",
-        save=lambda data: services.involvement_step(child=child, lead=user, **data),
-        extra={"current_involvement": current},
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Step the case up or down" if decides else "Open early help",
+            "submit": "Change the level of need",
+            "current_involvement": current,
+        },
     )
 
 
@@ -104,6 +130,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
             "level_choices": NeedLevel.choices,
             "new_to_team": selectors.new_to_team(user=user)[:20],
+            "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
+            "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
             "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],
         },
     )
@@ -135,6 +163,8 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
             "evidence": selectors.flag_evidence(flag=flag),
+            "reviews": selectors.flag_reviews(flag=flag),
+            "may_challenge": services.may_raise_challenge(user=user, child=child),
             "form": form,
         },
     )
@@ -178,4 +208,170 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
             "form": form,
             "outcomes": link.concern.outcomes.filter(child=child),
         },
+    )
+
+
+LIST_SIZE = 25
+
+
+@login_required
+@require_http_methods(["GET"])
+def challenges(request: HttpRequest) -> HttpResponse:
+    """Challenges and step-up requests: those the user's agency must answer, and those it raised."""
+    user = guards.lead(request)
+    services.challenges_escalate()
+    lists = {
+        "to_answer": selectors.challenges_to_answer(user=user),
+        "requests_to_decide": selectors.step_up_requests_to_decide(user=user),
+        "raised": selectors.challenges_raised(user=user),
+        "requests_made": selectors.step_up_requests_made(user=user),
+    }
+    pages = {
+        name: Paginator(items, LIST_SIZE).get_page(request.GET.get(f"{name}_page"))
+        for name, items in lists.items()
+    }
+    return render(request, "cases/challenges.html", {"pages": pages})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = guards.lead(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="challenge_create")
+    if not services.may_raise_challenge(user=user, child=child):
+        raise PermissionDenied()
+    form = ChallengeForm(
+        request.POST or None, child=child, initial={"drift_flag": request.GET.get("flag")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_raise(child=child, raised_by=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Challenge sent to the agency holding the case")
+            return redirect("challenge-detail", challenge.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Raise a professional challenge",
+            "submit": "Send the challenge",
+            "intro": (
+                f"Your challenge goes to {services.agency_holding_case_for(child)}, which holds "
+                "this case. If they have not answered by your date it rises to the next level."
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    """The challenge and its answer: answered here by the case-holding agency's leads."""
+    user = guards.lead(request)
+    challenge = selectors.challenge_for_user(user=user, challenge_id=challenge_id)
+    if challenge is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(
+        user=user, child_id=challenge.child_id, view_name="challenge_detail"
+    )
+    may_answer = services.may_answer_challenge(user=user, challenge=challenge)
+    form = ChallengeAnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                services.challenge_answer(challenge=challenge, lead=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Answer sent to the agency that raised the challenge")
+                return redirect("challenges")
+    return render(
+        request,
+        "cases/challenge_detail.html",
+        {"child": child, "challenge": challenge, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_up_request_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = guards.lead(request)
+    if not services.may_request_step_up(user=user):
+        raise PermissionDenied()
+    child = access.child_for_reading(
+        user=user, child_id=child_id, view_name="step_up_request_create"
+    )
+    form = StepUpRequestForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            step_up = services.step_up_request(
+                child=child,
+                requested_by=user,
+                to_level=data["to_level"],
+                reasons=data["reasons"],
+                submission_key=data["submission_key"],
+                evidence_concerns=list(data["evidence_concerns"]),
+                evidence_flags=list(data["evidence_flags"]),
+                evidence_entries=list(data["evidence_entries"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Request sent to children's social care")
+            return redirect("step-up-request-detail", step_up.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Request a step up",
+            "submit": "Send the request",
+            "intro": (
+                "Children's social care decides whether a child is in need or needs a "
+                "protection plan. Give your reasons and link the evidence; you will see their "
+                "decision on your challenges and requests page."
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_up_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The request and its evidence; a children's social care manager accepts or declines it."""
+    user = guards.lead(request)
+    step_up = selectors.step_up_request_for_user(user=user, request_id=request_id)
+    if step_up is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(
+        user=user, child_id=step_up.child_id, view_name="step_up_request_detail"
+    )
+    may_decide = services.may_decide_step_up(user=user, request=step_up)
+    form = None
+    if may_decide and step_up.status == "pending":
+        assert user.agency is not None
+        form = StepUpDecisionForm(request.POST or None, agency=user.agency)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                services.step_up_decide(request=step_up, manager=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Decision recorded; the agency that asked will see it")
+                return redirect("challenges")
+    return render(
+        request,
+        "cases/step_up_request_detail.html",
+        {"child": child, "step_up": step_up, "form": form},
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access import records_statutory_steps
 from cases.codes import (
     ChronologyEventType,
     ContactKind,
@@ -31,9 +32,14 @@ from cases.models import (
     Referral,
     Visit,
 )
-from cases.services import change_log_record, chronology_entry_record
+from cases.services import change_log_record, chronology_entry_record, submission_replayed
 
 PLAN_LEVELS = (NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION)
+
+
+def _require_childrens_social_care(user: Practitioner) -> None:
+    if not records_statutory_steps(user):
+        raise PermissionDenied("Children's social care records referrals and meetings")
 
 
 def _agency_of(user: Practitioner) -> Agency:
@@ -208,9 +214,12 @@ def referral_record(
     assessment_completed_on: datetime.date | None,
     submission_key: str,
 ) -> Referral:
-    existing = Referral.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_replayed(
+        Referral, submission_key=submission_key, child_id=child.pk, recorded_by_id=recorded_by.pk
+    )
     if existing is not None:
         return existing
+    _require_childrens_social_care(recorded_by)
     referral = Referral(
         child=child,
         received_on=received_on,
@@ -267,9 +276,15 @@ def protection_meeting_record(
     notes: str,
     submission_key: str,
 ) -> ProtectionMeeting:
-    existing = ProtectionMeeting.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_replayed(
+        ProtectionMeeting,
+        submission_key=submission_key,
+        child_id=child.pk,
+        recorded_by_id=recorded_by.pk,
+    )
     if existing is not None:
         return existing
+    _require_childrens_social_care(recorded_by)
     if conference_needed and kind != MeetingKind.STRATEGY_DISCUSSION:
         raise ValidationError(
             {"conference_needed": "Only a strategy discussion decides to convene a conference"}

@@ -130,7 +130,7 @@ def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = guards.childrens_social_care(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="referral_create")
     return record_page(
         request,
@@ -146,7 +146,7 @@ def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = guards.childrens_social_care(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="meeting_create")
     return record_page(
         request,

@@ -9,8 +9,10 @@ from django import template
 from django.forms import BoundField
 
 from cases import access
-from cases.codes import NeedLevel
+from cases.codes import CHALLENGE_LEVELS, NeedLevel
+from cases.oversight import selectors
 from cases.oversight.selectors import casework_for_child, outcomes_for_referrer, rule_titles
+from cases.oversight.services import may_raise_challenge, may_request_step_up
 
 register = template.Library()
 
@@ -29,7 +31,7 @@ def date_part(field: BoundField, index: int) -> object:
 @register.filter
 def field_anchor(field: BoundField) -> str:
     """Where the error summary links to: the input itself, or the first of a group."""
-    if field.widget_type in ("radioselect", "govukdate"):
+    if field.widget_type in ("radioselect", "govukdate", "checkboxselectmultiple"):
         return f"{field.auto_id}_0"
     return str(field.id_for_label or field.auto_id)
 
@@ -40,6 +42,13 @@ def child_casework(context: dict[str, Any], child: Any) -> dict[str, object]:
     return {
         "child": child,
         "is_lead": access.is_lead(user),
+        "decides_need_level": access.decides_need_level(user),
+        "records_statutory_steps": access.records_statutory_steps(user),
+        "may_challenge": may_raise_challenge(user=user, child=child),
+        "may_request_step_up": may_request_step_up(user=user),
+        "current_level": child.involvements.filter(ended_on__isnull=True)
+        .values_list("level", flat=True)
+        .first(),
         "rule_titles": rule_titles(),
         **casework_for_child(user=user, child=child),
     }
@@ -60,3 +69,24 @@ def concern_outcomes_for_me(context: dict[str, Any]) -> dict[str, object]:
     """Outcomes of the concerns the signed-in practitioner raised, for their home page."""
     user = access.acting_user(context["request"])
     return {"outcomes": outcomes_for_referrer(user=user)}
+
+
+@register.filter
+def challenge_level(level: int) -> str:
+    return CHALLENGE_LEVELS.get(level, "")
+
+
+@register.inclusion_tag("cases/includes/challenges_panel.html", takes_context=True)
+def challenges_panel(context: dict[str, Any]) -> dict[str, object]:
+    """For a lead's home page: what waits for their agency, and answers to what it asked."""
+    user = access.acting_user(context["request"])
+    if not access.is_lead(user):
+        return {"show": False}
+    return {
+        "show": True,
+        "user": user,
+        "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
+        "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
+        "raised": selectors.challenges_raised(user=user)[:5],
+        "requests_made": selectors.step_up_requests_made(user=user)[:5],
+    }

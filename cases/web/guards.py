@@ -47,6 +47,14 @@ def lead(request: HttpRequest) -> Practitioner:
     return user
 
 
+def childrens_social_care(request: HttpRequest) -> Practitioner:
+    """The acting user, if children's social care staff (referrals, meetings); otherwise 403."""
+    user = access.acting_user(request)
+    if not access.records_statutory_steps(user):
+        raise PermissionDenied()
+    return user
+
+
 class DoesCasework(permissions.BasePermission):
     message = "Only practitioners, safeguarding leads and social-care managers see children."
 
