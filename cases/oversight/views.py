@@ -155,6 +155,7 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded as supervision and in the chronology")
             return redirect("drift-queue")
+    reviews = list(selectors.flag_reviews(flag=flag))
     return render(
         request,
         "cases/drift_flag.html",
@@ -163,7 +164,8 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
             "evidence": selectors.flag_evidence(flag=flag),
-            "reviews": selectors.flag_reviews(flag=flag),
+            "reviews": reviews,
+            "own_review": next((r for r in reviews if r.agency_id == user.agency_id), None),
             "may_challenge": services.may_raise_challenge(user=user, child=child),
             "form": form,
         },
