@@ -666,6 +666,8 @@ def _raiser_and_holder(
 EXPECTED.update(
     {
         "challenges": [("get", lambda w: "/drift/challenges/", _leads())],
+        "concerns-awaiting": [("get", lambda w: "/drift/concerns/", _leads())],
+        "concerns-mine": [("get", lambda w: "/concerns/mine/", casework_list())],
         "challenge-create": [
             # The health lead may challenge; the manager's agency holds the case, so may not.
             ("get", lambda w: f"/children/{_held_by_csc(w)}/challenges/new/", _lead_only()),

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from cases.access import children_visible_to, does_casework
 from cases.codes import ChronologyEventType, NeglectType, RelationshipBasis
@@ -23,6 +24,8 @@ from cases.models import (
     Concern,
     ConcernAmendment,
     ConcernChild,
+    ConcernOutcome,
+    Involvement,
     Practitioner,
 )
 from cases.services import (
@@ -224,4 +227,51 @@ def concern_children_visible(*, user: Practitioner, concern: Concern) -> list[Ch
         .filter(pk__in=ConcernChild.objects.filter(concern=concern).values("child_id"))
         .select_related("family")
         .order_by("date_of_birth", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ChildStatus:
+    """Where a concern stands for one child: the latest outcome, or who should give one."""
+
+    child: Child
+    outcome: ConcernOutcome | None
+    holding_agency: str
+
+
+def concern_statuses(*, concern: Concern, children: list[Child]) -> list[ChildStatus]:
+    """For the children already shown (those the user may see): each one's own status."""
+    ids = [child.pk for child in children]
+    latest: dict[int, ConcernOutcome] = {}
+    for outcome in (
+        ConcernOutcome.objects.filter(concern=concern, child_id__in=ids)
+        .select_related("recording_agency")
+        .order_by("child_id", "-recorded_at")
+    ):
+        latest.setdefault(outcome.child_id, outcome)
+    holding = dict(
+        Involvement.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list(
+            "child_id", "lead_agency__name"
+        )
+    )
+    return [ChildStatus(c, latest.get(c.pk), holding.get(c.pk, "")) for c in children]
+
+
+def concerns_raised_by(*, user: Practitioner) -> QuerySet[ConcernChild]:
+    """Each child of each concern the user logged, newest first, with its latest outcome.
+
+    `child_visible` says whether the user may still see the child (only then is it named)."""
+    latest = ConcernOutcome.objects.filter(
+        concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
+    ).order_by("-recorded_at")
+    return (
+        ConcernChild.objects.filter(concern__author=user)
+        .annotate(
+            child_visible=Exists(children_visible_to(user=user).filter(pk=OuterRef("child_id"))),
+            outcome=Subquery(latest.values("outcome")[:1]),
+            outcome_at=Subquery(latest.values("recorded_at")[:1]),
+            outcome_agency=Subquery(latest.values("recording_agency__name")[:1]),
+        )
+        .select_related("concern", "child")
+        .order_by("-concern__submitted_at", "pk")
     )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -209,6 +210,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         {
             "concern": concern,
             "concern_children": children,
+            "statuses": concerns.concern_statuses(concern=concern, children=children),
             "amendments": concern.amendments.select_related("author"),
             "form": AmendmentForm(),
         },
@@ -236,6 +238,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
         {
             "concern": concern,
             "concern_children": children,
+            "statuses": concerns.concern_statuses(concern=concern, children=children),
             "amendments": concern.amendments.select_related("author"),
             "form": form,
         },
@@ -369,3 +372,13 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             **child_casework_context(request, child),
         },
     )
+
+
+@casework_required
+@require_http_methods(["GET"])
+def concerns_mine(request: HttpRequest) -> HttpResponse:
+    """The concerns the signed-in practitioner raised, with each child's status."""
+    user = access.acting_user(request)
+    rows = concerns.concerns_raised_by(user=user)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/concerns_mine.html", {"page": page})

@@ -293,6 +293,13 @@ class StepUpDecisionForm(SubmissionForm):
         error_messages=required_enter("the reasons for your decision"),
     )
 
-    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agency: Agency, to_level: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["receiving_team"].queryset = Team.objects.filter(agency=agency)  # type: ignore[attr-defined]
+        if to_level != NeedLevel.CHILD_PROTECTION:
+            del self.fields["protection_category"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("protection_category", "")
+        return data

@@ -188,20 +188,48 @@ def team_is_told(*, team_id: int) -> bool:
     ).exists()
 
 
-def concerns_awaiting_outcome(*, user: Practitioner) -> QuerySet[ConcernChild]:
-    """Concerns about children whose case the user's agency holds, with no outcome yet."""
+# Age bands for concerns awaiting an outcome: (label, newest age in days, oldest age in days).
+CONCERN_AGES = {
+    "week": ("Logged in the last 7 days", 0, 7),
+    "month": ("8 to 28 days ago", 8, 28),
+    "older": ("More than 28 days ago", 29, None),
+}
+
+
+@dataclass(frozen=True)
+class AwaitingFilters:
+    agency: int | None = None  # the agency that raised the concern
+    age: str = ""  # a CONCERN_AGES key
+    newest_first: bool = False
+
+
+def concerns_awaiting_outcome(
+    *, user: Practitioner, filters: AwaitingFilters | None = None
+) -> QuerySet[ConcernChild]:
+    """Concerns about children whose case the user's agency holds, with no outcome yet, oldest
+    first unless asked otherwise."""
+    filters = filters or AwaitingFilters()
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
     )
     answered = ConcernOutcome.objects.filter(
         concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
     )
-    return (
-        ConcernChild.objects.filter(Exists(held), child__in=children_visible_to(user=user))
-        .exclude(Exists(answered))
-        .select_related("child", "concern", "concern__author_agency")
-        .order_by("concern__submitted_at")
-    )
+    links = ConcernChild.objects.filter(
+        Exists(held), child__in=children_visible_to(user=user)
+    ).exclude(Exists(answered))
+    if filters.agency:
+        links = links.filter(concern__author_agency_id=filters.agency)
+    if filters.age in CONCERN_AGES:
+        _label, newest, oldest = CONCERN_AGES[filters.age]
+        now = timezone.now()
+        links = links.filter(concern__submitted_at__lte=now - datetime.timedelta(days=newest))
+        if oldest is not None:
+            links = links.filter(
+                concern__submitted_at__gt=now - datetime.timedelta(days=oldest + 1)
+            )
+    order = "-concern__submitted_at" if filters.newest_first else "concern__submitted_at"
+    return links.select_related("child", "concern", "concern__author_agency").order_by(order, "pk")
 
 
 @dataclass(frozen=True)

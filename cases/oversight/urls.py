@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("children/<int:child_id>/level/", views.level_change, name="level-change"),
     path("drift/challenges/", views.challenges, name="challenges"),
+    path("drift/concerns/", views.concerns_awaiting, name="concerns-awaiting"),
     path("drift/challenges/<int:challenge_id>/", views.challenge_detail, name="challenge-detail"),
     path(
         "children/<int:child_id>/challenges/new/",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
-from cases.models import ConcernChild, Practitioner, Team
+from cases.models import Agency, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ChallengeAnswerForm,
@@ -200,7 +200,7 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
             messages.success(
                 request, "Outcome recorded; the practitioner who raised it will see it"
             )
-            return redirect(reverse("drift-queue") + "#awaiting-outcome")
+            return redirect(reverse("concerns-awaiting"))
     return render(
         request,
         "cases/concern_outcome.html",
@@ -360,7 +360,9 @@ def step_up_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
     form = None
     if may_decide and step_up.status == "pending":
         assert user.agency is not None
-        form = StepUpDecisionForm(request.POST or None, agency=user.agency)
+        form = StepUpDecisionForm(
+            request.POST or None, agency=user.agency, to_level=step_up.to_level
+        )
     if request.method == "POST":
         if form is None:
             raise PermissionDenied()
@@ -376,4 +378,33 @@ def step_up_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
         request,
         "cases/step_up_request_detail.html",
         {"child": child, "step_up": step_up, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def concerns_awaiting(request: HttpRequest) -> HttpResponse:
+    """Every concern waiting for the user's agency's outcome: counted, ordered, filtered, paged."""
+    user = guards.lead(request)
+    params = request.GET
+    filters = selectors.AwaitingFilters(
+        agency=_int_or_none(params.get("agency")),
+        age=params.get("age", "") if params.get("age") in selectors.CONCERN_AGES else "",
+        newest_first=params.get("order") == "newest",
+    )
+    links = selectors.concerns_awaiting_outcome(user=user, filters=filters)
+    page = Paginator(links, QUEUE_PAGE_SIZE).get_page(params.get("page"))
+    chosen = {key: str(params[key]) for key in ("agency", "age", "order") if params.get(key)}
+    return render(
+        request,
+        "cases/concerns_awaiting.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": urlencode(chosen),
+            "agency_choices": Agency.objects.order_by("name"),
+            "age_choices": [
+                (key, label) for key, (label, _n, _o) in selectors.CONCERN_AGES.items()
+            ],
+        },
     )

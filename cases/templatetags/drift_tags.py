@@ -9,7 +9,7 @@ from django import template
 from django.forms import BoundField
 
 from cases import access
-from cases.codes import CHALLENGE_LEVELS, NeedLevel
+from cases.codes import CHALLENGE_LEVELS, ConcernOutcomeKind, NeedLevel
 from cases.oversight import selectors
 from cases.oversight.selectors import casework_for_child, outcomes_for_referrer, rule_titles
 from cases.oversight.services import may_raise_challenge, may_request_step_up
@@ -90,3 +90,8 @@ def challenges_panel(context: dict[str, Any]) -> dict[str, object]:
         "raised": selectors.challenges_raised(user=user)[:5],
         "requests_made": selectors.step_up_requests_made(user=user)[:5],
     }
+
+
+@register.filter
+def concern_outcome(value: str) -> str:
+    return str(ConcernOutcomeKind(value).label) if value in ConcernOutcomeKind.values else ""

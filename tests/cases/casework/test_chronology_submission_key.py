@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, Role
-from cases.models import ChronologyEntry
+from cases.models import Child, ChronologyEntry, Practitioner
 from tests.support import factories
 
 DAY = timezone.localdate() - datetime.timedelta(days=1)
@@ -30,7 +30,7 @@ def _form(key: str) -> dict[str, object]:
     }
 
 
-def _people() -> tuple[object, object, object]:
+def _people() -> tuple[Practitioner, Child, Child]:
     school = factories.agency("Key School", AgencyType.EDUCATION)
     child = factories.child(known_to=[school])
     sibling = factories.child(known_to=[school], in_family=child.family)
@@ -72,7 +72,7 @@ def test_a_key_used_for_another_child_or_person_is_refused() -> None:
     client.post(f"/children/{child.pk}/chronology/new/", _form("one-key"))
     other_child = client.post(f"/children/{sibling.pk}/chronology/new/", _form("one-key"))
     assert "This form was already used" in other_child.content.decode()
-    colleague = factories.practitioner(teacher.agency, Role.PRACTITIONER)  # type: ignore[attr-defined]
+    colleague = factories.practitioner(teacher.agency, Role.PRACTITIONER)
     client.force_login(colleague)
     someone_else = client.post(f"/children/{child.pk}/chronology/new/", _form("one-key"))
     assert "This form was already used" in someone_else.content.decode()

@@ -81,7 +81,7 @@ def test_a_decision_takes_the_flag_off_the_deciding_agencys_queue_only(scene) ->
     assert list(selectors.drift_queue(user=scene["manager"])) == [scene["flag"]]
     # On its review date the flag comes back to the health queue.
     back = selectors.drift_queue(user=scene["health_lead"], as_of=LATER)
-    assert [flag.review_on for flag in back] == [LATER]
+    assert [flag.review_on for flag in back] == [LATER]  # type: ignore[attr-defined]
 
 
 def test_the_other_agencys_decision_is_shown_read_only_on_the_flag_page(scene) -> None:  # type: ignore[no-untyped-def]
