@@ -459,8 +459,17 @@ class Concern(models.Model):
 
 
 class ConcernChild(models.Model):
+    """One child of a concern, with that child's own answers: brothers and sisters are seen,
+    spoken to and heard one by one, so one child's words are never shown as another's."""
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE)
     child = models.ForeignKey(Child, on_delete=models.PROTECT)
+    child_seen = models.BooleanField(default=False, db_default=False)
+    child_seen_alone = models.BooleanField(default=False, db_default=False)
+    child_spoken_to = models.BooleanField(default=False, db_default=False)
+    child_voice = models.TextField(
+        "the child's own words", max_length=SUMMARY_MAX_LENGTH, blank=True, db_default=""
+    )
 
     class Meta:
         constraints = [

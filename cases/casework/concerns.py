@@ -9,7 +9,7 @@ concern is never edited, only amended.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -36,6 +36,16 @@ from cases.services import (
 
 CHRONOLOGY_SUMMARY_LENGTH = 300
 RECENT_CONCERNS = 5
+
+
+@dataclass(frozen=True)
+class ChildAnswers:
+    """One child's own answers in a concern about several: seen, seen alone, spoken to, words."""
+
+    seen: bool
+    seen_alone: bool = False
+    spoken_to: bool = False
+    voice: str = ""
 
 
 class DuplicateSubmissionKey(ValidationError):
@@ -98,12 +108,14 @@ def concern_log(
     consent_to_share: str,
     sharing_reason: str = "",
     submission_key: str,
+    answers_by_child: Mapping[int, ChildAnswers] | None = None,
 ) -> Concern:
     """Log a concern about one child or several siblings, all or none.
 
-    Writes the concern, one ConcernChild row and one chronology entry per child, gives the
-    author's agency a legitimate relationship with each child, and logs the change. A second
-    call with the same submission key returns the first concern unchanged.
+    Writes the concern, one ConcernChild row (with that child's own answers: from
+    `answers_by_child`, else the concern's child_seen/.../child_voice) and one chronology entry
+    per child, gives the author's agency a legitimate relationship with each child, and logs the
+    change. A second call with the same submission key returns the first concern unchanged.
     """
     existing = _existing(submission_key, author)
     if existing is not None:
@@ -111,6 +123,17 @@ def concern_log(
     if not does_casework(author) or author.agency is None:
         raise ValidationError("Only practitioners can log concerns")
     _check_children(author=author, children=children)
+    own = answers_by_child or {}
+    for child_id, given in own.items():
+        prefix = f"sibling_{child_id}"
+        if given.seen_alone and not given.seen:
+            raise ValidationError({f"{prefix}_seen_alone": "A child seen alone must also be seen"})
+        if len(given.voice) > SUMMARY_MAX_LENGTH:
+            raise ValidationError(
+                {f"{prefix}_voice": f"Enter {SUMMARY_MAX_LENGTH:,} characters or fewer"}
+            )
+    default = ChildAnswers(child_seen, child_seen_alone, child_spoken_to, child_voice)
+    answers = {child.pk: own.get(child.pk, default) for child in children}
     _check_answers(
         neglect_types=neglect_types,
         actions_taken=actions_taken,
@@ -142,7 +165,7 @@ def concern_log(
     try:
         with transaction.atomic():
             concern.save()
-            _record_for_children(concern=concern, children=children, author=author)
+            _record_for_children(concern=concern, children=children, author=author, answers=answers)
     except IntegrityError:
         # Two submissions raced: the other one won, so answer with its concern.
         winner = _existing(submission_key, author)
@@ -162,9 +185,25 @@ def concern_chronology_summary(*, neglect_types: Sequence[str], what_was_seen: s
 
 
 def _record_for_children(
-    *, concern: Concern, children: Sequence[Child], author: Practitioner
+    *,
+    concern: Concern,
+    children: Sequence[Child],
+    author: Practitioner,
+    answers: Mapping[int, ChildAnswers],
 ) -> None:
-    ConcernChild.objects.bulk_create([ConcernChild(concern=concern, child=c) for c in children])
+    ConcernChild.objects.bulk_create(
+        [
+            ConcernChild(
+                concern=concern,
+                child=child,
+                child_seen=answers[child.pk].seen,
+                child_seen_alone=answers[child.pk].seen_alone,
+                child_spoken_to=answers[child.pk].spoken_to,
+                child_voice=answers[child.pk].voice.strip(),
+            )
+            for child in children
+        ]
+    )
     summary = concern_chronology_summary(
         neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
     )
@@ -235,6 +274,7 @@ class ChildStatus:
     """Where a concern stands for one child: the latest outcome, or who should give one."""
 
     child: Child
+    answers: ConcernChild
     outcome: ConcernOutcome | None
     holding_agency: str
 
@@ -254,7 +294,13 @@ def concern_statuses(*, concern: Concern, children: list[Child]) -> list[ChildSt
             "child_id", "lead_agency__name"
         )
     )
-    return [ChildStatus(c, latest.get(c.pk), holding.get(c.pk, "")) for c in children]
+    answers = {
+        link.child_id: link
+        for link in ConcernChild.objects.filter(concern=concern, child_id__in=ids)
+    }
+    return [
+        ChildStatus(c, answers[c.pk], latest.get(c.pk), holding.get(c.pk, "")) for c in children
+    ]
 
 
 def concerns_raised_by(*, user: Practitioner) -> QuerySet[ConcernChild]:

@@ -176,6 +176,7 @@ def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 consent_to_share=data["consent_to_share"],
                 sharing_reason=data["sharing_reason"],
                 submission_key=data["submission_key"],
+                answers_by_child=data["answers_by_child"],
             )
         except ValidationError as error:
             form.add_errors_from(error)
@@ -308,7 +309,7 @@ def child_casework_context(request: HttpRequest, child: Child) -> dict[str, Any]
         ),
         "query_string": query.urlencode(),
         "family_view": len(children) > 1,
-        "recent_concerns": voice[: concerns.RECENT_CONCERNS],
+        "recent_concerns": [contact.concern for contact in voice[: concerns.RECENT_CONCERNS]],
         "concern_counts": chronology.cumulative_concerns_by_type(child=child),
         "voice": voice,
     }

@@ -103,3 +103,67 @@ def test_the_concern_page_shows_only_the_children_the_reader_may_see(scene) -> N
     statuses = page.split('data-testid="concern-statuses"')[1].split("</table>")[0]
     assert scene["older"].full_name in statuses
     assert scene["younger"].full_name not in statuses
+
+
+def test_siblings_in_one_concern_keep_their_own_words(scene) -> None:  # type: ignore[no-untyped-def]
+    older, younger = scene["older"], scene["younger"]
+    client = Client()
+    client.force_login(scene["teacher"])
+    day = timezone.localdate()
+    response = client.post(
+        f"/children/{older.pk}/concerns/new/",
+        {
+            "submission_key": "siblings-own-words",
+            "children": [str(older.pk), str(younger.pk)],
+            "neglect_types": ["nutritional"],
+            "what_was_seen": "Both arrived without breakfast.",
+            "severity": "medium",
+            "observed_on-day": day.day,
+            "observed_on-month": day.month,
+            "observed_on-year": day.year,
+            "child_seen": "yes",
+            "child_seen_alone": "yes",
+            "child_spoken_to": "yes",
+            "child_voice": "There was no food.",
+            f"sibling_{younger.pk}_seen": "yes",
+            f"sibling_{younger.pk}_seen_alone": "no",
+            f"sibling_{younger.pk}_spoken_to": "no",
+            f"sibling_{younger.pk}_voice": "",
+            "actions_taken": ["advice"],
+            "consent_to_share": "given",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    older_page = client.get(f"/children/{older.pk}/").content.decode()
+    younger_page = client.get(f"/children/{younger.pk}/").content.decode()
+    voice = 'data-testid="voice-of-the-child"'
+    assert "There was no food." in older_page.split(voice)[1].split("</table>")[0]
+    assert "There was no food." not in younger_page.split(voice)[1].split("</table>")[0]
+
+
+def test_a_sibling_chosen_without_their_own_answers_is_asked_for_them(scene) -> None:  # type: ignore[no-untyped-def]
+    older, younger = scene["older"], scene["younger"]
+    client = Client()
+    client.force_login(scene["teacher"])
+    day = timezone.localdate()
+    response = client.post(
+        f"/children/{older.pk}/concerns/new/",
+        {
+            "submission_key": "siblings-missing",
+            "children": [str(older.pk), str(younger.pk)],
+            "neglect_types": ["nutritional"],
+            "what_was_seen": "Both arrived without breakfast.",
+            "severity": "medium",
+            "observed_on-day": day.day,
+            "observed_on-month": day.month,
+            "observed_on-year": day.year,
+            "child_seen": "no",
+            "child_seen_alone": "no",
+            "child_spoken_to": "no",
+            "actions_taken": ["advice"],
+            "consent_to_share": "given",
+        },
+    )
+    assert response.status_code == 200
+    assert f"Select yes or no: was {younger.full_name.lower()} seen" in response.content.decode()
+    assert not Concern.objects.filter(submission_key="siblings-missing").exists()
