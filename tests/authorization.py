@@ -697,3 +697,40 @@ EXPECTED.update(
         ],
     }
 )
+
+EXPECTED.update(
+    {
+        "api-challenges": [
+            ("get", lambda w: "/api/challenges/", _leads(API_REFUSED)),
+            # An empty challenge: both leads reach the service's checks and get field errors.
+            (
+                "post",
+                lambda w: "/api/challenges/",
+                {**_leads(API_REFUSED), "lead": 400, "manager": 400},
+            ),
+        ],
+        "api-challenge-answer": [
+            (
+                "post",
+                lambda w: f"/api/challenges/{_challenge(w)}/answer/",
+                _raiser_and_holder(API_REFUSED, lead=403, manager=400),
+            )
+        ],
+        "api-step-up-requests": [
+            ("get", lambda w: "/api/step-up-requests/", _leads(API_REFUSED)),
+            # Children's social care does not ask itself.
+            (
+                "post",
+                lambda w: "/api/step-up-requests/",
+                {**_leads(API_REFUSED), "lead": 400, "manager": 403},
+            ),
+        ],
+        "api-step-up-decision": [
+            (
+                "post",
+                lambda w: f"/api/step-up-requests/{_step_up(w)}/decision/",
+                _raiser_and_holder(API_REFUSED, lead=403, manager=400),
+            )
+        ],
+    }
+)

@@ -349,3 +349,68 @@ def test_people_are_shown_by_name_and_role(scene) -> None:  # type: ignore[no-un
     page = client.get(f"/children/{scene['child'].pk}/supervision/new/").content.decode()
     assert f"{nurse.get_full_name()}, Practitioner</option>" in page
     assert ">hn<" not in page
+
+
+def test_the_api_raises_and_answers_a_challenge_and_requests_and_decides_a_step_up(scene) -> None:  # type: ignore[no-untyped-def]
+    health, manager, school = Client(), Client(), Client()
+    health.force_login(scene["health_lead"])
+    manager.force_login(scene["manager"])
+    school.force_login(scene["school_lead"])
+    raised = health.post(
+        "/api/challenges/",
+        {
+            "child": scene["child"].pk,
+            "reason": "Not seen.",
+            "asked_for": "A visit.",
+            "answer_by": LATER.isoformat(),
+            "drift_flag": scene["flag"].pk,
+            "submission_key": "api-c1",
+        },
+        content_type="application/json",
+    )
+    assert raised.status_code == 201 and raised.json()["holding_agency"] == "Children's Social Care"
+    challenge_id = raised.json()["id"]
+    assert health.post(f"/api/challenges/{challenge_id}/answer/", {}).status_code == 403
+    answered = manager.post(
+        f"/api/challenges/{challenge_id}/answer/",
+        {"outcome": "not_agreed", "response": "Seen on Monday."},
+        content_type="application/json",
+    )
+    assert answered.status_code == 200
+    assert health.get("/api/challenges/").json()["raised"][0]["outcome"] == "not_agreed"
+
+    requested = school.post(
+        "/api/step-up-requests/",
+        {
+            "child": scene["eh_child"].pk,
+            "to_level": "child_in_need",
+            "reasons": "Three concerns.",
+            "evidence_flags": [scene["flag"].pk],  # another child's flag: refused
+            "submission_key": "api-u1",
+        },
+        content_type="application/json",
+    )
+    assert requested.status_code == 400
+    requested = school.post(
+        "/api/step-up-requests/",
+        {
+            "child": scene["eh_child"].pk,
+            "to_level": "child_in_need",
+            "reasons": "Three concerns.",
+            "submission_key": "api-u2",
+        },
+        content_type="application/json",
+    )
+    assert requested.status_code == 201
+    decided = manager.post(
+        f"/api/step-up-requests/{requested.json()['id']}/decision/",
+        {
+            "accept": True,
+            "reason": "Assessment to start.",
+            "receiving_team": scene["cin_team"].pk,
+            "submission_key": "api-d1",
+        },
+        content_type="application/json",
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "accepted"
+    assert school.get("/api/step-up-requests/").json()["made"][0]["status"] == "accepted"
