@@ -250,15 +250,9 @@ def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[Outcom
     return [OutcomeForReferrer(o, bool(o.child_visible)) for o in outcomes]  # type: ignore[attr-defined]
 
 
-def may_read_supervision(*, user: Practitioner, record: SupervisionRecord) -> bool:
-    """Supervision stays within the supervisor's agency: its leads and the person supervised."""
-    return record.supervisor_agency_id == user.agency_id and (
-        is_lead(user) or record.practitioner_id == user.pk
-    )
-
-
 def supervision_for_child(*, user: Practitioner, child: Child) -> QuerySet[SupervisionRecord]:
-    """The supervision records about the child that the user may read (see may_read_supervision)."""
+    """The supervision records about the child that the user may read: supervision stays within
+    the supervisor's agency, for its leads and the practitioner supervised."""
     records = SupervisionRecord.objects.filter(
         child=child, supervisor_agency_id=user.agency_id
     ).select_related("supervisor", "practitioner", "supervisor_agency")

@@ -167,10 +167,12 @@ def drift_flag_decide(
     if not flag.is_open:
         raise ValidationError("This flag has already closed: the rule no longer applies")
     involvement = flag.child.involvements.filter(ended_on__isnull=True).first()
+    worker = involvement.lead_professional if involvement else None
     record = supervision_record(
         child=flag.child,
         supervisor=lead,
-        practitioner=involvement.lead_professional if involvement else None,
+        # Supervision is within an agency: another agency's lead professional is not supervised.
+        practitioner=worker if worker and worker.agency_id == lead.agency_id else None,
         held_on=today,
         reflection="",
         decisions=reason,
