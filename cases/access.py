@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.codes import Role
+from cases.codes import AgencyType, Role
 from cases.models import AccessGrant, AccessLogEntry, Child, LegitimateRelationship, Practitioner
 from cases.request_context import current_request_id
 
@@ -64,6 +64,27 @@ def sees_aggregates(user: Practitioner) -> bool:
 
 def is_lead(user: Practitioner) -> bool:
     return does_casework(user) and user.role in LEAD_ROLES
+
+
+# Who decides what (Working Together): children's social care decides whether a child is in need
+# or needs a protection plan, and records referral decisions and child protection meetings.
+
+
+def in_childrens_social_care(user: Practitioner) -> bool:
+    return user.agency is not None and user.agency.agency_type == AgencyType.CHILDRENS_SOCIAL_CARE
+
+
+def records_statutory_steps(user: Practitioner) -> bool:
+    """Referrals, strategy discussions, conferences and core groups: children's social care staff
+    record them (a social worker records the meeting they attended and the decision made)."""
+    return does_casework(user) and in_childrens_social_care(user)
+
+
+def decides_need_level(user: Practitioner) -> bool:
+    """Child in need, child protection and the plan's category: a social-care manager decides."""
+    return (
+        is_lead(user) and user.role == Role.SOCIAL_CARE_MANAGER and in_childrens_social_care(user)
+    )
 
 
 def _active_grants(user: Practitioner) -> QuerySet[AccessGrant]:

@@ -56,3 +56,6 @@ class CasesConfig(AppConfig):
             "cases/home_panels/concern_outcomes.html",
             oversight.home_concern_outcomes_panel,
         )
+        register_home_panel(
+            "challenges", 40, "cases/home_panels/challenges.html", oversight.home_challenges_panel
+        )

@@ -237,6 +237,7 @@ class RelationshipBasis(models.TextChoices):
     CONCERN = "concern", "Logged a concern"
     CHRONOLOGY = "chronology", "Recorded a chronology entry"
     ALLOCATION = "allocation", "Child allocated to a worker"
+    STEP_UP_REQUEST = "step_up_request", "Asked to step the case up"
 
 
 class ConcernSeverity(models.TextChoices):
@@ -310,6 +311,23 @@ class DriftDecision(models.TextChoices):
     ACTION_SET = "action_set", "Set an action"
     ESCALATE = "escalate", "Escalate to children's social care"
     COMPLEX_CASE_MEETING = "complex_case_meeting", "Request a complex-case meeting"
+
+
+class ChallengeOutcome(models.TextChoices):
+    """The case-holding agency's answer to a professional challenge."""
+
+    AGREED = "agreed", "Agreed"
+    NOT_AGREED = "not_agreed", "Not agreed"
+
+
+# The partnership's escalation levels: a challenge unanswered by its date rises one level.
+CHALLENGE_LEVELS = {1: "Team manager", 2: "Service manager", 3: "Head of service"}
+
+
+class StepUpStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a decision"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
 
 
 class ConcernOutcomeKind(models.TextChoices):

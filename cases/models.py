@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.codes import (
     AgencyType,
     AssessmentFactor,
+    ChallengeOutcome,
     ChronologyEventType,
     ClosureReason,
     ConcernAction,
@@ -41,6 +42,7 @@ from cases.codes import (
     SendProvision,
     Sex,
     Significance,
+    StepUpStatus,
 )
 from cases.request_context import current_client_request_id
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
@@ -103,6 +105,9 @@ class Practitioner(AbstractUser):
         if self.team is not None and self.agency_id and self.team.agency_id != self.agency_id:
             raise ValidationError({"team": "Choose a team in this person's own agency"})
 
+    def __str__(self) -> str:
+        return self.name_and_role
+
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
@@ -110,6 +115,11 @@ class Practitioner(AbstractUser):
     @property
     def is_confirmed_for_agency(self) -> bool:
         return self.agency_id is not None and self.confirmed_for_agency_id == self.agency_id
+
+    @property
+    def name_and_role(self) -> str:
+        """How a person is shown to others: their name and what they do."""
+        return f"{self.display_name}, {self.job_title or self.get_role_display()}"
 
 
 class Family(models.Model):
@@ -379,10 +389,19 @@ class ChronologyEntry(models.Model):
     # Entries written by a feature (a concern, an assessment) name their source record.
     source_kind = models.CharField(max_length=40, blank=True)
     source_id = models.BigIntegerField(null=True, blank=True)
+    # Entries added through the form carry its key, so a replayed submit adds nothing.
+    submission_key = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "chronology entries"
         ordering = ["-occurred_on", "-recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="chronology_entry_submission_key",
+            )
+        ]
         indexes = [
             models.Index(fields=["child", "-occurred_on", "-recorded_at"]),
             models.Index(fields=["family", "-occurred_on"]),
@@ -454,8 +473,17 @@ class Concern(models.Model):
 
 
 class ConcernChild(models.Model):
+    """One child of a concern, with that child's own answers: brothers and sisters are seen,
+    spoken to and heard one by one, so one child's words are never shown as another's."""
+
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE)
     child = models.ForeignKey(Child, on_delete=models.PROTECT)
+    child_seen = models.BooleanField(default=False, db_default=False)
+    child_seen_alone = models.BooleanField(default=False, db_default=False)
+    child_spoken_to = models.BooleanField(default=False, db_default=False)
+    child_voice = models.TextField(
+        "the child's own words", max_length=SUMMARY_MAX_LENGTH, blank=True, db_default=""
+    )
 
     class Meta:
         constraints = [
@@ -748,9 +776,6 @@ class DriftFlag(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     opened_on = models.DateField()  # the evaluation date it was first found on
     resolved_at = models.DateTimeField(null=True, blank=True)
-    # The latest decision hides the flag from the queue until its review date.
-    review_on = models.DateField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["severity_rank", "opened_at", "pk"]
@@ -815,6 +840,23 @@ class SupervisionRecord(models.Model):
     class Meta:
         ordering = ["-held_on", "-recorded_at"]
         indexes = [models.Index(fields=["child", "-held_on"])]
+
+
+class DriftFlagReview(models.Model):
+    """One agency's latest decision on a flag: the flag leaves that agency's queue (and only
+    that agency's) until the review date."""
+
+    flag = models.ForeignKey(DriftFlag, on_delete=models.CASCADE, related_name="reviews")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    review_on = models.DateField()
+    decision = models.ForeignKey(SupervisionRecord, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Backs the queue's "reviewed by my agency" lookup as well as keeping one per agency.
+            models.UniqueConstraint(fields=["flag", "agency"], name="drift_flag_review_per_agency")
+        ]
 
 
 class LevelChange(models.Model):
@@ -907,4 +949,80 @@ class AccountEvent(models.Model):
         indexes = [
             models.Index(fields=["agency", "-occurred_at"]),
             models.Index(fields=["account", "-occurred_at"]),
+        ]
+
+
+class ProfessionalChallenge(models.Model):
+    """A lead of one agency disagreeing, in writing, with the agency that holds the child's case.
+
+    It is answered by the case-holding agency and rises a level each time its date passes."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="challenges")
+    drift_flag = models.ForeignKey(
+        DriftFlag, on_delete=models.SET_NULL, null=True, blank=True, related_name="challenges"
+    )
+    raised_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    raising_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    holding_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    asked_for = models.TextField("what is asked for", max_length=SUMMARY_MAX_LENGTH)
+    answer_by = models.DateField()
+    level = models.PositiveSmallIntegerField(default=1)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    response = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    outcome = models.CharField(max_length=12, choices=ChallengeOutcome.choices, blank=True)
+    answered_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["answer_by", "pk"]
+        indexes = [
+            models.Index(
+                fields=["holding_agency", "answer_by"],
+                condition=Q(answered_at__isnull=True),
+                name="challenge_to_answer",
+            ),
+            models.Index(fields=["raising_agency", "-raised_at"]),
+        ]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class StepUpRequest(models.Model):
+    """Another agency asking children's social care to step a case up, with its evidence."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="step_up_requests")
+    requested_by = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    requesting_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_level = models.CharField(max_length=20, choices=NeedLevel.choices)
+    reasons = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    evidence_concerns = models.ManyToManyField(Concern, blank=True, related_name="+")
+    evidence_flags = models.ManyToManyField(DriftFlag, blank=True, related_name="+")
+    evidence_entries = models.ManyToManyField(ChronologyEntry, blank=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=StepUpStatus.choices, default=StepUpStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(max_length=SUMMARY_MAX_LENGTH, blank=True)
+    level_change = models.ForeignKey(
+        LevelChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status", "requested_at"]),
+            models.Index(fields=["requesting_agency", "-requested_at"]),
         ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from cases.codes import ChronologyEventType, RelationshipBasis, Significance
 from cases.models import (
@@ -24,6 +24,7 @@ from cases.models import (
 from cases.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=models.Model)
 
 SUBMISSION_KEY_REUSED = "This form was already used for another record: start again"
 
@@ -34,9 +35,6 @@ class SubmissionKeyReused(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(SUBMISSION_KEY_REUSED, code="submission_key_reused")
-
-
-M = TypeVar("M", bound=models.Model)
 
 
 def submission_repeat(
@@ -133,13 +131,23 @@ def chronology_entry_record(
     recorded_by: Practitioner | None,
     source_kind: str = "",
     source_id: int | None = None,
+    submission_key: str | None = None,
 ) -> ChronologyEntry:
     """Add one entry to the child's chronology.
 
     Writing creates no relationship: the author could only write about a child they could
     already see, through their agency's relationship or a break-glass grant, and a grant must
     end with its expiry (issue 11).
+
+    With a submission key (the form's), a replayed or concurrent submit returns the first entry.
     """
+    owner = {"child_id": child.pk, "recorded_by_id": recorded_by.pk if recorded_by else None}
+    if submission_key:
+        replayed = submission_repeat(
+            ChronologyEntry.objects.all(), submission_key=submission_key, **owner
+        )
+        if replayed is not None:
+            return replayed
     entry = ChronologyEntry(
         child=child,
         family_id=child.family_id,
@@ -151,9 +159,20 @@ def chronology_entry_record(
         recorded_by=recorded_by,
         source_kind=source_kind,
         source_id=source_id,
+        submission_key=submission_key or None,
     )
-    entry.full_clean()
-    entry.save()
+    entry.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: answer with its entry.
+        winner = submission_repeat(
+            ChronologyEntry.objects.all(), submission_key=str(submission_key), **owner
+        )
+        if winner is None:
+            raise
+        return winner
     change_log_record(practitioner=recorded_by, child=child, record=entry, action="created")
     drift_evaluation_request(child_ids=[child.pk])
     return entry

@@ -29,3 +29,11 @@ def drift_evaluate_pending() -> int:
     with transaction.atomic():
         child_ids = drift_evaluation_requests_take()
         return drift_evaluate(child_ids=child_ids).changed if child_ids else 0
+
+
+@shared_task(acks_late=True)
+def challenges_escalate() -> int:
+    """Raise unanswered professional challenges past their date one level (beat, hourly)."""
+    from cases.oversight.services import challenges_escalate as escalate
+
+    return escalate()

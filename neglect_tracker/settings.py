@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.drift_evaluate_pending",
         "schedule": envint("NT_DRIFT_PENDING_EVERY_SECONDS", "60"),
     },
+    # Professional challenges unanswered by their date rise a level; the lists also run it.
+    "challenges-escalate": {
+        "task": "cases.tasks.challenges_escalate",
+        "schedule": envint("NT_CHALLENGE_ESCALATE_EVERY_SECONDS", "3600"),
+    },
 }
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 # How long a break-glass grant to a child's record lasts.

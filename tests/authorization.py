@@ -473,6 +473,19 @@ def _leads(anonymous: int = SIGN_IN) -> dict[str, int]:
     return {**everyone(403), "anonymous": anonymous, "lead": 200, "manager": 200}
 
 
+def _csc_manager(anonymous: int = SIGN_IN, manager: int = 200) -> dict[str, int]:
+    return {**everyone(403), "anonymous": anonymous, "manager": manager}
+
+
+def _known_to_csc(w: Any) -> int:
+    from cases.models import LegitimateRelationship
+
+    LegitimateRelationship.objects.get_or_create(
+        child=w.child, agency=w.social_care, defaults={"basis": "allocation"}
+    )
+    return int(w.child.pk)
+
+
 def _flag(w: Any) -> Any:
     import datetime
 
@@ -562,11 +575,13 @@ EXPECTED.update(
             ("get", lambda w: f"/children/{w.child.pk}/visits/new/", casework_on_known_child()),
             ("post", lambda w: f"/children/{w.child.pk}/visits/new/", casework_on_known_child()),
         ],
+        # Children's social care records referrals and meetings: once it knows the child, the
+        # manager may; health, which knows the child too, may not.
         "referral-create": [
-            ("get", lambda w: f"/children/{w.child.pk}/referrals/new/", casework_on_known_child())
+            ("get", lambda w: f"/children/{_known_to_csc(w)}/referrals/new/", _csc_manager())
         ],
         "meeting-create": [
-            ("get", lambda w: f"/children/{w.child.pk}/meetings/new/", casework_on_known_child())
+            ("get", lambda w: f"/children/{_known_to_csc(w)}/meetings/new/", _csc_manager())
         ],
         "supervision-create": [
             ("get", lambda w: f"/children/{w.child.pk}/supervision/new/", _lead_only()),
@@ -578,8 +593,7 @@ EXPECTED.update(
         ],
     }
 )
-CHILD_RECORD_READS += ["plan-create", "plan-detail", "visit-create", "referral-create"]
-CHILD_RECORD_READS += ["meeting-create", "plan-review"]
+CHILD_RECORD_READS += ["plan-create", "plan-detail", "visit-create", "plan-review"]
 EXPECTED.update(
     {
         "api-drift-flags": [("get", lambda w: "/api/drift/flags/", _leads(API_REFUSED))],
@@ -641,6 +655,68 @@ def _administrators(status: int) -> dict[str, int]:
     return {**everyone(403), "anonymous": SIGN_IN, "admin": status}
 
 
+# --- Issue 10: who decides what: challenges and step-up requests --------------------------
+
+
+def _held_by_csc(w: Any) -> int:
+    """The world's child with its case held by children's social care (which then knows it)."""
+    from django.utils import timezone
+
+    from cases.models import Involvement
+    from tests.support import factories
+
+    open_cases = Involvement.objects.filter(child=w.child, ended_on__isnull=True)
+    if not open_cases.filter(lead_agency=w.social_care).exists():
+        # Another row may have opened the case elsewhere (the hostile-input walk shares a world).
+        open_cases.update(ended_on=timezone.localdate())
+        factories.involvement(w.child, "child_in_need", w.social_care)
+    return _known_to_csc(w)
+
+
+def _challenge(w: Any) -> int:
+    """A challenge from the health lead to children's social care, which holds the case."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.oversight.services import challenge_raise
+
+    _held_by_csc(w)
+    return challenge_raise(
+        child=w.child,
+        raised_by=w.users["lead"],
+        reason="Not seen for seven weeks.",
+        asked_for="A visit this week.",
+        answer_by=timezone.localdate() + datetime.timedelta(days=10),
+        submission_key="authz-challenge",
+    ).pk
+
+
+def _step_up(w: Any) -> int:
+    """A request from the health lead asking children's social care to step the case up."""
+    from cases.models import Involvement
+    from cases.oversight.services import step_up_request
+
+    # Ask for a level above the child's (another row may already have opened child in need).
+    in_need = Involvement.objects.filter(
+        child=w.child, ended_on__isnull=True, level="child_in_need"
+    ).exists()
+    return step_up_request(
+        child=w.child,
+        requested_by=w.users["lead"],
+        to_level="child_protection" if in_need else "child_in_need",
+        reasons="Three concerns this month.",
+        submission_key="authz-step-up",
+    ).pk
+
+
+def _raiser_and_holder(
+    anonymous: int = SIGN_IN, lead: int = 200, manager: int = 200
+) -> dict[str, int]:
+    """A challenge or request: the health lead raised it, the social-care manager answers it."""
+    return {**everyone(403), "anonymous": anonymous, "lead": lead, "manager": manager}
+
+
 EXPECTED.update(
     {
         "audit-access-log": [
@@ -699,6 +775,73 @@ EXPECTED.update(
                 "post",
                 lambda w: f"/agency-accounts/{_account(w, False)}/reject/",
                 {**everyone(403), "anonymous": SIGN_IN, "lead": 302},
+            )
+        ],
+        "challenges": [("get", lambda w: "/drift/challenges/", _leads())],
+        "concerns-awaiting": [("get", lambda w: "/drift/concerns/", _leads())],
+        "concerns-mine": [("get", lambda w: "/concerns/mine/", casework_list())],
+        "challenge-create": [
+            # The health lead may challenge; the manager's agency holds the case, so may not.
+            ("get", lambda w: f"/children/{_held_by_csc(w)}/challenges/new/", _lead_only()),
+            ("post", lambda w: f"/children/{_held_by_csc(w)}/challenges/new/", _lead_only()),
+        ],
+        "challenge-detail": [
+            ("get", lambda w: f"/drift/challenges/{_challenge(w)}/", _raiser_and_holder()),
+            # Only the case-holding agency answers (an empty answer: the form comes back).
+            (
+                "post",
+                lambda w: f"/drift/challenges/{_challenge(w)}/",
+                _raiser_and_holder(lead=403),
+            ),
+        ],
+        "step-up-request-create": [
+            # Other agencies request; children's social care steps a case up itself.
+            ("get", lambda w: f"/children/{w.child.pk}/step-up-requests/new/", _lead_only()),
+            ("post", lambda w: f"/children/{w.child.pk}/step-up-requests/new/", _lead_only()),
+        ],
+        "step-up-request-detail": [
+            ("get", lambda w: f"/drift/step-up-requests/{_step_up(w)}/", _raiser_and_holder()),
+            (
+                "post",
+                lambda w: f"/drift/step-up-requests/{_step_up(w)}/",
+                _raiser_and_holder(lead=403),
+            ),
+        ],
+    }
+)
+
+EXPECTED.update(
+    {
+        "api-challenges": [
+            ("get", lambda w: "/api/challenges/", _leads(API_REFUSED)),
+            # An empty challenge: both leads reach the service's checks and get field errors.
+            (
+                "post",
+                lambda w: "/api/challenges/",
+                {**_leads(API_REFUSED), "lead": 400, "manager": 400},
+            ),
+        ],
+        "api-challenge-answer": [
+            (
+                "post",
+                lambda w: f"/api/challenges/{_challenge(w)}/answer/",
+                _raiser_and_holder(API_REFUSED, lead=403, manager=400),
+            )
+        ],
+        "api-step-up-requests": [
+            ("get", lambda w: "/api/step-up-requests/", _leads(API_REFUSED)),
+            # Children's social care does not ask itself.
+            (
+                "post",
+                lambda w: "/api/step-up-requests/",
+                {**_leads(API_REFUSED), "lead": 400, "manager": 403},
+            ),
+        ],
+        "api-step-up-decision": [
+            (
+                "post",
+                lambda w: f"/api/step-up-requests/{_step_up(w)}/decision/",
+                _raiser_and_holder(API_REFUSED, lead=403, manager=400),
             )
         ],
     }

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases.access import children_visible_to
 from cases.codes import NeglectType
-from cases.models import Child, ChronologyEntry, Concern, Practitioner
+from cases.models import Child, ChronologyEntry, Concern, ConcernChild, Practitioner
 from cases.spreadsheets import csv_cell
 from cases.web.pdf import pdf_text
 
@@ -109,12 +109,13 @@ def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:
     return {"types": NeglectType.labels, "codes": NeglectType.values, "rows": table}
 
 
-def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[Concern]:
-    """The child's most recent contacts logged as concerns: seen, seen alone, spoken to, words."""
+def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[ConcernChild]:
+    """The child's most recent contacts logged as concerns, with this child's own answers (seen,
+    seen alone, spoken to, words), never a brother's or sister's from the same concern."""
     return list(
-        Concern.objects.filter(concernchild__child=child)
-        .select_related("author_agency")
-        .order_by("-observed_on", "-submitted_at")[:limit]
+        ConcernChild.objects.filter(child=child)
+        .select_related("concern", "concern__author_agency")
+        .order_by("-concern__observed_on", "-concern__submitted_at")[:limit]
     )
 
 

@@ -9,11 +9,12 @@ concern is never edited, only amended.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from cases.access import children_visible_to, does_casework
 from cases.codes import ChronologyEventType, NeglectType
@@ -23,6 +24,8 @@ from cases.models import (
     Concern,
     ConcernAmendment,
     ConcernChild,
+    ConcernOutcome,
+    Involvement,
     Practitioner,
 )
 from cases.services import (
@@ -34,6 +37,16 @@ from cases.services import (
 
 CHRONOLOGY_SUMMARY_LENGTH = 300
 RECENT_CONCERNS = 5
+
+
+@dataclass(frozen=True)
+class ChildAnswers:
+    """One child's own answers in a concern about several: seen, seen alone, spoken to, words."""
+
+    seen: bool
+    seen_alone: bool = False
+    spoken_to: bool = False
+    voice: str = ""
 
 
 def _check_children(*, author: Practitioner, children: Sequence[Child]) -> None:
@@ -99,13 +112,15 @@ def concern_log(
     consent_to_share: str,
     sharing_reason: str = "",
     submission_key: str,
+    answers_by_child: Mapping[int, ChildAnswers] | None = None,
 ) -> Concern:
     """Log a concern about one child or several siblings, all or none.
 
-    Writes the concern, one ConcernChild row and one chronology entry per child, and logs the
-    change. It creates no relationship: the author can already see every child (see
-    `chronology_entry_record`). A second call with the same submission key by the same author
-    about the same children returns the first concern unchanged.
+    Writes the concern, one ConcernChild row (with that child's own answers: from
+    `answers_by_child`, else the concern's child_seen/.../child_voice) and one chronology entry
+    per child, and logs the change. It creates no relationship: the author can already see
+    every child (see `chronology_entry_record`). A second call with the same submission key by
+    the same author about the same children returns the first concern unchanged.
     """
     existing = _existing(submission_key, author, children)
     if existing is not None:
@@ -113,6 +128,17 @@ def concern_log(
     if not does_casework(author) or author.agency is None:
         raise ValidationError("Only practitioners can log concerns")
     _check_children(author=author, children=children)
+    own = answers_by_child or {}
+    for child_id, given in own.items():
+        prefix = f"sibling_{child_id}"
+        if given.seen_alone and not given.seen:
+            raise ValidationError({f"{prefix}_seen_alone": "A child seen alone must also be seen"})
+        if len(given.voice) > SUMMARY_MAX_LENGTH:
+            raise ValidationError(
+                {f"{prefix}_voice": f"Enter {SUMMARY_MAX_LENGTH:,} characters or fewer"}
+            )
+    default = ChildAnswers(child_seen, child_seen_alone, child_spoken_to, child_voice)
+    answers = {child.pk: own.get(child.pk, default) for child in children}
     _check_answers(
         neglect_types=neglect_types,
         actions_taken=actions_taken,
@@ -144,7 +170,7 @@ def concern_log(
     try:
         with transaction.atomic():
             concern.save()
-            _record_for_children(concern=concern, children=children, author=author)
+            _record_for_children(concern=concern, children=children, author=author, answers=answers)
     except IntegrityError:
         # Two submissions raced: the other one won, so answer with its concern.
         winner = _existing(submission_key, author, children)
@@ -164,9 +190,25 @@ def concern_chronology_summary(*, neglect_types: Sequence[str], what_was_seen: s
 
 
 def _record_for_children(
-    *, concern: Concern, children: Sequence[Child], author: Practitioner
+    *,
+    concern: Concern,
+    children: Sequence[Child],
+    author: Practitioner,
+    answers: Mapping[int, ChildAnswers],
 ) -> None:
-    ConcernChild.objects.bulk_create([ConcernChild(concern=concern, child=c) for c in children])
+    ConcernChild.objects.bulk_create(
+        [
+            ConcernChild(
+                concern=concern,
+                child=child,
+                child_seen=answers[child.pk].seen,
+                child_seen_alone=answers[child.pk].seen_alone,
+                child_spoken_to=answers[child.pk].spoken_to,
+                child_voice=answers[child.pk].voice.strip(),
+            )
+            for child in children
+        ]
+    )
     summary = concern_chronology_summary(
         neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
     )
@@ -226,4 +268,58 @@ def concern_children_visible(*, user: Practitioner, concern: Concern) -> list[Ch
         .filter(pk__in=ConcernChild.objects.filter(concern=concern).values("child_id"))
         .select_related("family")
         .order_by("date_of_birth", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ChildStatus:
+    """Where a concern stands for one child: the latest outcome, or who should give one."""
+
+    child: Child
+    answers: ConcernChild
+    outcome: ConcernOutcome | None
+    holding_agency: str
+
+
+def concern_statuses(*, concern: Concern, children: list[Child]) -> list[ChildStatus]:
+    """For the children already shown (those the user may see): each one's own status."""
+    ids = [child.pk for child in children]
+    latest: dict[int, ConcernOutcome] = {}
+    for outcome in (
+        ConcernOutcome.objects.filter(concern=concern, child_id__in=ids)
+        .select_related("recording_agency")
+        .order_by("child_id", "-recorded_at")
+    ):
+        latest.setdefault(outcome.child_id, outcome)
+    holding = dict(
+        Involvement.objects.filter(child_id__in=ids, ended_on__isnull=True).values_list(
+            "child_id", "lead_agency__name"
+        )
+    )
+    answers = {
+        link.child_id: link
+        for link in ConcernChild.objects.filter(concern=concern, child_id__in=ids)
+    }
+    return [
+        ChildStatus(c, answers[c.pk], latest.get(c.pk), holding.get(c.pk, "")) for c in children
+    ]
+
+
+def concerns_raised_by(*, user: Practitioner) -> QuerySet[ConcernChild]:
+    """Each child of each concern the user logged, newest first, with its latest outcome.
+
+    `child_visible` says whether the user may still see the child (only then is it named)."""
+    latest = ConcernOutcome.objects.filter(
+        concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
+    ).order_by("-recorded_at")
+    return (
+        ConcernChild.objects.filter(concern__author=user)
+        .annotate(
+            child_visible=Exists(children_visible_to(user=user).filter(pk=OuterRef("child_id"))),
+            outcome=Subquery(latest.values("outcome")[:1]),
+            outcome_at=Subquery(latest.values("recorded_at")[:1]),
+            outcome_agency=Subquery(latest.values("recording_agency__name")[:1]),
+        )
+        .select_related("concern", "child")
+        .order_by("-concern__submitted_at", "pk")
     )

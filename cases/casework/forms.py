@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cases.casework.concerns import ChildAnswers
 from cases.codes import (
     ChronologyEventType,
     ConcernAction,
@@ -231,21 +232,66 @@ class ConcernForm(GovUKForm):
         help_text="Needed when consent was refused or not sought",
     )
 
+    # Each brother or sister has their own answers (the fields above are for the first child).
+    SIBLING_QUESTIONS = (
+        ("seen", "Was {name} seen?"),
+        ("seen_alone", "Was {name} seen alone?"),
+        ("spoken_to", "Was {name} spoken to?"),
+    )
+
     def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(str(pk), label) for pk, label in children]
         self.fields["children"].choices = choices  # type: ignore[attr-defined]
+        self.siblings = children[1:]
+        for pk, name in self.siblings:
+            for part, question in self.SIBLING_QUESTIONS:
+                self.fields[f"sibling_{pk}_{part}"] = forms.ChoiceField(
+                    label=question.format(name=name),
+                    choices=YES_NO,
+                    widget=forms.RadioSelect,
+                    required=False,
+                )
+            self.fields[f"sibling_{pk}_voice"] = text_field(
+                f"What did {name} say?", "", required=False, help_text="In their own words"
+            )
+
+    def sibling_sections(self) -> list[tuple[str, list[Any]]]:
+        """Per brother or sister: their name and their own voice-of-the-child fields."""
+        parts = [part for part, _question in self.SIBLING_QUESTIONS] + ["voice"]
+        return [
+            (name, [self[f"sibling_{pk}_{part}"] for part in parts]) for pk, name in self.siblings
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name in ("child_seen", "child_seen_alone", "child_spoken_to"):
             if name in data:
                 data[name] = data[name] == "yes"
+        chosen = set(data.get("children", []))
+        answers: dict[int, ChildAnswers] = {}
+        for pk, name in self.siblings:
+            if str(pk) not in chosen:
+                continue
+            given = {part: data.get(f"sibling_{pk}_{part}") for part, _q in self.SIBLING_QUESTIONS}
+            for part, question in self.SIBLING_QUESTIONS:
+                if not given[part]:
+                    self.add_error(
+                        f"sibling_{pk}_{part}",
+                        "Select yes or no: " + question.format(name=name).lower().rstrip("?"),
+                    )
+            answers[pk] = ChildAnswers(
+                seen=given["seen"] == "yes",
+                seen_alone=given["seen_alone"] == "yes",
+                spoken_to=given["spoken_to"] == "yes",
+                voice=data.get(f"sibling_{pk}_voice", ""),
+            )
+        data["answers_by_child"] = answers
         return data
 
 
 class ChronologyEntryForm(GovUKForm):
-    submission_key = submission_key_field(required=False)
+    submission_key = submission_key_field()
     event_type = forms.ChoiceField(
         label="What happened?",
         choices=MANUAL_EVENT_TYPES,

@@ -13,6 +13,7 @@ urlpatterns = [
         name="access-grant-review",
     ),
     path("children/<int:child_id>/concerns/new/", views.concern_new, name="concern-new"),
+    path("concerns/mine/", views.concerns_mine, name="concerns-mine"),
     path("concerns/<int:concern_id>/", views.concern_detail, name="concern-detail"),
     path("concerns/<int:concern_id>/amendments/", views.concern_amend, name="concern-amend"),
     path(

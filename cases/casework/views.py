@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -218,6 +219,7 @@ def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 consent_to_share=data["consent_to_share"],
                 sharing_reason=data["sharing_reason"],
                 submission_key=data["submission_key"],
+                answers_by_child=data["answers_by_child"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -252,6 +254,7 @@ def concern_detail(request: HttpRequest, concern_id: int) -> HttpResponse:
         {
             "concern": concern,
             "concern_children": children,
+            "statuses": concerns.concern_statuses(concern=concern, children=children),
             "amendments": concern.amendments.select_related("author"),
             "form": AmendmentForm(),
         },
@@ -279,6 +282,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
         {
             "concern": concern,
             "concern_children": children,
+            "statuses": concerns.concern_statuses(concern=concern, children=children),
             "amendments": concern.amendments.select_related("author"),
             "form": form,
         },
@@ -302,6 +306,7 @@ def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 source_agency=user.agency,
                 recorded_by=user,
+                submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -354,7 +359,7 @@ def child_chronology_section(
         ),
         "query_string": query.urlencode(),
         "family_view": len(children) > 1,
-        "recent_concerns": voice[: concerns.RECENT_CONCERNS],
+        "recent_concerns": [contact.concern for contact in voice[: concerns.RECENT_CONCERNS]],
         "concern_counts": chronology.cumulative_concerns_by_type(child=child),
         "voice": voice,
     }
@@ -425,3 +430,13 @@ def home_access_grants_panel(
         user=user, children=[grant.child for grant in grants], view_name="home_access_grants"
     )
     return {"grants": grants, "is_lead": access.is_lead(user)}
+
+
+@casework_required
+@require_http_methods(["GET"])
+def concerns_mine(request: HttpRequest) -> HttpResponse:
+    """The concerns the signed-in practitioner raised, with each child's status."""
+    user = access.acting_user(request)
+    rows = concerns.concerns_raised_by(user=user)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/concerns_mine.html", {"page": page})

@@ -3,7 +3,7 @@ pages, with separate input and output serializers."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import access
-from cases.codes import ConcernOutcomeKind, DriftDecision, NeedLevel
-from cases.models import Concern
+from cases.codes import ChallengeOutcome, ConcernOutcomeKind, DriftDecision, NeedLevel
+from cases.models import Concern, DriftFlag, Team
 from cases.oversight import selectors, services
 from cases.services import SubmissionKeyReused
 from cases.web.api_errors import SubmissionKeyConflict
@@ -173,3 +173,218 @@ class ConcernOutcomeApi(APIView):
             return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         item = selectors.OutcomeForReferrer(outcome, child_visible=True)
         return Response(ConcernOutcomeOutputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class ChallengeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField(source="child_id")
+    drift_flag = serializers.IntegerField(source="drift_flag_id", allow_null=True)
+    raising_agency = serializers.CharField(source="raising_agency.name")
+    holding_agency = serializers.CharField(source="holding_agency.name")
+    reason = serializers.CharField()
+    asked_for = serializers.CharField()
+    answer_by = serializers.DateField()
+    level = serializers.IntegerField()
+    escalated_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    response = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ChallengeInputSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    reason = serializers.CharField(max_length=2000)
+    asked_for = serializers.CharField(max_length=2000)
+    answer_by = serializers.DateField()
+    drift_flag = serializers.IntegerField(required=False, allow_null=True, default=None)
+    submission_key = serializers.CharField(max_length=64)
+
+
+class ChallengeListApi(APIView):
+    """GET: challenges your agency must answer and those it raised. POST: raise one."""
+
+    permission_classes = [permissions.IsAuthenticated, IsLead]
+
+    @extend_schema(responses=ChallengeOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        user = access.acting_user(request)
+        services.challenges_escalate()
+        to_answer = selectors.challenges_to_answer(user=user)[:100]
+        raised = selectors.challenges_raised(user=user)[:100]
+        return Response(
+            {
+                "to_answer": ChallengeOutputSerializer(to_answer, many=True).data,
+                "raised": ChallengeOutputSerializer(raised, many=True).data,
+            }
+        )
+
+    @extend_schema(request=ChallengeInputSerializer, responses=ChallengeOutputSerializer)
+    def post(self, request: Request) -> Response:
+        user = access.acting_user(request)
+        data = ChallengeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        child = access.child_for_reading(
+            user=user, child_id=values.pop("child"), view_name="api_challenge_create"
+        )
+        flag_id = values.pop("drift_flag")
+        flag = DriftFlag.objects.filter(pk=flag_id, child=child).first() if flag_id else None
+        if flag_id and flag is None:
+            return Response(
+                {"drift_flag": ["Choose a flag about this child"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            challenge = services.challenge_raise(
+                child=child, raised_by=user, drift_flag=flag, **values
+            )
+        except ValidationError as error:
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(ChallengeOutputSerializer(challenge).data, status=status.HTTP_201_CREATED)
+
+
+class ChallengeAnswerInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ChallengeOutcome.choices)
+    response = serializers.CharField(max_length=2000)
+
+
+class ChallengeAnswerApi(APIView):
+    """The case-holding agency's answer to a challenge."""
+
+    permission_classes = [permissions.IsAuthenticated, IsLead]
+
+    @extend_schema(request=ChallengeAnswerInputSerializer, responses=ChallengeOutputSerializer)
+    def post(self, request: Request, challenge_id: int) -> Response:
+        user = access.acting_user(request)
+        challenge = selectors.challenge_for_user(user=user, challenge_id=challenge_id)
+        if challenge is None:
+            raise access.ChildAccessRefused()
+        if not services.may_answer_challenge(user=user, challenge=challenge):
+            raise PermissionDenied()
+        access.log_child_read(user=user, child=challenge.child, view_name="api_challenge_answer")
+        data = ChallengeAnswerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            answered = services.challenge_answer(
+                challenge=challenge, lead=user, **data.validated_data
+            )
+        except ValidationError as error:
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(ChallengeOutputSerializer(answered).data)
+
+
+class StepUpOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField(source="child_id")
+    requesting_agency = serializers.CharField(source="requesting_agency.name")
+    receiving_agency = serializers.CharField(source="receiving_agency.name")
+    to_level = serializers.CharField()
+    reasons = serializers.CharField()
+    status = serializers.CharField()
+    decision_reason = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class StepUpInputSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    to_level = serializers.ChoiceField(
+        choices=[NeedLevel.CHILD_IN_NEED.value, NeedLevel.CHILD_PROTECTION.value]
+    )
+    reasons = serializers.CharField(max_length=2000)
+    evidence_concerns = serializers.ListField(child=serializers.IntegerField(), default=list)
+    evidence_flags = serializers.ListField(child=serializers.IntegerField(), default=list)
+    evidence_entries = serializers.ListField(child=serializers.IntegerField(), default=list)
+    submission_key = serializers.CharField(max_length=64)
+
+
+class StepUpListApi(APIView):
+    """GET: requests your agency must decide and those it made. POST: ask for a step up."""
+
+    permission_classes = [permissions.IsAuthenticated, IsLead]
+
+    @extend_schema(responses=StepUpOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        user = access.acting_user(request)
+        return Response(
+            {
+                "to_decide": StepUpOutputSerializer(
+                    selectors.step_up_requests_to_decide(user=user)[:100], many=True
+                ).data,
+                "made": StepUpOutputSerializer(
+                    selectors.step_up_requests_made(user=user)[:100], many=True
+                ).data,
+            }
+        )
+
+    @extend_schema(request=StepUpInputSerializer, responses=StepUpOutputSerializer)
+    def post(self, request: Request) -> Response:
+        user = access.acting_user(request)
+        if not services.may_request_step_up(user=user):
+            raise PermissionDenied()
+        data = StepUpInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        child = access.child_for_reading(
+            user=user, child_id=values["child"], view_name="api_step_up_request_create"
+        )
+        # Evidence is looked up within this child's records only.
+        concerns = list(Concern.objects.filter(pk__in=values["evidence_concerns"], children=child))
+        flags = list(child.drift_flags.filter(pk__in=values["evidence_flags"]))
+        entries = list(child.chronology.filter(pk__in=values["evidence_entries"]))
+        if len(concerns) + len(flags) + len(entries) != sum(
+            len(values[key]) for key in ("evidence_concerns", "evidence_flags", "evidence_entries")
+        ):
+            return Response(
+                {"evidence": ["Link only evidence about this child"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            step_up = services.step_up_request(
+                child=child,
+                requested_by=user,
+                to_level=values["to_level"],
+                reasons=values["reasons"],
+                submission_key=values["submission_key"],
+                evidence_concerns=concerns,
+                evidence_flags=flags,
+                evidence_entries=entries,
+            )
+        except ValidationError as error:
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(StepUpOutputSerializer(step_up).data, status=status.HTTP_201_CREATED)
+
+
+class StepUpDecisionInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000)
+    receiving_team = serializers.IntegerField(required=False, allow_null=True, default=None)
+    protection_category = serializers.CharField(required=False, allow_blank=True, default="")
+    submission_key = serializers.CharField(max_length=64)
+
+
+class StepUpDecisionApi(APIView):
+    """A children's social care manager accepts (stepping the case up) or declines a request."""
+
+    permission_classes = [permissions.IsAuthenticated, IsLead]
+
+    @extend_schema(request=StepUpDecisionInputSerializer, responses=StepUpOutputSerializer)
+    def post(self, request: Request, request_id: int) -> Response:
+        user = access.acting_user(request)
+        step_up = selectors.step_up_request_for_user(user=user, request_id=request_id)
+        if step_up is None:
+            raise access.ChildAccessRefused()
+        if not services.may_decide_step_up(user=user, request=step_up):
+            raise PermissionDenied()
+        access.log_child_read(user=user, child=step_up.child, view_name="api_step_up_decision")
+        data = StepUpDecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        team_id = values.pop("receiving_team")
+        team = Team.objects.filter(pk=team_id, agency=user.agency).first() if team_id else None
+        try:
+            decided = services.step_up_decide(
+                request=step_up, manager=user, receiving_team=team, **values
+            )
+        except ValidationError as error:
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+        return Response(StepUpOutputSerializer(decided).data)

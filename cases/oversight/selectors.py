@@ -8,23 +8,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.access import LEAD_ROLES, children_visible_to
-from cases.codes import OPEN_ACTION_STATUSES
+from cases.access import LEAD_ROLES, children_visible_to, is_lead
+from cases.codes import OPEN_ACTION_STATUSES, StepUpStatus
 from cases.drift import drift_rules
 from cases.models import (
     Child,
     ConcernChild,
     ConcernOutcome,
     DriftFlag,
+    DriftFlagReview,
     Involvement,
     LevelChange,
     PlanAction,
     Practitioner,
+    ProfessionalChallenge,
     ProtectionMeeting,
     Referral,
+    StepUpRequest,
     SupervisionRecord,
     Visit,
 )
@@ -40,18 +43,43 @@ class QueueFilters:
     level: str = ""
 
 
+def flag_reviewed_by_agency(*, agency_id: int | None, as_of: datetime.date) -> Exists:
+    """True for a flag the agency has decided on and whose review date is still ahead.
+
+    Use on DriftFlag querysets: `.exclude(flag_reviewed_by_agency(...))` is the agency's queue.
+    One index probe per flag (the unique (flag, agency) index)."""
+    return Exists(
+        DriftFlagReview.objects.filter(
+            flag=OuterRef("pk"),
+            agency_id=agency_id,  # type: ignore[misc]  # None (no agency) matches nothing
+            review_on__gt=as_of,
+        )
+    )
+
+
+def agency_review_on(*, agency_id: int | None) -> Subquery:
+    """The review date the agency last set on the flag (None if it never decided)."""
+    return Subquery(
+        DriftFlagReview.objects.filter(flag=OuterRef("pk"), agency_id=agency_id).values(  # type: ignore[misc]
+            "review_on"
+        )[:1]
+    )
+
+
 def drift_queue(
     *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
 ) -> QuerySet[DriftFlag]:
     """Open flags of children the user's agency works with, most severe and oldest first.
 
-    A flag with a decision stays out of the queue until its review date, then comes back.
+    A flag the user's agency decided on stays out of the queue until its review date, then
+    comes back; other agencies' decisions leave it on this agency's queue.
     """
     as_of = as_of or timezone.localdate()
     filters = filters or QueueFilters()
     flags = (
         DriftFlag.objects.filter(resolved_at__isnull=True, child__in=children_visible_to(user=user))
-        .filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
+        .exclude(flag_reviewed_by_agency(agency_id=user.agency_id, as_of=as_of))
+        .annotate(review_on=agency_review_on(agency_id=user.agency_id))
         # One LEFT JOIN to the child's open involvement (at most one, by constraint).
         .annotate(
             open_involvement=FilteredRelation(
@@ -121,12 +149,23 @@ def flag_evidence(*, flag: DriftFlag, as_of: datetime.date | None = None) -> dic
         .select_related("lead_agency", "team", "lead_professional")
         .first()
     )
-    evidence["decisions"] = flag.decisions.select_related("supervisor").order_by("-recorded_at")
+    evidence["decisions"] = flag.decisions.select_related(
+        "supervisor", "supervisor_agency"
+    ).order_by("-recorded_at")
     return evidence
 
 
+def flag_reviews(*, flag: DriftFlag) -> QuerySet[DriftFlagReview]:
+    """Each agency's standing decision on the flag: the user's own agency decides for itself;
+    the others' are shown read-only."""
+    return flag.reviews.select_related("agency", "decision", "decision__supervisor").order_by(
+        "agency__name"
+    )
+
+
 def new_to_team(*, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS) -> QuerySet[LevelChange]:
-    """Cases stepped up or down to the user's agency (their team, if they have one) lately."""
+    """Cases stepped up or down to the user's team lately (to any team of their agency for a
+    lead without a team), whoever moved them and whichever team that person is in."""
     changes = LevelChange.objects.filter(
         receiving_agency_id=user.agency_id,
         changed_at__gte=timezone.now() - datetime.timedelta(days=since_days),
@@ -134,25 +173,62 @@ def new_to_team(*, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS) -> Qu
     )
     if user.team_id:
         changes = changes.filter(Q(receiving_team_id=user.team_id) | Q(receiving_team__isnull=True))
-    return changes.select_related("child", "to_involvement", "receiving_team").order_by(
-        "-changed_at"
-    )
+    return changes.select_related(
+        "child", "to_involvement", "receiving_team", "changed_by", "changed_by__agency"
+    ).order_by("-changed_at")
 
 
-def concerns_awaiting_outcome(*, user: Practitioner) -> QuerySet[ConcernChild]:
-    """Concerns about children whose case the user's agency holds, with no outcome yet."""
+def team_is_told(*, team_id: int) -> bool:
+    """Whether anyone will see a case moved to this team on their "New to your team" list."""
+    return Practitioner.objects.filter(
+        Q(team_id=team_id) | Q(team__isnull=True, agency__teams=team_id),
+        role__in=LEAD_ROLES,
+        is_active=True,
+    ).exists()
+
+
+# Age bands for concerns awaiting an outcome: (label, newest age in days, oldest age in days).
+CONCERN_AGES = {
+    "week": ("Logged in the last 7 days", 0, 7),
+    "month": ("8 to 28 days ago", 8, 28),
+    "older": ("More than 28 days ago", 29, None),
+}
+
+
+@dataclass(frozen=True)
+class AwaitingFilters:
+    agency: int | None = None  # the agency that raised the concern
+    age: str = ""  # a CONCERN_AGES key
+    newest_first: bool = False
+
+
+def concerns_awaiting_outcome(
+    *, user: Practitioner, filters: AwaitingFilters | None = None
+) -> QuerySet[ConcernChild]:
+    """Concerns about children whose case the user's agency holds, with no outcome yet, oldest
+    first unless asked otherwise."""
+    filters = filters or AwaitingFilters()
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
     )
     answered = ConcernOutcome.objects.filter(
         concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
     )
-    return (
-        ConcernChild.objects.filter(Exists(held), child__in=children_visible_to(user=user))
-        .exclude(Exists(answered))
-        .select_related("child", "concern", "concern__author_agency")
-        .order_by("concern__submitted_at")
-    )
+    links = ConcernChild.objects.filter(
+        Exists(held), child__in=children_visible_to(user=user)
+    ).exclude(Exists(answered))
+    if filters.agency:
+        links = links.filter(concern__author_agency_id=filters.agency)
+    if filters.age in CONCERN_AGES:
+        _label, newest, oldest = CONCERN_AGES[filters.age]
+        now = timezone.now()
+        links = links.filter(concern__submitted_at__lte=now - datetime.timedelta(days=newest))
+        if oldest is not None:
+            links = links.filter(
+                concern__submitted_at__gt=now - datetime.timedelta(days=oldest + 1)
+            )
+    order = "-concern__submitted_at" if filters.newest_first else "concern__submitted_at"
+    return links.select_related("child", "concern", "concern__author_agency").order_by(order, "pk")
 
 
 @dataclass(frozen=True)
@@ -173,22 +249,107 @@ def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[Outcom
     return [OutcomeForReferrer(o, bool(o.child_visible)) for o in outcomes]  # type: ignore[attr-defined]
 
 
-def may_read_supervision(*, user: Practitioner) -> bool:
-    return user.role in LEAD_ROLES
-
-
 def supervision_for_child(*, user: Practitioner, child: Child) -> QuerySet[SupervisionRecord]:
-    """Leads see the child's supervision records; a practitioner sees those about themselves."""
-    records = SupervisionRecord.objects.filter(child=child).select_related(
-        "supervisor", "practitioner", "supervisor_agency"
-    )
-    if may_read_supervision(user=user):
+    """The supervision records about the child that the user may read: supervision stays within
+    the supervisor's agency, for its leads and the practitioner supervised."""
+    records = SupervisionRecord.objects.filter(
+        child=child, supervisor_agency_id=user.agency_id
+    ).select_related("supervisor", "practitioner", "supervisor_agency")
+    if is_lead(user):
         return records
     return records.filter(practitioner=user)
 
 
 def open_flags_for_child(*, user: Practitioner, child: Child) -> QuerySet[DriftFlag]:
-    """The child's open drift flags, for leads; nobody else reviews drift."""
+    """The child's open drift flags, for leads (nobody else reviews drift), each with the review
+    date the lead's own agency set, if it decided."""
     if user.role not in LEAD_ROLES:
         return DriftFlag.objects.none()
-    return DriftFlag.objects.filter(child=child, resolved_at__isnull=True)
+    return DriftFlag.objects.filter(child=child, resolved_at__isnull=True).annotate(
+        review_on=agency_review_on(agency_id=user.agency_id)
+    )
+
+
+def supervision_elsewhere(*, user: Practitioner, child: Child) -> QuerySet[SupervisionRecord]:
+    """Other agencies' supervision about the child: only that it took place, when and where."""
+    return (
+        SupervisionRecord.objects.filter(child=child)
+        .exclude(supervisor_agency_id=user.agency_id)
+        .select_related("supervisor_agency")
+        .only("held_on", "supervisor_agency__name")
+    )
+
+
+def challenges_to_answer(*, user: Practitioner) -> QuerySet[ProfessionalChallenge]:
+    """Challenges to the user's agency about cases it holds, still unanswered, soonest due first."""
+    return (
+        ProfessionalChallenge.objects.filter(
+            holding_agency_id=user.agency_id,
+            answered_at__isnull=True,
+            child__in=children_visible_to(user=user),
+        )
+        .select_related("child", "raising_agency", "raised_by")
+        .order_by("answer_by", "pk")
+    )
+
+
+def challenges_raised(*, user: Practitioner) -> QuerySet[ProfessionalChallenge]:
+    """Challenges the user's agency raised, newest first, with their answers."""
+    return (
+        ProfessionalChallenge.objects.filter(raising_agency_id=user.agency_id)
+        .select_related("child", "holding_agency", "raised_by", "answered_by")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def challenge_for_user(*, user: Practitioner, challenge_id: int) -> ProfessionalChallenge | None:
+    """A challenge, for a lead of the agency that raised it or the one that answers it."""
+    if not is_lead(user):
+        return None
+    return (
+        ProfessionalChallenge.objects.filter(
+            Q(raising_agency_id=user.agency_id) | Q(holding_agency_id=user.agency_id),
+            pk=challenge_id,
+            child__in=children_visible_to(user=user),
+        )
+        .select_related(
+            "child", "raising_agency", "holding_agency", "raised_by", "answered_by", "drift_flag"
+        )
+        .first()
+    )
+
+
+def step_up_requests_to_decide(*, user: Practitioner) -> QuerySet[StepUpRequest]:
+    return (
+        StepUpRequest.objects.filter(
+            receiving_agency_id=user.agency_id,
+            status=StepUpStatus.PENDING,
+            child__in=children_visible_to(user=user),
+        )
+        .select_related("child", "requesting_agency", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def step_up_requests_made(*, user: Practitioner) -> QuerySet[StepUpRequest]:
+    return (
+        StepUpRequest.objects.filter(requesting_agency_id=user.agency_id)
+        .select_related("child", "receiving_agency", "decided_by")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def step_up_request_for_user(*, user: Practitioner, request_id: int) -> StepUpRequest | None:
+    """A step-up request, for a lead of the agency that made it or the one that decides it."""
+    if not is_lead(user):
+        return None
+    return (
+        StepUpRequest.objects.filter(
+            Q(requesting_agency_id=user.agency_id) | Q(receiving_agency_id=user.agency_id),
+            pk=request_id,
+            child__in=children_visible_to(user=user),
+        )
+        .select_related("child", "requesting_agency", "receiving_agency", "requested_by")
+        .prefetch_related("evidence_concerns", "evidence_flags", "evidence_entries")
+        .first()
+    )

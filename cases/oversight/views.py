@@ -15,13 +15,17 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
-from cases.models import Child, ConcernChild, Practitioner, Team
+from cases.models import Agency, Child, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
+    ChallengeAnswerForm,
+    ChallengeForm,
     ConcernOutcomeForm,
     DriftDecisionForm,
     DriftQueueFilterForm,
     LevelChangeForm,
+    StepUpDecisionForm,
+    StepUpRequestForm,
     SupervisionForm,
 )
 from cases.web.forms import add_service_errors, record_page
@@ -53,17 +57,39 @@ def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def level_change(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="level_change")
-    form = LevelChangeForm(request.POST or None)
+    decides = access.decides_need_level(user)
     current = child.involvements.filter(ended_on__isnull=True).first()
-    return record_page(
+    if current is not None and current.level in services.STATUTORY_LEVELS and not decides:
+        raise PermissionDenied()  # a statutory case is stepped down by children's social care
+    form = LevelChangeForm(request.POST or None, decides_need_level=decides)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.involvement_step(child=child, lead=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            assert change.receiving_team_id is not None
+            if selectors.team_is_told(team_id=change.receiving_team_id):
+                messages.success(
+                    request, "Level of need changed; it is on the receiving team's leads' queue"
+                )
+            else:
+                messages.warning(
+                    request,
+                    "Level of need changed, but no lead or manager of the receiving team uses "
+                    "the tracker yet: tell the team yourself",
+                )
+            return redirect("child-detail", child.pk)
+    return render(
         request,
-        child=child,
-        form=form,
-        title="Step the case up or down",
-        submit="Change the level of need",
-        done="Level of need changed; the receiving team has been told",
-        save=lambda data: services.involvement_step(child=child, lead=user, **data),
-        extra={"current_involvement": current},
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Step the case up or down" if decides else "Open early help",
+            "submit": "Change the level of need",
+            "current_involvement": current,
+        },
     )
 
 
@@ -124,6 +150,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ),
             "new_to_team": new_to_team,
             "awaiting_outcome": awaiting_outcome,
+            "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
+            "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
         },
     )
 
@@ -146,6 +174,7 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, "Decision recorded as supervision and in the chronology")
             return redirect("drift-queue")
+    reviews = list(selectors.flag_reviews(flag=flag))
     return render(
         request,
         "cases/drift_flag.html",
@@ -154,6 +183,9 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
             "evidence": selectors.flag_evidence(flag=flag),
+            "reviews": reviews,
+            "own_review": next((r for r in reviews if r.agency_id == user.agency_id), None),
+            "may_challenge": services.may_raise_challenge(user=user, child=child),
             "form": form,
         },
     )
@@ -187,7 +219,7 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
             messages.success(
                 request, "Outcome recorded; the practitioner who raised it will see it"
             )
-            return redirect(reverse("drift-queue") + "#awaiting-outcome")
+            return redirect(reverse("concerns-awaiting"))
     return render(
         request,
         "cases/concern_outcome.html",
@@ -206,6 +238,12 @@ def child_drift_section(
     """The child's page, for leads: open drift flags and links to step up or down."""
     return {
         "is_lead": access.is_lead(user),
+        "decides_need_level": access.decides_need_level(user),
+        "may_challenge": services.may_raise_challenge(user=user, child=child),
+        "may_request_step_up": services.may_request_step_up(user=user),
+        "current_level": child.involvements.filter(ended_on__isnull=True)
+        .values_list("level", flat=True)
+        .first(),
         "rule_titles": selectors.rule_titles(),
         "drift_flags": selectors.open_flags_for_child(user=user, child=child),
     }
@@ -214,8 +252,36 @@ def child_drift_section(
 def child_supervision_section(
     *, user: Practitioner, child: Child, request: HttpRequest
 ) -> dict[str, object]:
-    """The child's page: supervision records, for leads and the practitioner supervised."""
-    return {"supervision": selectors.supervision_for_child(user=user, child=child)[:10]}
+    """The child's page: supervision records, for the supervisor's agency's leads and the
+    practitioner supervised; other agencies see only that supervision took place, and when."""
+    return {
+        "supervision": selectors.supervision_for_child(user=user, child=child)[:10],
+        "supervision_elsewhere": selectors.supervision_elsewhere(user=user, child=child)[:10],
+    }
+
+
+def home_challenges_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """A lead's home page: challenges and step-up requests waiting for their agency, and the
+    answers to those it raised."""
+    if not access.is_lead(user):
+        return None
+    raised = list(selectors.challenges_raised(user=user)[:5])
+    requests_made = list(selectors.step_up_requests_made(user=user)[:5])
+    access.log_children_read(
+        user=user,
+        children=[
+            *(challenge.child for challenge in raised),
+            *(step_up.child for step_up in requests_made),
+        ],
+        view_name="home_challenges",
+    )
+    return {
+        "user": user,
+        "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
+        "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
+        "raised": raised,
+        "requests_made": requests_made,
+    }
 
 
 def home_concern_outcomes_panel(
@@ -231,3 +297,200 @@ def home_concern_outcomes_panel(
         view_name="home_concern_outcomes",
     )
     return {"outcomes": outcomes}
+
+
+LIST_SIZE = 25
+
+
+@lead_required
+@require_http_methods(["GET"])
+def challenges(request: HttpRequest) -> HttpResponse:
+    """Challenges and step-up requests: those the user's agency must answer, and those it raised."""
+    user = access.acting_user(request)
+    services.challenges_escalate()
+    lists = {
+        "to_answer": selectors.challenges_to_answer(user=user),
+        "requests_to_decide": selectors.step_up_requests_to_decide(user=user),
+        "raised": selectors.challenges_raised(user=user),
+        "requests_made": selectors.step_up_requests_made(user=user),
+    }
+    pages = {
+        name: Paginator(items, LIST_SIZE).get_page(request.GET.get(f"{name}_page"))
+        for name, items in lists.items()
+    }
+    return render(request, "cases/challenges.html", {"pages": pages})
+
+
+@lead_required
+@require_http_methods(["GET", "POST"])
+def challenge_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="challenge_create")
+    if not services.may_raise_challenge(user=user, child=child):
+        raise PermissionDenied()
+    form = ChallengeForm(
+        request.POST or None, child=child, initial={"drift_flag": request.GET.get("flag")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = services.challenge_raise(child=child, raised_by=user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Challenge sent to the agency holding the case")
+            return redirect("challenge-detail", challenge.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Raise a professional challenge",
+            "submit": "Send the challenge",
+            "intro": (
+                f"Your challenge goes to {services.agency_holding_case_for(child)}, which holds "
+                "this case. If they have not answered by your date it rises to the next level."
+            ),
+        },
+    )
+
+
+@lead_required
+@require_http_methods(["GET", "POST"])
+def challenge_detail(request: HttpRequest, challenge_id: int) -> HttpResponse:
+    """The challenge and its answer: answered here by the case-holding agency's leads."""
+    user = access.acting_user(request)
+    challenge = selectors.challenge_for_user(user=user, challenge_id=challenge_id)
+    if challenge is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(
+        user=user, child_id=challenge.child_id, view_name="challenge_detail"
+    )
+    may_answer = services.may_answer_challenge(user=user, challenge=challenge)
+    form = ChallengeAnswerForm(request.POST or None) if may_answer else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                services.challenge_answer(challenge=challenge, lead=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Answer sent to the agency that raised the challenge")
+                return redirect("challenges")
+    return render(
+        request,
+        "cases/challenge_detail.html",
+        {"child": child, "challenge": challenge, "form": form},
+    )
+
+
+@lead_required
+@require_http_methods(["GET", "POST"])
+def step_up_request_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = access.acting_user(request)
+    if not services.may_request_step_up(user=user):
+        raise PermissionDenied()
+    child = access.child_for_reading(
+        user=user, child_id=child_id, view_name="step_up_request_create"
+    )
+    form = StepUpRequestForm(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            step_up = services.step_up_request(
+                child=child,
+                requested_by=user,
+                to_level=data["to_level"],
+                reasons=data["reasons"],
+                submission_key=data["submission_key"],
+                evidence_concerns=list(data["evidence_concerns"]),
+                evidence_flags=list(data["evidence_flags"]),
+                evidence_entries=list(data["evidence_entries"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Request sent to children's social care")
+            return redirect("step-up-request-detail", step_up.pk)
+    return render(
+        request,
+        "cases/record_form.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Request a step up",
+            "submit": "Send the request",
+            "intro": (
+                "Children's social care decides whether a child is in need or needs a "
+                "protection plan. Give your reasons and link the evidence; you will see their "
+                "decision on your challenges and requests page."
+            ),
+        },
+    )
+
+
+@lead_required
+@require_http_methods(["GET", "POST"])
+def step_up_request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The request and its evidence; a children's social care manager accepts or declines it."""
+    user = access.acting_user(request)
+    step_up = selectors.step_up_request_for_user(user=user, request_id=request_id)
+    if step_up is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(
+        user=user, child_id=step_up.child_id, view_name="step_up_request_detail"
+    )
+    may_decide = services.may_decide_step_up(user=user, request=step_up)
+    form = None
+    if may_decide and step_up.status == "pending":
+        assert user.agency is not None
+        form = StepUpDecisionForm(
+            request.POST or None, agency=user.agency, to_level=step_up.to_level
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied()
+        if form.is_valid():
+            try:
+                services.step_up_decide(request=step_up, manager=user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, "Decision recorded; the agency that asked will see it")
+                return redirect("challenges")
+    return render(
+        request,
+        "cases/step_up_request_detail.html",
+        {"child": child, "step_up": step_up, "form": form},
+    )
+
+
+@lead_required
+@require_http_methods(["GET"])
+def concerns_awaiting(request: HttpRequest) -> HttpResponse:
+    """Every concern waiting for the user's agency's outcome: counted, ordered, filtered, paged."""
+    user = access.acting_user(request)
+    params = request.GET
+    filters = selectors.AwaitingFilters(
+        agency=_int_or_none(params.get("agency")),
+        age=params.get("age", "") if params.get("age") in selectors.CONCERN_AGES else "",
+        newest_first=params.get("order") == "newest",
+    )
+    links = selectors.concerns_awaiting_outcome(user=user, filters=filters)
+    page = Paginator(links, QUEUE_PAGE_SIZE).get_page(params.get("page"))
+    chosen = {key: str(params[key]) for key in ("agency", "age", "order") if params.get(key)}
+    return render(
+        request,
+        "cases/concerns_awaiting.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": urlencode(chosen),
+            "agency_choices": Agency.objects.order_by("name"),
+            "age_choices": [
+                (key, label) for key, (label, _n, _o) in selectors.CONCERN_AGES.items()
+            ],
+        },
+    )

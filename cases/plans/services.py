@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access import records_statutory_steps
 from cases.codes import (
     ChronologyEventType,
     ContactKind,
@@ -34,6 +35,11 @@ from cases.models import (
 from cases.services import change_log_record, chronology_entry_record, submission_repeat
 
 PLAN_LEVELS = (NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION)
+
+
+def _require_childrens_social_care(user: Practitioner) -> None:
+    if not records_statutory_steps(user):
+        raise PermissionDenied("Children's social care records referrals and meetings")
 
 
 def _agency_of(user: Practitioner) -> Agency:
@@ -232,6 +238,7 @@ def referral_record(
     )
     if existing is not None:
         return existing
+    _require_childrens_social_care(recorded_by)
     referral = Referral(
         child=child,
         received_on=received_on,
@@ -296,6 +303,7 @@ def protection_meeting_record(
     )
     if existing is not None:
         return existing
+    _require_childrens_social_care(recorded_by)
     if conference_needed and kind != MeetingKind.STRATEGY_DISCUSSION:
         raise ValidationError(
             {"conference_needed": "Only a strategy discussion decides to convene a conference"}

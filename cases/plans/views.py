@@ -23,7 +23,7 @@ from cases.plans.forms import (
     VisitForm,
 )
 from cases.web.forms import add_service_errors, record_page
-from cases.web.guards import casework_required
+from cases.web.guards import casework_required, childrens_social_care_required
 
 
 @casework_required
@@ -126,7 +126,7 @@ def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@casework_required
+@childrens_social_care_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
@@ -142,7 +142,7 @@ def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@casework_required
+@childrens_social_care_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
@@ -161,5 +161,9 @@ def meeting_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def child_plans_section(
     *, user: Practitioner, child: Child, request: HttpRequest
 ) -> dict[str, object]:
-    """The child's page: plans, visits and contacts, meetings and referrals."""
-    return selectors.plans_for_child(child=child)
+    """The child's page: plans, visits and contacts, meetings and referrals (recorded by
+    children's social care)."""
+    return {
+        **selectors.plans_for_child(child=child),
+        "records_statutory_steps": access.records_statutory_steps(user),
+    }

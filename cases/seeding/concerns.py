@@ -135,8 +135,9 @@ def seed_concerns(batch: SeedBatch) -> None:
             )
         )
         summary = concern_chronology_summary(neglect_types=types, what_was_seen=what_was_seen)
+        answers = concerns[-1][9:13]  # seen, seen alone, spoken to, words: each child's own
         for child in children:
-            subjects.append((concern_id, child.id))
+            subjects.append((concern_id, child.id, *answers))
             entries.append(
                 (
                     child.id,
@@ -180,7 +181,18 @@ def seed_concerns(batch: SeedBatch) -> None:
         ),
         concerns,
     )
-    copy_rows("cases_concernchild", ("concern_id", "child_id"), subjects)
+    copy_rows(
+        "cases_concernchild",
+        (
+            "concern_id",
+            "child_id",
+            "child_seen",
+            "child_seen_alone",
+            "child_spoken_to",
+            "child_voice",
+        ),
+        subjects,
+    )
     copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
     copy_rows(
         "cases_chronologyentry",

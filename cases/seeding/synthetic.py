@@ -216,6 +216,13 @@ DEMO_ACCOUNTS = (
         "Named nurse for safeguarding",
     ),
     (
+        "school-lead",
+        "safeguarding_lead",
+        "Riverside Primary School",
+        "Safeguarding team",
+        "Designated safeguarding lead",
+    ),
+    (
         "manager",
         "social_care_manager",
         "Northshire Children's Social Care",

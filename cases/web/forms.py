@@ -33,7 +33,13 @@ def _key() -> str:
 
 def submission_key_field(*, required: bool = True) -> forms.CharField:
     """The hidden key that makes a double submit or a retry create nothing new."""
-    return forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64, required=required)
+    return forms.CharField(
+        widget=forms.HiddenInput,
+        initial=_key,
+        max_length=64,
+        required=required,
+        error_messages={"required": "This form has expired: start again"},
+    )
 
 
 def required(message: str) -> dict[str, str]:

@@ -48,6 +48,11 @@ def aggregates_required(view: View) -> View:
     return _role_required(view, access.sees_aggregates)
 
 
+def childrens_social_care_required(view: View) -> View:
+    """Signed in as children's social care staff, who record referrals and meetings."""
+    return _role_required(view, access.records_statutory_steps)
+
+
 def _api_allows(request: Request, allowed: RoleCheck) -> bool:
     return request.user.is_authenticated and allowed(access.acting_user(request))
 

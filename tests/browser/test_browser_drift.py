@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.codes import NeedLevel
 from cases.drift.evaluation import drift_evaluate
-from cases.models import ChronologyEntry, DriftFlag, SupervisionRecord
+from cases.models import ChronologyEntry, DriftFlag, DriftFlagReview, SupervisionRecord
 from tests.support import factories
 from tests.support.browser import axe_violations, sign_in
 from tests.support.world import World
@@ -66,7 +66,7 @@ def test_a_lead_decides_on_a_flag_and_it_reappears_after_its_review_date(
     assert ChronologyEntry.objects.filter(source_kind="supervision", source_id=record.pk).exists()
 
     # Time passes: the review date arrives and the rule still applies, so the flag is back.
-    DriftFlag.objects.filter(pk=flag.pk).update(review_on=today)
+    DriftFlagReview.objects.filter(flag=flag).update(review_on=today)
     drift_evaluate()
     page.get_by_role("link", name="Drift queue").click()
     queue = page.get_by_test_id("drift-queue")

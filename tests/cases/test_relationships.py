@@ -147,19 +147,21 @@ def test_joining_the_team_around_the_family_gives_a_relationship(scene: dict) ->
 
 
 def test_allocation_gives_the_receiving_agency_a_relationship(scene: dict) -> None:
-    social_care = factories.agency("Social Care", AgencyType.CHILDRENS_SOCIAL_CARE)
+    # Any lead may open early help and hand it to another agency's team (a step to child in
+    # need or protection is children's social care's, which must already know the child).
+    early_help = factories.agency("Early Help", AgencyType.EARLY_HELP)
     lead = factories.practitioner(scene["health"], Role.SAFEGUARDING_LEAD)
     involvement_step(
         child=scene["child"],
         lead=lead,
-        to_level=NeedLevel.CHILD_IN_NEED,
+        to_level=NeedLevel.EARLY_HELP,
         protection_category="",
-        reason="Assessment needed",
-        receiving_team=factories.team(social_care),
+        reason="Family support needed",
+        receiving_team=factories.team(early_help),
         submission_key="step-1",
     )
     assert LegitimateRelationship.objects.filter(
-        child=scene["child"], agency=social_care, basis="allocation"
+        child=scene["child"], agency=early_help, basis="allocation"
     ).exists()
 
 

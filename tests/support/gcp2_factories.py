@@ -56,7 +56,14 @@ def neglect_concern(
         submission_key=f"gcp2-concern-{next(_counter)}",
     )
     for each in about:
-        ConcernChild.objects.create(concern=record, child=each)
+        ConcernChild.objects.create(
+            concern=record,
+            child=each,
+            child_seen=record.child_seen,
+            child_seen_alone=record.child_seen_alone,
+            child_spoken_to=record.child_spoken_to,
+            child_voice=record.child_voice,
+        )
     return record
 
 

@@ -178,6 +178,7 @@ def test_adding_an_event_records_the_authors_agency(casefile) -> None:
             "occurred_on-year": day.year,
             "significance": "high",
             "summary": "A&E with a burn; late presentation.",
+            "submission_key": "add-1",
         },
     )
     assert response.status_code == 302
@@ -206,6 +207,7 @@ def test_a_bad_event_gets_a_field_message(casefile, overrides, field: str, messa
         "occurred_on-year": "2025",
         "significance": "low",
         "summary": "Absent",
+        "submission_key": "bad-1",
     }
     data.update(overrides)
     response = client_for(casefile["nurse"]).post(

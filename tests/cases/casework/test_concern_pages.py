@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, Role
-from cases.models import AccessLogEntry, ChronologyEntry, Concern, ConcernAmendment
+from cases.models import AccessLogEntry, ChronologyEntry, Concern, ConcernAmendment, ConcernChild
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -73,15 +73,23 @@ def test_the_form_offers_the_child_and_the_siblings_the_user_may_see(family_worl
 
 def test_it_logs_a_concern_for_two_siblings_and_redirects_to_it(family_world) -> None:
     elder, younger = family_world["elder"], family_world["younger"]
-    response = signed_in(family_world["nurse"]).post(
-        f"/children/{elder.pk}/concerns/new/", concern_post([elder, younger])
+    data = concern_post([elder, younger])
+    data.update(
+        {
+            f"sibling_{younger.pk}_seen": "yes",
+            f"sibling_{younger.pk}_seen_alone": "no",
+            f"sibling_{younger.pk}_spoken_to": "no",
+        }
     )
+    response = signed_in(family_world["nurse"]).post(f"/children/{elder.pk}/concerns/new/", data)
     concern = Concern.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/concerns/{concern.pk}/"
     assert ChronologyEntry.objects.filter(source_id=concern.pk).count() == 2
     assert concern.child_voice == "Mum went out."
     assert concern.child_seen is True and concern.child_seen_alone is False
+    # The younger child was not spoken to: the elder's words are not theirs.
+    assert ConcernChild.objects.get(concern=concern, child=younger).child_voice == ""
 
 
 def test_a_double_submit_creates_one_concern_and_redirects_to_it(family_world) -> None:

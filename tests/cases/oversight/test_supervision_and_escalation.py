@@ -31,7 +31,8 @@ def scene(db: None) -> dict[str, object]:
     manager = factories.practitioner(social_care, Role.SOCIAL_CARE_MANAGER, "csc-manager")
     manager.team = cin_team
     manager.save()
-    child = factories.child(known_to=[early_help], first_name="Stepped")
+    # Children's social care knows the child (a referral), so its managers may step the case.
+    child = factories.child(known_to=[early_help, social_care], first_name="Stepped")
     factories.involvement(
         child, NeedLevel.EARLY_HELP, early_help, TODAY - datetime.timedelta(days=90), team=eh_team
     )
@@ -88,9 +89,14 @@ def test_only_a_lead_records_supervision(scene) -> None:  # type: ignore[no-unty
 def test_stepping_up_closes_the_involvement_opens_the_new_one_and_tells_the_team(
     scene,
 ) -> None:  # type: ignore[no-untyped-def]
+    # A manager of another team (the front door) moves the case to the child in need team.
+    front_door = factories.team(scene["cin_team"].agency, "Front door")
+    mover = factories.practitioner(
+        scene["cin_team"].agency, Role.SOCIAL_CARE_MANAGER, "front-door", team=front_door
+    )
     change = involvement_step(
         child=scene["child"],
-        lead=scene["lead"],
+        lead=mover,
         to_level=NeedLevel.CHILD_IN_NEED,
         protection_category="",
         reason="Three neglect concerns in a month, no progress on the plan.",
@@ -106,6 +112,7 @@ def test_stepping_up_closes_the_involvement_opens_the_new_one_and_tells_the_team
         child=scene["child"], event_type="involvement_change", source_id=change.pk
     ).exists()
     assert list(new_to_team(user=scene["manager"])) == [change]
+    assert list(new_to_team(user=mover)) == []  # not new to the front door
     client = Client()
     client.force_login(scene["manager"])
     assert "Three neglect concerns in a month" in client.get("/drift/").content.decode()
@@ -115,7 +122,7 @@ def test_a_protection_plan_needs_its_category_and_nothing_half_changes(scene) ->
     with pytest.raises(ValidationError) as error:
         involvement_step(
             child=scene["child"],
-            lead=scene["lead"],
+            lead=scene["manager"],
             to_level=NeedLevel.CHILD_PROTECTION,
             protection_category="",
             reason="Significant harm.",
@@ -130,7 +137,7 @@ def test_a_protection_plan_needs_its_category_and_nothing_half_changes(scene) ->
 def test_stepping_down_is_recorded_as_a_step_down(scene) -> None:  # type: ignore[no-untyped-def]
     involvement_step(
         child=scene["child"],
-        lead=scene["lead"],
+        lead=scene["manager"],
         to_level=NeedLevel.CHILD_PROTECTION,
         protection_category="NEG",
         reason="Significant harm from neglect.",
