@@ -18,7 +18,12 @@ from django.conf import settings
 from django.test import Client
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.support.processes import free_port, start_celery_worker, stop_celery_worker
+from tests.support.processes import (
+    celery_queues_drained,
+    free_port,
+    start_celery_worker,
+    stop_celery_worker,
+)
 from tests.support.world import World
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow the ORM.
@@ -74,12 +79,30 @@ def page(browser: object) -> Iterator[object]:
     assert refused == [], refused
 
 
+_worker_running = False
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup: None) -> Iterator[None]:
     """A worker for the whole session, on the test Redis and the test database."""
+    global _worker_running
     worker = start_celery_worker(settings.REDIS_URL)
+    _worker_running = True
     yield None
+    _worker_running = False
     stop_celery_worker(worker)
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test with a committing database empties it afterwards; the session's worker may still be
+    evaluating what that test queued, and the two deadlock. Set the database up from here so its
+    flush comes after this fixture has waited for the worker to be idle."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    yield
+    if _worker_running:
+        celery_queues_drained(settings.REDIS_URL)
 
 
 @pytest.fixture

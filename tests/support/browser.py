@@ -37,7 +37,9 @@ def sign_in(page: object, live_server: object, username: str) -> None:
 
 def axe_violations(page: object) -> list[dict[str, object]]:
     """Run axe-core (served from our own static files) on the page; returns its violations.
-    Loaded by URL, not inlined: the Content-Security-Policy allows scripts from our origin only."""
+    Loaded by URL, not inlined: the Content-Security-Policy allows scripts from our origin only.
+    A click that navigates may still be loading the next page: axe runs on the loaded one."""
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
     page.add_script_tag(url="/static/vendor/axe/axe.min.js")  # type: ignore[attr-defined]
     result = page.evaluate("async () => (await axe.run(document)).violations")  # type: ignore[attr-defined]
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from celery import Celery
 from django.conf import settings
 
@@ -62,3 +63,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def celery_queues_drained(redis_url: str, timeout: float = 15.0) -> None:
+    """Wait until the test worker has taken every queued task and finished it, so a test that
+    committed data (and so queued drift evaluations) does not flush the database under it."""
+    control = Celery("test-control", broker=redis_url, set_as_current=False).control
+    client = redis.Redis.from_url(redis_url, socket_timeout=2)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        queued = sum(client.llen(queue) for queue in ("interactive", "builds", "celery"))
+        active = control.inspect(timeout=1.0, limit=1).active() or {}
+        if not queued and not any(active.values()):
+            return
+        time.sleep(0.1)
