@@ -292,7 +292,23 @@ class Involvement(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
-        indexes = [models.Index(fields=["child", "-started_on"])]
+        indexes = [
+            models.Index(fields=["child", "-started_on"]),
+            # Caseloads: a team's, a lead professional's and a case-holding agency's open cases
+            # (home pages, the lead's queue scopes).
+            *(
+                models.Index(
+                    fields=[field, "child"],
+                    condition=Q(ended_on__isnull=True),
+                    name=f"involvement_open_{name}",
+                )
+                for field, name in (
+                    ("team", "team"),
+                    ("lead_professional", "lead"),
+                    ("lead_agency", "agency"),
+                )
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_involvement"
@@ -694,6 +710,12 @@ class DriftFlag(models.Model):
     reason = models.CharField(max_length=400)
     opened_at = models.DateTimeField(default=timezone.now)
     opened_on = models.DateField()  # the evaluation date it was first found on
+    # When the rule's condition first held for the child (e.g. the day after the last visit's
+    # allowed working days ran out), computed by the rule, not the day the engine ran.
+    condition_since = models.DateField()
+    # The child's own facts behind the flag (dates and counts, never names), filled by the
+    # rule's queryset; the rule turns them into one sentence (cases.drift.DriftRule.describe).
+    figures = models.JSONField(default=dict)
     resolved_at = models.DateTimeField(null=True, blank=True)
     # The latest decision hides the flag from the queue until its review date.
     review_on = models.DateField(null=True, blank=True)
@@ -711,11 +733,12 @@ class DriftFlag(models.Model):
         indexes = [
             models.Index(fields=["rule_code", "resolved_at"]),
             models.Index(fields=["child", "resolved_at"]),
-            # The lead's queue walks open flags in this order and stops at a page.
+            # The lead's queue groups open flags by child: worst severity, longest drifting.
             models.Index(
-                fields=["severity_rank", "opened_at", "id"],
+                fields=["child", "severity_rank", "condition_since"],
+                include=["rule_code", "review_on"],
                 condition=Q(resolved_at__isnull=True),
-                name="drift_flag_queue_order",
+                name="drift_flag_open_by_child",
             ),
         ]
 
