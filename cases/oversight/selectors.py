@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.access import LEAD_ROLES, children_visible_to
 from cases.codes import OPEN_ACTION_STATUSES
-from cases.drift import drift_rules
+from cases.drift import DriftRule, drift_rules
 from cases.models import (
     Child,
     ConcernChild,
@@ -33,24 +34,31 @@ from cases.models import (
 NEW_TO_TEAM_DAYS = 28
 
 
+# Whose children the queue shows: every child the agency may see, or only the cases the
+# agency holds, the lead's team holds, or the lead is lead professional for.
+SCOPES = {
+    "": "All children your agency works with",
+    "agency": "Cases your agency holds",
+    "team": "Your team's cases",
+    "mine": "Your own cases",
+}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     rule: str = ""
     team: int | None = None
     worker: int | None = None
     level: str = ""
+    scope: str = ""  # a key of SCOPES
 
 
-def drift_queue(
-    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
-) -> QuerySet[DriftFlag]:
-    """Open flags of children the user's agency works with, most severe and oldest first.
+def _flags_for_queue(*, user: Practitioner, as_of: datetime.date) -> QuerySet[DriftFlag]:
+    """Open flags of children the user may see, beside the child's open involvement.
 
     A flag with a decision stays out of the queue until its review date, then comes back.
     """
-    as_of = as_of or timezone.localdate()
-    filters = filters or QueueFilters()
-    flags = (
+    return (
         DriftFlag.objects.filter(resolved_at__isnull=True, child__in=children_visible_to(user=user))
         .filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
         # One LEFT JOIN to the child's open involvement (at most one, by constraint).
@@ -63,18 +71,142 @@ def drift_queue(
             level=F("open_involvement__level"),
             team_id=F("open_involvement__team_id"),
             worker_id=F("open_involvement__lead_professional_id"),
+            holding_agency_id=F("open_involvement__lead_agency_id"),
         )
-        .select_related("child")
     )
+
+
+def _scope_condition(*, user: Practitioner, scope: str) -> Q:
+    if scope == "mine":
+        return Q(worker_id=user.pk)
+    if scope == "team":
+        return Q(team_id=user.team_id) if user.team_id else Q(pk__in=[])
+    if scope == "agency":
+        return Q(holding_agency_id=user.agency_id)
+    return Q()
+
+
+def _filtered_flags(
+    *, user: Practitioner, as_of: datetime.date, filters: QueueFilters
+) -> QuerySet[DriftFlag]:
+    flags = _flags_for_queue(user=user, as_of=as_of).filter(
+        _scope_condition(user=user, scope=filters.scope)
+    )
+    if filters.team:
+        flags = flags.filter(Q(team_id=filters.team))
+    if filters.worker:
+        flags = flags.filter(Q(worker_id=filters.worker))
+    if filters.level:
+        flags = flags.filter(Q(level=filters.level))
+    return flags
+
+
+def drift_queue(
+    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
+) -> QuerySet[DriftFlag]:
+    """The queue's open flags one by one (the API), most severe then longest drifting first."""
+    as_of = as_of or timezone.localdate()
+    filters = filters or QueueFilters()
+    flags = _filtered_flags(user=user, as_of=as_of, filters=filters)
     if filters.rule:
         flags = flags.filter(rule_code=filters.rule)
-    if filters.team:
-        flags = flags.filter(team_id=filters.team)
-    if filters.worker:
-        flags = flags.filter(worker_id=filters.worker)
-    if filters.level:
-        flags = flags.filter(level=filters.level)
-    return flags.order_by("severity_rank", "opened_at", "pk")
+    return flags.select_related("child").order_by("severity_rank", "condition_since", "pk")
+
+
+def drift_queue_children(
+    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
+) -> QuerySet[Any, dict[str, Any]]:
+    """One row per child with open flags: the child's worst severity, then the longest drifting.
+
+    Rows are dicts of child_id, worst_rank and drifting_since; `drift_queue_rows` fills a page.
+    A rule filter keeps the children with a flag of that rule, still ordered by all their flags.
+    """
+    as_of = as_of or timezone.localdate()
+    filters = filters or QueueFilters()
+    children = (
+        _filtered_flags(user=user, as_of=as_of, filters=filters)
+        .values("child_id")
+        .annotate(worst_rank=Min("severity_rank"), drifting_since=Min("condition_since"))
+    )
+    if filters.rule:
+        children = children.filter(Exists(_open_flag_of_rule(filters.rule, as_of)))
+    return children.order_by("worst_rank", "drifting_since", "child_id")
+
+
+def _open_flag_of_rule(rule: str, as_of: datetime.date) -> QuerySet[DriftFlag]:
+    return DriftFlag.objects.filter(
+        child_id=OuterRef("child_id"), rule_code=rule, resolved_at__isnull=True
+    ).filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
+
+
+def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
+    """Children in the queue under each scope, and those with an overdue GCP2 among them, in
+    one query (the scope tabs and the lead's home page figures)."""
+    as_of = as_of or timezone.localdate()
+    counts: dict[str, Any] = {}
+    for scope in SCOPES:
+        condition = _scope_condition(user=user, scope=scope)
+        counts[scope or "all"] = Count("child_id", distinct=True, filter=condition)
+        counts[f"{scope or 'all'}_gcp2_overdue"] = Count(
+            "child_id", distinct=True, filter=condition & Q(rule_code="GCP2_OVERDUE")
+        )
+    return _flags_for_queue(user=user, as_of=as_of).aggregate(**counts)
+
+
+@dataclass(frozen=True)
+class QueueFlag:
+    flag: DriftFlag
+    title: str
+    sentence: str  # the child's own figures, or the rule's general reason
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    child: Child
+    involvement: Involvement | None
+    flags: list[QueueFlag]
+    drifting_since: datetime.date
+
+    @property
+    def worst(self) -> DriftFlag:
+        return self.flags[0].flag
+
+
+def queue_flag(flag: DriftFlag, today: datetime.date) -> QueueFlag:
+    rule = _rules_by_code().get(flag.rule_code)
+    sentence = rule.sentence(flag.figures, today) if rule else ""
+    return QueueFlag(flag, rule.title if rule else flag.rule_code, sentence or flag.reason)
+
+
+def drift_queue_rows(
+    *, rows: list[dict[str, Any]], as_of: datetime.date | None = None
+) -> list[QueueRow]:
+    """A page of the queue filled in: three queries however many flags the children have."""
+    as_of = as_of or timezone.localdate()
+    ids = [row["child_id"] for row in rows]
+    flags: dict[int, list[QueueFlag]] = {pk: [] for pk in ids}
+    for flag in (
+        DriftFlag.objects.filter(child_id__in=ids, resolved_at__isnull=True)
+        .filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
+        .order_by("severity_rank", "condition_since", "pk")
+    ):
+        flags[flag.child_id].append(queue_flag(flag, as_of))
+    involvements = {
+        involvement.child_id: involvement
+        for involvement in Involvement.objects.filter(
+            child_id__in=ids, ended_on__isnull=True
+        ).select_related("lead_professional", "lead_agency", "team")
+    }
+    children = Child.objects.in_bulk(ids)
+    return [
+        QueueRow(
+            child=children[row["child_id"]],
+            involvement=involvements.get(row["child_id"]),
+            flags=flags[row["child_id"]],
+            drifting_since=row["drifting_since"],
+        )
+        for row in rows
+    ]
 
 
 def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None:
@@ -89,10 +221,14 @@ def rule_titles() -> dict[str, str]:
     return {rule.code: rule.title for rule in drift_rules()}
 
 
+def _rules_by_code() -> dict[str, DriftRule]:
+    return {rule.code: rule for rule in drift_rules()}
+
+
 def flag_evidence(*, flag: DriftFlag, as_of: datetime.date | None = None) -> dict[str, object]:
     """The records behind a flag, by the kind of evidence its rule names."""
     as_of = as_of or timezone.localdate()
-    rule = next((r for r in drift_rules() if r.code == flag.rule_code), None)
+    rule = _rules_by_code().get(flag.rule_code)
     kind = rule.evidence if rule else ""
     child = flag.child
     evidence: dict[str, object] = {"kind": kind}

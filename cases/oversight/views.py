@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -71,33 +72,57 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def queue_filters(params: QueryDict) -> selectors.QueueFilters:
+    level = params.get("level", "")
+    scope = params.get("scope", "")
+    return selectors.QueueFilters(
+        rule=params.get("rule", ""),
+        team=_int_or_none(params.get("team")),
+        worker=_int_or_none(params.get("worker")),
+        level=level if level in NeedLevel.values else "",
+        scope=scope if scope in selectors.SCOPES else "",
+    )
+
+
 @login_required
 @require_http_methods(["GET"])
 def drift_queue(request: HttpRequest) -> HttpResponse:
+    """One row per child with all of the child's open flags, worst and longest drifting first."""
     user = guards.lead(request)
-    filters = selectors.QueueFilters(
-        rule=request.GET.get("rule", ""),
-        team=_int_or_none(request.GET.get("team")),
-        worker=_int_or_none(request.GET.get("worker")),
-        level=request.GET.get("level", "") if request.GET.get("level") in NeedLevel.values else "",
-    )
-    flags = selectors.drift_queue(user=user, filters=filters)
-    page = Paginator(flags, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    filters = queue_filters(request.GET)
+    children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
+    page = Paginator(children, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     titles = selectors.rule_titles()
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
-        for key in ("rule", "team", "worker", "level")
+        for key in ("rule", "team", "worker", "level", "scope")
         if request.GET.get(key)
     }
+    counts = selectors.drift_queue_counts(user=user, as_of=today)
+    others = {key: value for key, value in chosen.items() if key != "scope"}
+    scopes = [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key or "all"],
+            "query": urlencode({**others, **({"scope": key} if key else {})}),
+            "current": key == filters.scope,
+        }
+        for key, label in selectors.SCOPES.items()
+        if key != "team" or user.team_id
+    ]
     return render(
         request,
         "cases/drift_queue.html",
         {
             "page": page,
+            "rows": selectors.drift_queue_rows(rows=list(page.object_list), as_of=today),
+            "today": today,
             "query_string": urlencode(chosen),
             "filters": filters,
+            "scopes": scopes,
             "rule_choices": sorted(titles.items(), key=lambda item: item[1]),
-            "rule_titles": titles,
             "team_choices": Team.objects.filter(
                 Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
             ).select_related("agency"),
@@ -134,6 +159,8 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "child": child,
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
+            "queue_flag": selectors.queue_flag(flag, timezone.localdate()),
+            "today": timezone.localdate(),
             "evidence": selectors.flag_evidence(flag=flag),
             "form": form,
         },
