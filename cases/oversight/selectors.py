@@ -115,7 +115,7 @@ def drift_queue(
 
 def drift_queue_children(
     *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
-) -> QuerySet[Any, dict[str, Any]]:
+) -> QuerySet[Any, Any]:
     """One row per child with open flags: the child's worst severity, then the longest drifting.
 
     Rows are dicts of child_id, worst_rank and drifting_since; `drift_queue_rows` fills a page.
