@@ -292,6 +292,33 @@ def concerns_awaiting_outcome(*, user: Practitioner) -> QuerySet[ConcernChild]:
     )
 
 
+def lead_home_figures(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
+    """The lead's home page figures for their team and their agency, in two queries.
+
+    Children in the queue (those with open flags needing a decision), children among them with
+    an overdue GCP2, and concerns awaiting an outcome on cases the agency (team) holds. Each is
+    the count behind a filtered view of the queue, so a figure and its list always agree.
+    (Professional challenges waiting for an answer join these once challenges exist.)
+    """
+    counts = drift_queue_counts(user=user, as_of=as_of)
+    held = Involvement.objects.filter(
+        child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
+    )
+    awaiting = (
+        concerns_awaiting_outcome(user=user)
+        .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
+        .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
+    )
+    return {
+        "team_children": counts["team"],
+        "agency_children": counts["agency"],
+        "team_gcp2_overdue": counts["team_gcp2_overdue"],
+        "agency_gcp2_overdue": counts["agency_gcp2_overdue"],
+        "team_awaiting_outcome": awaiting["team"] if user.team_id else 0,
+        "agency_awaiting_outcome": awaiting["agency"],
+    }
+
+
 @dataclass(frozen=True)
 class OutcomeForReferrer:
     outcome: ConcernOutcome

@@ -11,7 +11,10 @@ from django.views.decorators.http import require_GET
 
 from cases import access, selectors
 from cases.codes import Role
+from cases.oversight import selectors as oversight_selectors
 from cases.web import health
+
+HOME_PAGE_SIZE = 25
 
 
 @require_GET
@@ -29,7 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {}
     if access.does_casework(user):
         children = selectors.children_for_home(user=user)
-        context["page"] = Paginator(children, 25).get_page(request.GET.get("page"))
+        context["page"] = Paginator(children, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        if access.is_lead(user):
+            context["figures"] = oversight_selectors.lead_home_figures(user=user)
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"

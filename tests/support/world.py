@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cases.codes import AgencyType, Role
+from cases.models import TeamAroundFamilyMember
 from tests.support import factories
 
 
@@ -29,3 +30,8 @@ class World:
                 None, Role.ADMINISTRATOR, "admin", is_staff=True, is_superuser=True
             ),
         }
+        # The health visitor is named in the child's team around the family: the child is on
+        # their home page's caseload.
+        TeamAroundFamilyMember.objects.create(
+            child=self.child, agency=self.health, practitioner=self.users["practitioner"]
+        )
