@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 
-from .drift import bench_drift, bench_queue_page
+from .drift import bench_drift, bench_queue_pages
 from .gcp2 import bench_gcp2_page
 from .harness import DATABASE_PREFIX, RESULTS, connect_to, ensure_scale_database
 from .practitioner import bench_practitioner
@@ -63,7 +63,7 @@ def main() -> None:
     if "drift" in wanted:
         print(f"\nDrift evaluation ({scale_size:,} children)", flush=True)
         bench_drift(scale, scale_size, functools.partial(connect_to, scale))
-        bench_queue_page(scale, scale_size)
+        bench_queue_pages(scale, scale_size)
 
     print(f"\n{len(RESULTS)} figures measured.")
 

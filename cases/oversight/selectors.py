@@ -292,12 +292,22 @@ def concerns_awaiting_outcome(*, user: Practitioner) -> QuerySet[ConcernChild]:
     )
 
 
-def lead_home_figures(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
-    """The lead's home page figures for their team and their agency, in two queries.
+@dataclass(frozen=True)
+class ScopeFigures:
+    scope: str  # a key of SCOPES: the queue's filter these figures link to
+    label: str
+    children: int  # children in the queue (open flags needing a decision)
+    gcp2_overdue: int  # of them, children with an overdue GCP2
+    awaiting_outcome: int | None  # concerns awaiting an outcome (only on cases held)
 
-    Children in the queue (those with open flags needing a decision), children among them with
-    an overdue GCP2, and concerns awaiting an outcome on cases the agency (team) holds. Each is
-    the count behind a filtered view of the queue, so a figure and its list always agree.
+
+def lead_home_figures(
+    *, user: Practitioner, as_of: datetime.date | None = None
+) -> list[ScopeFigures]:
+    """The lead's home page figures for their team, the cases their agency holds and every
+    child their agency works with, in two queries.
+
+    Each is the count behind a filtered view of the queue, so a figure and its list agree.
     (Professional challenges waiting for an answer join these once challenges exist.)
     """
     counts = drift_queue_counts(user=user, as_of=as_of)
@@ -309,14 +319,18 @@ def lead_home_figures(*, user: Practitioner, as_of: datetime.date | None = None)
         .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
         .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
     )
-    return {
-        "team_children": counts["team"],
-        "agency_children": counts["agency"],
-        "team_gcp2_overdue": counts["team_gcp2_overdue"],
-        "agency_gcp2_overdue": counts["agency_gcp2_overdue"],
-        "team_awaiting_outcome": awaiting["team"] if user.team_id else 0,
-        "agency_awaiting_outcome": awaiting["agency"],
-    }
+    columns = [("team", "Your team's cases")] if user.team_id else []
+    columns += [("agency", "Cases your agency holds"), ("", "All children your agency works with")]
+    return [
+        ScopeFigures(
+            scope=scope,
+            label=label,
+            children=counts[scope or "all"],
+            gcp2_overdue=counts[f"{scope or 'all'}_gcp2_overdue"],
+            awaiting_outcome=awaiting.get(scope),
+        )
+        for scope, label in columns
+    ]
 
 
 @dataclass(frozen=True)

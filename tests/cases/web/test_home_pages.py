@@ -71,9 +71,11 @@ def test_a_practitioner_sees_their_allocated_then_named_children_with_flag_count
 def test_a_lead_sees_team_and_agency_figures_linking_to_the_filtered_queue(scene) -> None:  # type: ignore[no-untyped-def]
     page = home(scene["lead"])
     assert "Your team and agency" in page
-    team = page.split('data-testid="figure-team-children">')[1].split("<")[0]
-    agency = page.split('data-testid="figure-agency-children">')[1].split("<")[0]
-    assert (team, agency) == ("1", "2")
+    figures = [
+        page.split(f'data-testid="figure-{scope}-children">')[1].split("<")[0]
+        for scope in ("team", "agency", "all")
+    ]
+    assert figures == ["1", "2", "2"]
     assert 'href="/drift/?scope=team"' in page
     assert 'href="/drift/?scope=agency&amp;rule=GCP2_OVERDUE"' in page
 
