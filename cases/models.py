@@ -185,6 +185,9 @@ class Child(models.Model):
                 models.Func(models.F("first_name"), function="dmetaphone"),
                 name="child_first_name_sound",
             ),
+            # The few restricted records, so long lists can exclude them without reading every
+            # child (cases.access.visible_child_condition).
+            models.Index(fields=["id"], condition=Q(is_restricted=True), name="child_restricted"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -66,4 +66,10 @@ class Migration(migrations.Migration):
                 name="involvement_open_agency",
             ),
         ),
+        migrations.AddIndex(
+            model_name="child",
+            index=models.Index(
+                condition=models.Q(("is_restricted", True)), fields=["id"], name="child_restricted"
+            ),
+        ),
     ]

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cases.access import LEAD_ROLES, children_visible_to
+from cases.access import LEAD_ROLES, children_visible_to, visible_child_condition
 from cases.codes import OPEN_ACTION_STATUSES
 from cases.drift import DriftRule, drift_rules
 from cases.models import (
@@ -32,6 +32,7 @@ from cases.models import (
 )
 
 NEW_TO_TEAM_DAYS = 28
+AWAITING_OUTCOME_DAYS = 28  # the home page counts concerns logged this recently
 
 
 # Whose children the queue shows: every child the agency may see, or only the cases the
@@ -59,7 +60,8 @@ def _flags_for_queue(*, user: Practitioner, as_of: datetime.date) -> QuerySet[Dr
     A flag with a decision stays out of the queue until its review date, then comes back.
     """
     return (
-        DriftFlag.objects.filter(resolved_at__isnull=True, child__in=children_visible_to(user=user))
+        DriftFlag.objects.filter(resolved_at__isnull=True)
+        .filter(visible_child_condition(user=user))
         .filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
         # One LEFT JOIN to the child's open involvement (at most one, by constraint).
         .annotate(
@@ -141,16 +143,24 @@ def _open_flag_of_rule(rule: str, as_of: datetime.date) -> QuerySet[DriftFlag]:
 
 def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
     """Children in the queue under each scope, and those with an overdue GCP2 among them, in
-    one query (the scope tabs and the lead's home page figures)."""
+    one query (the scope links and the lead's home page figures): one row per child first, so
+    each count is a plain filtered count."""
     as_of = as_of or timezone.localdate()
+    children = (
+        _flags_for_queue(user=user, as_of=as_of)
+        .values("child_id", "team_id", "worker_id", "holding_agency_id")
+        .annotate(gcp2_overdue=Count("pk", filter=Q(rule_code="GCP2_OVERDUE")))
+    )
     counts: dict[str, Any] = {}
     for scope in SCOPES:
+        if scope == "team" and not user.team_id:
+            continue  # an always-empty condition would empty the whole aggregate
         condition = _scope_condition(user=user, scope=scope)
-        counts[scope or "all"] = Count("child_id", distinct=True, filter=condition)
+        counts[scope or "all"] = Count("child_id", filter=condition)
         counts[f"{scope or 'all'}_gcp2_overdue"] = Count(
-            "child_id", distinct=True, filter=condition & Q(rule_code="GCP2_OVERDUE")
+            "child_id", filter=condition & Q(gcp2_overdue__gt=0)
         )
-    return _flags_for_queue(user=user, as_of=as_of).aggregate(**counts)
+    return {"team": 0, "team_gcp2_overdue": 0, **children.aggregate(**counts)}
 
 
 @dataclass(frozen=True)
@@ -314,8 +324,12 @@ def lead_home_figures(
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
     )
+    # Recent concerns only: a count over every concern the agency's cases ever had reads
+    # them all, and the ones a lead must chase are those still waiting after a few days.
+    since = timezone.now() - datetime.timedelta(days=AWAITING_OUTCOME_DAYS)
     awaiting = (
         concerns_awaiting_outcome(user=user)
+        .filter(concern__submitted_at__gte=since)
         .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
         .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
     )

@@ -92,14 +92,18 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = queue_filters(request.GET)
     children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
-    page = Paginator(children, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.drift_queue_counts(user=user, as_of=today)
+    paginator = Paginator(children, QUEUE_PAGE_SIZE)
+    if not (filters.rule or filters.team or filters.worker or filters.level):
+        # The scope's count is already known: no second pass over the flags to count them.
+        paginator.count = counts[filters.scope or "all"]  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     titles = selectors.rule_titles()
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level", "scope")
         if request.GET.get(key)
     }
-    counts = selectors.drift_queue_counts(user=user, as_of=today)
     others = {key: value for key, value in chosen.items() if key != "scope"}
     scopes = [
         {
@@ -126,7 +130,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             "team_choices": Team.objects.filter(
                 Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
             ).select_related("agency"),
-            "worker_choices": Practitioner.objects.filter(agency=user.agency, is_active=True),
+            # The lead's own team (a county agency has a thousand practitioners, too many to
+            # choose from); the whole agency's for a lead without a team.
+            "worker_choices": Practitioner.objects.filter(
+                agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
+            ).order_by("last_name", "first_name"),
             "level_choices": NeedLevel.choices,
             "new_to_team": selectors.new_to_team(user=user)[:20],
             "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],

@@ -125,3 +125,11 @@ def test_the_flag_page_links_to_the_child_and_says_the_same_figures(scene) -> No
     )
     assert row.flags[0].sentence in page
     assert flag.condition_since.strftime("%-d %B %Y") in page
+
+
+def test_a_lead_without_a_team_still_gets_their_agencys_counts(scene) -> None:  # type: ignore[no-untyped-def]
+    lead = scene["lead"]
+    lead.team = None
+    lead.save()
+    counts = drift_queue_counts(user=lead)
+    assert (counts["all"], counts["agency"], counts["team"], counts["mine"]) == (3, 3, 0, 1)
