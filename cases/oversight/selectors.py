@@ -141,6 +141,10 @@ def _open_flag_of_rule(rule: str, as_of: datetime.date) -> QuerySet[DriftFlag]:
     ).filter(Q(review_on__isnull=True) | Q(review_on__lte=as_of))
 
 
+# One row per child in the queue: the child and their open involvement's holders.
+CHILD_ROW = ("child_id", "team_id", "worker_id", "holding_agency_id")
+
+
 def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
     """Children in the queue under each scope, and those with an overdue GCP2 among them, in
     one query (the scope links and the lead's home page figures): one row per child first, so
@@ -148,7 +152,7 @@ def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None
     as_of = as_of or timezone.localdate()
     children = (
         _flags_for_queue(user=user, as_of=as_of)
-        .values("child_id", "team_id", "worker_id", "holding_agency_id")
+        .values(*CHILD_ROW)
         .annotate(gcp2_overdue=Count("pk", filter=Q(rule_code="GCP2_OVERDUE")))
     )
     counts: dict[str, Any] = {}
