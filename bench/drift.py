@@ -176,15 +176,19 @@ def _explain_busiest_team() -> None:
     from django.db import connection
     from django.db.models import Count
 
-    from cases.models import Practitioner
+    from cases.models import Involvement, Practitioner
     from cases.oversight.selectors import QueueFilters, drift_queue_children
 
     manager = Practitioner.objects.get(username="manager")
     busiest = (
-        drift_queue_children(user=manager)
+        Involvement.objects.filter(
+            ended_on__isnull=True,
+            lead_agency_id=manager.agency_id,
+            child__drift_flags__resolved_at__isnull=True,
+        )
+        .exclude(team_id=None)
         .values("team_id")
         .annotate(children=Count("child_id", distinct=True))
-        .exclude(team_id=None)
         .order_by("-children")
         .first()
     )
@@ -192,7 +196,7 @@ def _explain_busiest_team() -> None:
         return
     queue = drift_queue_children(user=manager, filters=QueueFilters(team=busiest["team_id"]))
     sql, params = queue.query.sql_with_params()
-    print(f"  busiest team: {busiest['children']:,} children in the manager's queue", flush=True)
+    print(f"  busiest team: {busiest['children']:,} children with open flags", flush=True)
     with connection.cursor() as cursor:
         for label, statement in (
             ("count", f"SELECT count(*) FROM ({sql}) AS queue"),

@@ -431,7 +431,11 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-observed_on", "-submitted_at"]
-        indexes = [models.Index(fields=["author_agency", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["author_agency", "-submitted_at"]),
+            # Recent concerns awaiting an outcome (the lead's home page and queue).
+            models.Index(fields=["submitted_at"], name="concern_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"

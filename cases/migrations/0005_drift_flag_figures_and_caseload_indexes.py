@@ -72,4 +72,8 @@ class Migration(migrations.Migration):
                 condition=models.Q(("is_restricted", True)), fields=["id"], name="child_restricted"
             ),
         ),
+        migrations.AddIndex(
+            model_name="concern",
+            index=models.Index(fields=["submitted_at"], name="concern_submitted"),
+        ),
     ]

@@ -290,16 +290,26 @@ def new_to_team(*, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS) -> Qu
     )
 
 
-def concerns_awaiting_outcome(*, user: Practitioner) -> QuerySet[ConcernChild]:
-    """Concerns about children whose case the user's agency holds, with no outcome yet."""
+def awaiting_outcome_since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=AWAITING_OUTCOME_DAYS)
+
+
+def concerns_awaiting_outcome(
+    *, user: Practitioner, logged_since: datetime.datetime | None = None
+) -> QuerySet[ConcernChild]:
+    """Concerns about children whose case the user's agency holds, with no outcome yet
+    (optionally only those logged since a time: an index range, not every concern)."""
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
     )
     answered = ConcernOutcome.objects.filter(
         concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
     )
+    links = ConcernChild.objects.all()
+    if logged_since is not None:
+        links = links.filter(concern__submitted_at__gte=logged_since)
     return (
-        ConcernChild.objects.filter(Exists(held), child__in=children_visible_to(user=user))
+        links.filter(Exists(held), child__in=children_visible_to(user=user))
         .exclude(Exists(answered))
         .select_related("child", "concern", "concern__author_agency")
         .order_by("concern__submitted_at")
@@ -330,10 +340,8 @@ def lead_home_figures(
     )
     # Recent concerns only: a count over every concern the agency's cases ever had reads
     # them all, and the ones a lead must chase are those still waiting after a few days.
-    since = timezone.now() - datetime.timedelta(days=AWAITING_OUTCOME_DAYS)
     awaiting = (
-        concerns_awaiting_outcome(user=user)
-        .filter(concern__submitted_at__gte=since)
+        concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
         .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
         .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
     )

@@ -137,7 +137,9 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ).order_by("last_name", "first_name"),
             "level_choices": NeedLevel.choices,
             "new_to_team": selectors.new_to_team(user=user)[:20],
-            "awaiting_outcome": selectors.concerns_awaiting_outcome(user=user)[:20],
+            "awaiting_outcome": selectors.concerns_awaiting_outcome(
+                user=user, logged_since=selectors.awaiting_outcome_since()
+            )[:20],
         },
     )
 
