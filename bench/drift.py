@@ -186,7 +186,7 @@ def _explain_busiest_team() -> None:
             lead_agency_id=manager.agency_id,
             child__drift_flags__resolved_at__isnull=True,
         )
-        .exclude(team_id=None)
+        .exclude(team__isnull=True)
         .values("team_id")
         .annotate(children=Count("child_id", distinct=True))
         .order_by("-children")
