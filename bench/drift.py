@@ -76,6 +76,7 @@ def bench_drift(database: str, children: int, connect: object) -> None:
         drift_shape(connection)
         # The pages below read the flags just written, as they would after autovacuum has
         # seen the bulk change (a fresh table has no visibility map for index-only scans).
+        connection.rollback()  # end drift_shape's read-only transaction
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE cases_driftflag")
