@@ -5,6 +5,8 @@ Rules about a model's own fields live here; rules that span records live in serv
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -751,6 +753,13 @@ class DriftFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_code} flag {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The engine always sets it from the rule; a flag made any other way has only the day
+        # it was found to go on.
+        if self.condition_since is None:
+            self.condition_since = self.opened_on
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
