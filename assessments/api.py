@@ -18,31 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import access
-from cases.models import Child
+from cases.services import SubmissionKeyReused
+from cases.web.api_errors import SubmissionKeyConflict
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework
 
 from . import selectors, services
 from .models import TEXT_MAX_LENGTH, Assessment, AssessmentStatus
-
-
-def _read_child(request: Request, child_id: int, view_name: str) -> Child:
-    return access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name=view_name,
-    )
-
-
-def _read_assessment(request: Request, assessment_id: int, view_name: str) -> Assessment:
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
-        raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
-    return assessment
 
 
 class AssessmentOutputSerializer(serializers.Serializer):
@@ -154,7 +136,7 @@ SAVE_RESPONSES = {
 
 def _errors(error: services.AssessmentError) -> Response:
     return Response(
-        {name: [message] for name, message in error.errors.items()},
+        api_service_errors(error.errors),
         status=status.HTTP_400_BAD_REQUEST,
     )
 
@@ -171,22 +153,24 @@ def _stale(error: services.StaleVersion) -> Response:
     )
 
 
-class Casework(APIView):
+class Gcp2Api(APIView):
     permission_classes = [permissions.IsAuthenticated, DoesCasework]
 
 
-class ChildAssessmentsApi(Casework):
+class ChildAssessmentsApi(Gcp2Api):
     """GET: the child's assessments, oldest first. POST: start a new draft."""
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True))
     def get(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_child")
-        assessments = selectors.child_assessments(child=child)
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_child")
+        assessments = selectors.child_assessments(user=user, child=child)
         return Response(AssessmentOutputSerializer(assessments, many=True).data)
 
     @extend_schema(request=StartInputSerializer, responses={201: AssessmentOutputSerializer})
     def post(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_start")
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_start")
         given = StartInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         start_from = (
@@ -199,32 +183,45 @@ class ChildAssessmentsApi(Casework):
                 {"start_from_last": ["The child has no signed-off assessment to start from"]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        assessment = services.assessment_start(
-            child=child,
-            assessor=access.acting_user(request),
-            submission_key=given.validated_data["submission_key"],
-            start_from=start_from,
-        )
+        try:
+            assessment = services.assessment_start(
+                child=child,
+                assessor=user,
+                submission_key=given.validated_data["submission_key"],
+                start_from=start_from,
+            )
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         return Response(_output(assessment.pk), status=status.HTTP_201_CREATED)
 
 
-class AssessmentApi(Casework):
+class AssessmentApi(Gcp2Api):
     """GET one assessment; PATCH a draft with the version it was read at."""
 
     @extend_schema(responses=AssessmentOutputSerializer)
     def get(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_assessment")
+        user = access.acting_user(request)
+        assessment = selectors.assessment_for_reading(
+            user=user,
+            assessment_id=assessment_id,
+            view_name="api_gcp2_assessment",
+        )
         return Response(AssessmentOutputSerializer(assessment).data)
 
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def patch(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_update")
+        user = access.acting_user(request)
+        assessment = selectors.assessment_for_reading(
+            user=user,
+            assessment_id=assessment_id,
+            view_name="api_gcp2_update",
+        )
         given = AnswersInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             services.assessment_update(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 expected_version=given.validated_data["version"],
                 answers=given.merged_answers(assessment),
             )
@@ -235,16 +232,21 @@ class AssessmentApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class SubmitApi(Casework):
+class SubmitApi(Gcp2Api):
     @extend_schema(request=AnswersInputSerializer, responses=SAVE_RESPONSES)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_submit")
+        user = access.acting_user(request)
+        assessment = selectors.assessment_for_reading(
+            user=user,
+            assessment_id=assessment_id,
+            view_name="api_gcp2_submit",
+        )
         given = AnswersInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             services.assessment_submit(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 expected_version=given.validated_data["version"],
                 answers=given.merged_answers(assessment),
             )
@@ -255,31 +257,39 @@ class SubmitApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class SignOffApi(Casework):
+class SignOffApi(Gcp2Api):
     @extend_schema(request=None, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_sign_off")
+        user = access.acting_user(request)
+        assessment = selectors.assessment_for_reading(
+            user=user,
+            assessment_id=assessment_id,
+            view_name="api_gcp2_sign_off",
+        )
         try:
-            services.assessment_sign_off(
-                assessment_id=assessment.pk, by=access.acting_user(request)
-            )
+            services.assessment_sign_off(assessment_id=assessment.pk, by=user)
         except services.AssessmentError as error:
             return _errors(error)
         return Response(_output(assessment.pk))
 
 
-class ReturnApi(Casework):
+class ReturnApi(Gcp2Api):
     @extend_schema(request=ReturnInputSerializer, responses=AssessmentOutputSerializer)
     def post(self, request: Request, assessment_id: int) -> Response:
-        assessment = _read_assessment(request, assessment_id, "api_gcp2_return")
-        if not services.can_review(access.acting_user(request), assessment):
+        user = access.acting_user(request)
+        assessment = selectors.assessment_for_reading(
+            user=user,
+            assessment_id=assessment_id,
+            view_name="api_gcp2_return",
+        )
+        if not services.can_review(user, assessment):
             raise PermissionDenied()
         given = ReturnInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:
             services.assessment_return(
                 assessment_id=assessment.pk,
-                by=access.acting_user(request),
+                by=user,
                 comments=given.validated_data["comments"],
             )
         except services.AssessmentError as error:
@@ -287,7 +297,7 @@ class ReturnApi(Casework):
         return Response(_output(assessment.pk))
 
 
-class CompareApi(Casework):
+class CompareApi(Gcp2Api):
     """Each area (and sub-area both graded) better, same or worse between two assessments.
 
     Compares ?before=<id>&after=<id>, or by default the child's last two assessments that
@@ -296,10 +306,11 @@ class CompareApi(Casework):
 
     @extend_schema(responses=OpenApiResponse(description="before, after and each area's change"))
     def get(self, request: Request, child_id: int) -> Response:
-        child = _read_child(request, child_id, "api_gcp2_compare")
+        user = access.acting_user(request)
+        child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_compare")
         compared = [
             a
-            for a in selectors.child_assessments(child=child)
+            for a in selectors.child_assessments(user=access.acting_user(request), child=child)
             if a.status != AssessmentStatus.SUPERSEDED
         ]
         by_id = {a.pk: a for a in compared}

@@ -101,7 +101,7 @@ def _due_sql(
         LEFT JOIN last ON last.child_id = inv.child_id
         LEFT JOIN concerned ON concerned.child_id = inv.child_id
         WHERE last.signed_off IS NOT NULL OR concerned.first_concern IS NOT NULL
-    """  # noqa: S608
+    """  # noqa: S608  # nosec B608
     params = [
         *children_params,
         *[str(level) for level in EARLY_HELP_OR_ABOVE],
@@ -124,7 +124,7 @@ def gcp2_due(
 ) -> list[Due]:
     """What is due for these children, soonest first; optionally only up to a date."""
     sql, params = _due_sql(children, initial_days=initial_days, repeat_months=repeat_months)
-    query = f"SELECT child_id, due_on, kind FROM ({sql}) due"  # noqa: S608
+    query = f"SELECT child_id, due_on, kind FROM ({sql}) due"  # noqa: S608  # nosec B608
     if due_by is not None:
         query += " WHERE due_on <= %s"
         params.append(due_by)
@@ -144,8 +144,8 @@ def gcp2_overdue_children(
 ) -> QuerySet[Child]:
     """The children whose assessment was due before `as_of`, as a queryset to filter further."""
     sql, params = _due_sql(children, initial_days=initial_days, repeat_months=repeat_months)
-    overdue = RawSQL(  # noqa: S611
-        f"SELECT child_id FROM ({sql}) due WHERE due_on < %s",  # noqa: S608
+    overdue = RawSQL(  # noqa: S611  # nosec B611
+        f"SELECT child_id FROM ({sql}) due WHERE due_on < %s",  # noqa: S608  # nosec B608
         [*params, as_of],
     )
     return children.filter(pk__in=overdue)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 
-from .models import GRADE_CHOICES, TEXT_MAX_LENGTH, Area, Assessment
+from cases.web.forms import (
+    DateField,
+    GovUKForm,
+    RadiosWithHints,
+    required,
+    submission_key_field,
+)
+
+from .models import GRADE_MEANINGS, TEXT_MAX_LENGTH, Area, Assessment
 from .services import (
     TEXT_FIELDS,
     TEXT_LABELS,
@@ -19,58 +26,78 @@ from .services import (
     grade_field,
 )
 
-DATE_FIELD = "assessed_on_day"  # where date errors are shown and the summary links to
+TEXT_HINTS = {
+    "present": "The people at the assessment, and their relationship to the child",
+    "strengths": "What is going well for the child, including areas graded 1 or 2",
+    "child_views": "In the child's own words where you can, or what you observed for a young child",
+}
+TEXT_ROWS = {"present": 3, "analysis": 6}
 
 
-def _grade_field(message: str) -> forms.TypedChoiceField:
+def _grade_field(label: str, message: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        choices=GRADE_CHOICES,
+        label=label,
+        choices=[(grade, f"Grade {grade}") for grade in GRADE_MEANINGS],
         coerce=int,
         empty_value=None,
         required=False,
+        widget=RadiosWithHints(GRADE_MEANINGS),
         error_messages={"invalid_choice": message},
     )
 
 
-class AssessmentForm(forms.Form):
-    """Every answer of one assessment, one field per grade and per piece of evidence."""
+class AssessmentForm(GovUKForm):
+    """Every answer of one assessment, one field per grade and per piece of evidence. Ids are
+    the field names (grade-physical-nutrition), which the page's links and the API share."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    assessed_on_day = forms.CharField(required=False, max_length=2)
-    assessed_on_month = forms.CharField(required=False, max_length=2)
-    assessed_on_year = forms.CharField(required=False, max_length=4)
+    assessed_on = DateField(
+        label="Date of the assessment",
+        error_messages={
+            "required": "Enter the date of the assessment",
+            "invalid": "The date of the assessment must be a real date",
+        },
+    )
 
     def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
         super().__init__(*args, **kwargs)
         self.areas = areas
         for name in TEXT_FIELDS:
             self.fields[name] = forms.CharField(
                 label=TEXT_LABELS[name],
+                help_text=TEXT_HINTS.get(name, ""),
                 required=False,
                 max_length=TEXT_MAX_LENGTH,
-                widget=forms.Textarea,
+                widget=forms.Textarea(attrs={"rows": TEXT_ROWS.get(name, 4)}),
                 strip=False,
             )
         for area in areas:
             for sub in area.sub_areas.all():
                 self.fields[grade_field(sub.key)] = _grade_field(
-                    f"Select a grade between 1 and 5 for {sub.label.lower()}"
+                    sub.label, f"Select a grade between 1 and 5 for {sub.label.lower()}"
                 )
                 self.fields[evidence_field(sub.key)] = forms.CharField(
-                    required=False, max_length=TEXT_MAX_LENGTH, widget=forms.Textarea
+                    label=f"Evidence for the {sub.label.lower()} grade",
+                    help_text="What you saw and heard",
+                    required=False,
+                    max_length=TEXT_MAX_LENGTH,
+                    widget=forms.Textarea(attrs={"rows": 3}),
                 )
             self.fields[area_grade_field(area.code)] = _grade_field(
-                f"Select an overall grade between 1 and 5 for {area.label.lower()}"
+                f"Overall grade for {area.label.lower()}",
+                f"Select an overall grade between 1 and 5 for {area.label.lower()}",
             )
+        # In the page's order, so the error summary lists problems from top to bottom.
+        later = [name for name in TEXT_FIELDS if name != "present"]
+        self.order_fields([name for name in self.fields if name not in later] + later)
 
     @staticmethod
     def initial_for(assessment: Assessment) -> dict[str, object]:
         answers = answers_of(assessment)
         initial: dict[str, object] = {
             "version": assessment.version,
-            "assessed_on_day": answers.assessed_on.day,
-            "assessed_on_month": answers.assessed_on.month,
-            "assessed_on_year": answers.assessed_on.year,
+            "assessed_on": answers.assessed_on,
             **{name: getattr(answers, name) for name in TEXT_FIELDS},
         }
         for key, answer in answers.sub_areas.items():
@@ -79,22 +106,6 @@ class AssessmentForm(forms.Form):
         for code, grade in answers.areas.items():
             initial[area_grade_field(code)] = grade
         return initial
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        parts = [
-            str(cleaned.get(f"assessed_on_{part}") or "").strip()
-            for part in ("day", "month", "year")
-        ]
-        if not any(parts):
-            self.add_error(DATE_FIELD, "Enter the date of the assessment")
-        else:
-            try:
-                day, month, year = (int(part) for part in parts)
-                cleaned["assessed_on"] = datetime.date(year, month, day)
-            except ValueError:
-                self.add_error(DATE_FIELD, "The date of the assessment must be a real date")
-        return cleaned
 
     def answers(self) -> Answers:
         data = self.cleaned_data
@@ -111,42 +122,43 @@ class AssessmentForm(forms.Form):
             areas={area.code: data.get(area_grade_field(area.code)) for area in self.areas},
         )
 
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = DATE_FIELD if name == "assessed_on" else name
-            self.add_error(field if field in self.fields else None, message)
-
 
 START_NEW, START_REPEAT = "new", "repeat"
 
 
-class StartForm(forms.Form):
+class StartForm(GovUKForm):
     start = forms.ChoiceField(
+        label="Start a GCP2 assessment",
         choices=[
             (START_REPEAT, "Start from the last signed-off assessment"),
             (START_NEW, "Start a blank assessment"),
         ],
-        error_messages={"required": "Select how to start the assessment"},
+        error_messages=required("Select how to start the assessment"),
         widget=forms.RadioSelect,
     )
-    submission_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    submission_key = submission_key_field()
 
 
-class CorrectForm(forms.Form):
-    submission_key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+class CorrectForm(GovUKForm):
+    submission_key = submission_key_field()
 
 
 SIGN_OFF, RETURN = "sign_off", "return"
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GovUKForm):
     decision = forms.ChoiceField(
+        label="Your decision",
         choices=[(SIGN_OFF, "Sign it off"), (RETURN, "Return it to the assessor with comments")],
-        error_messages={"required": "Select whether to sign off or return the assessment"},
+        error_messages=required("Select whether to sign off or return the assessment"),
         widget=forms.RadioSelect,
     )
     comments = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea, label="Comments for the assessor"
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comments for the assessor",
+        help_text="Needed when you return the assessment",
     )
 
     def clean(self) -> dict[str, Any]:

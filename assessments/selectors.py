@@ -10,14 +10,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases import access
 from cases.models import Child, Involvement, Practitioner
 
 from .due import Due, gcp2_due_from_settings
-from .models import Area, AreaGrade, Assessment, AssessmentStatus, SubAreaGrade
+from .models import (
+    EDITABLE_STATUSES,
+    Area,
+    AreaGrade,
+    Assessment,
+    AssessmentStatus,
+    SubAreaGrade,
+)
 
 BETTER, SAME, WORSE = "better", "same", "worse"
 HOME_DUE_WITHIN_DAYS = 28
@@ -44,6 +51,23 @@ def assessments_with_grades() -> QuerySet[Assessment]:
             ),
         ),
     )
+
+
+def assessment_for_reading(*, user: Practitioner, assessment_id: int, view_name: str) -> Assessment:
+    """The assessment, after reading its child through the access policy (which writes the
+    access-log row); an unknown id is refused like an unseen child, so ids reveal nothing."""
+    child_id = (
+        assessments_readable_by(user=user)
+        .filter(pk=assessment_id)
+        .values_list("child_id", flat=True)
+        .first()
+    )
+    if child_id is None:
+        raise access.ChildAccessRefused()
+    child = access.child_for_reading(user=user, child_id=child_id, view_name=view_name)
+    assessment = assessments_with_grades().get(pk=assessment_id)
+    assessment.child = child
+    return assessment
 
 
 def area_grades_by_code(assessment: Assessment) -> dict[str, int | None]:
@@ -134,13 +158,22 @@ class Profile:
     chart: dict[str, object]
 
 
-def child_assessments(*, child: Child) -> QuerySet[Assessment]:
-    return assessments_with_grades().filter(child=child).order_by("assessed_on", "pk")
+def assessments_readable_by(*, user: Practitioner) -> QuerySet[Assessment]:
+    """Assessments (with grades) the user may read once the policy lets them see the child: a
+    draft, or a returned one being reworked, stays within the assessor's agency until it is
+    submitted."""
+    return assessments_with_grades().exclude(
+        Q(status__in=EDITABLE_STATUSES) & ~Q(agency_id=user.agency_id)
+    )
 
 
-def gcp2_profile(*, child: Child) -> Profile:
+def child_assessments(*, user: Practitioner, child: Child) -> QuerySet[Assessment]:
+    return assessments_readable_by(user=user).filter(child=child).order_by("assessed_on", "pk")
+
+
+def gcp2_profile(*, user: Practitioner, child: Child) -> Profile:
     """Everything the child's GCP2 page shows, side by side, in a handful of queries."""
-    everything = list(child_assessments(child=child))
+    everything = list(child_assessments(user=user, child=child))
     compared = [a for a in everything if a.status != AssessmentStatus.SUPERSEDED]
     superseded = [a for a in everything if a.status == AssessmentStatus.SUPERSEDED]
     areas: dict[str, str] = {}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from cases import access
 from cases.codes import ChronologyEventType, Significance
 from cases.models import Child, Practitioner
-from cases.services import change_log_record, chronology_entry_record
+from cases.services import change_log_record, chronology_entry_record, submission_repeat
 
 from .framework import current_framework, framework_areas
 from .models import (
@@ -473,10 +473,14 @@ def assessment_start(
     """
     if not access.does_casework(assessor) or assessor.agency is None:
         raise PermissionDenied()
-    existing = Assessment.objects.filter(submission_key=submission_key).first()
+    existing = submission_repeat(
+        Assessment.objects.all(),
+        submission_key=submission_key,
+        assessor_id=assessor.pk,
+        child_id=child.pk,
+        supersedes_id=supersedes.pk if supersedes else None,
+    )
     if existing is not None:
-        if existing.assessor_id != assessor.pk or existing.child_id != child.pk:
-            raise PermissionDenied()
         return existing
     source = supersedes or start_from
     if source is not None:

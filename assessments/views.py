@@ -6,11 +6,9 @@ and writes the access-log row before anything is shown.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from cases.models import Child, Practitioner
+from cases.services import SubmissionKeyReused
+from cases.web.forms import add_service_errors
+from cases.web.guards import casework_required
 
 from . import selectors, services
 from .due import gcp2_due_for_child, initial_days_setting, repeat_months_setting
 from .forms import (
-    DATE_FIELD,
     RETURN,
     START_REPEAT,
     AssessmentForm,
@@ -37,33 +37,12 @@ from .models import GRADE_MEANINGS, Area, Assessment, AssessmentStatus
 VALID_GRADES = {str(grade) for grade in GRADE_MEANINGS}
 
 
-def _read_child(request: HttpRequest, child_id: int, view_name: str) -> Child:
-    return access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name=view_name,
-    )
-
-
-def _read_assessment(request: HttpRequest, assessment_id: int, view_name: str) -> Assessment:
-    """The assessment, after reading its child through the policy; unknown ids answer 403."""
-    child_id = (
-        Assessment.objects.filter(pk=assessment_id).values_list("child_id", flat=True).first()
-    )
-    if child_id is None:
-        raise access.ChildAccessRefused()
-    child = _read_child(request, child_id, view_name)
-    assessment = selectors.assessments_with_grades().get(pk=assessment_id)
-    assessment.child = child
-    return assessment
-
-
-@login_required
+@casework_required
 @require_GET
 def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_child")
     user = access.acting_user(request)
-    profile = selectors.gcp2_profile(child=child)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_child")
+    profile = selectors.gcp2_profile(user=user, child=child)
     pairs = [
         (profile.assessments[i], profile.assessments[i + 1], comparison)
         for i, comparison in enumerate(profile.comparisons)
@@ -85,11 +64,11 @@ def child_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_GET
 def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_family")
     user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_family")
     family = selectors.family_profiles(user=user, child=child)
     for member, _latest in family:
         if member.pk != child.pk:
@@ -116,37 +95,50 @@ def family_gcp2(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = _read_child(request, child_id, "gcp2_start")
     user = access.acting_user(request)
-    if not access.does_casework(user):
-        raise PermissionDenied()
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="gcp2_start")
     last = selectors.latest_signed_off(child=child)
     if request.method == "POST":
         form = StartForm(request.POST)
         if form.is_valid():
             start_from = last if form.cleaned_data["start"] == START_REPEAT else None
-            assessment = services.assessment_start(
-                child=child,
-                assessor=user,
-                submission_key=form.cleaned_data["submission_key"],
-                start_from=start_from,
-            )
-            return redirect("gcp2-edit", assessment_id=assessment.pk)
+            try:
+                assessment = services.assessment_start(
+                    child=child,
+                    assessor=user,
+                    submission_key=form.cleaned_data["submission_key"],
+                    start_from=start_from,
+                )
+            except SubmissionKeyReused as error:
+                form.add_error(None, error.messages)
+            else:
+                return redirect("gcp2-edit", assessment_id=assessment.pk)
     else:
-        form = StartForm(
-            initial={"submission_key": uuid.uuid4().hex, "start": START_REPEAT if last else None}
-        )
-    return render(request, "assessments/start.html", {"child": child, "form": form, "last": last})
+        form = StartForm(initial={"start": START_REPEAT if last else None})
+    start_hint = (
+        f"The last signed-off assessment was on {last.assessed_on:%-d %B %Y}. Starting from it "
+        "copies its grades as starting points to review; evidence is not copied."
+        if last
+        else ""
+    )
+    return render(
+        request,
+        "assessments/start.html",
+        {"child": child, "form": form, "last": last, "start_hint": start_hint},
+    )
 
 
-@login_required
+@casework_required
 @require_http_methods(["POST"])
 def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Start a correction of a signed-off assessment, which supersedes it once signed off."""
-    original = _read_assessment(request, assessment_id, "gcp2_correct")
+    user = access.acting_user(request)
+    original = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_correct"
+    )
     form = CorrectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The form expired: try again")
@@ -154,54 +146,33 @@ def correct(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         assessment = services.assessment_start(
             child=original.child,
-            assessor=access.acting_user(request),
+            assessor=user,
             submission_key=form.cleaned_data["submission_key"],
             supersedes=original,
         )
     except services.AssessmentError as error:
         raise PermissionDenied() from error
+    except SubmissionKeyReused as error:
+        messages.error(request, error.messages[0])
+        return redirect("gcp2-assessment", assessment_id=original.pk)
     return redirect("gcp2-edit", assessment_id=assessment.pk)
 
 
 def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[dict[str, Any]]:
-    """The form laid out for the template: one fieldset per area, radios precomputed."""
-
-    def options(name: str) -> list[dict[str, object]]:
-        value = form[name].value()
-        return [
-            {
-                "id": name if grade == 1 else f"{name}-{grade}",
-                "value": grade,
-                "meaning": meaning,
-                "checked": str(value) == str(grade),
-            }
-            for grade, meaning in GRADE_MEANINGS.items()
-        ]
-
+    """The form laid out for the template: one part per area, its sub-areas, then its grade."""
     sections = []
     for area in areas:
-        subs = []
-        for sub in area.sub_areas.all():
-            grade_name = services.grade_field(sub.key)
-            subs.append(
-                {
-                    "sub_area": sub,
-                    "applies": sub.applies_at(age),
-                    "grade": form[grade_name],
-                    "options": options(grade_name),
-                    "evidence": form[services.evidence_field(sub.key)],
-                    "evidence_label": f"Evidence for the {sub.label.lower()} grade",
-                }
-            )
-        area_name = services.area_grade_field(area.code)
-        worst = max(
-            (
-                int(form[services.grade_field(s.key)].value())
-                for s in area.sub_areas.all()
-                if str(form[services.grade_field(s.key)].value()) in VALID_GRADES
-            ),
-            default=None,
-        )
+        subs = [
+            {
+                "sub_area": sub,
+                "applies": sub.applies_at(age),
+                "grade": form[services.grade_field(sub.key)],
+                "evidence": form[services.evidence_field(sub.key)],
+            }
+            for sub in area.sub_areas.all()
+        ]
+        given = (str(form[services.grade_field(sub.key)].value()) for sub in area.sub_areas.all())
+        worst = max((int(grade) for grade in given if grade in VALID_GRADES), default=None)
         hint = "Your own judgement of the area, informed by the sub-area grades."
         if worst is not None:
             hint += (
@@ -212,20 +183,20 @@ def _sections(form: AssessmentForm, areas: list[Area], age: int | None) -> list[
             {
                 "area": area,
                 "subs": subs,
-                "grade": form[area_name],
-                "options": options(area_name),
-                "legend": f"Overall grade for {area.label.lower()}",
+                "grade": form[services.area_grade_field(area.code)],
                 "hint": hint,
             }
         )
     return sections
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _read_assessment(request, assessment_id, "gcp2_edit")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_edit"
+    )
     if not services.can_edit(user, assessment):
         if assessment.is_editable:
             raise PermissionDenied()
@@ -264,7 +235,7 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 form.is_valid()
                 status = 409
             except services.AssessmentError as error:
-                form.add_service_errors(error.errors)
+                add_service_errors(form, error.errors)
     else:
         form = AssessmentForm(initial=AssessmentForm.initial_for(assessment), areas=areas)
     age = assessment.child.age_on(
@@ -280,20 +251,24 @@ def edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "child": assessment.child,
             "form": form,
             "sections": _sections(form, areas, age),
+            "summary_fields": [form[name] for name in services.TEXT_FIELDS if name != "present"],
+            "date_hint": "For example, 27 3 2026."
+            + (f" The child was {age} on this date." if age is not None else ""),
             "age": age,
             "stale": stale,
-            "date_field": DATE_FIELD,
             "grade_meanings": GRADE_MEANINGS,
         },
         status=status,
     )
 
 
-@login_required
+@casework_required
 @require_GET
 def detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
-    assessment = _read_assessment(request, assessment_id, "gcp2_assessment")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_assessment"
+    )
     return render(
         request,
         "assessments/detail.html",
@@ -324,17 +299,19 @@ def _detail_context(assessment: Assessment, user: Practitioner) -> dict[str, Any
         "can_correct": assessment.status == AssessmentStatus.SIGNED_OFF
         and access.does_casework(user)
         and user.agency_id == assessment.agency_id,
-        "correct_form": CorrectForm(initial={"submission_key": uuid.uuid4().hex}),
+        "correct_form": CorrectForm(),
         "grade_meanings": GRADE_MEANINGS,
     }
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """Sign off or return a submitted assessment: a lead of the assessor's agency only."""
-    assessment = _read_assessment(request, assessment_id, "gcp2_review")
     user = access.acting_user(request)
+    assessment = selectors.assessment_for_reading(
+        user=user, assessment_id=assessment_id, view_name="gcp2_review"
+    )
     if not services.can_review(user, assessment):
         raise PermissionDenied()
     if assessment.status != AssessmentStatus.SUBMITTED:
@@ -352,10 +329,32 @@ def review(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 messages.success(request, "Assessment signed off")
             return redirect("gcp2-child", child_id=assessment.child_id)
         except services.AssessmentError as error:
-            for name, message in error.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_service_errors(form, error.errors)
     return render(
         request,
         "assessments/detail.html",
         _detail_context(assessment, user) | {"review_form": form},
     )
+
+
+def child_gcp2_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: a link to the child's GCP2 assessments (the page reads nothing more)."""
+    return {}
+
+
+def home_gcp2_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """The casework home page: GCP2s due, drafts to resume, assessments awaiting sign-off."""
+    if not access.does_casework(user):
+        return None
+    gcp2 = selectors.gcp2_for_home(user=user)
+    access.log_children_read(
+        user=user,
+        children=[
+            *(child for child, _due in gcp2.due),
+            *(assessment.child for assessment in gcp2.drafts + gcp2.awaiting_sign_off),
+        ],
+        view_name="home_gcp2",
+    )
+    return {"gcp2": gcp2}

@@ -1,17 +1,31 @@
 """make bench: python -m bench [--seed-children N] [--scale-children N] [--only GROUPS]
+              python -m bench compare BEFORE.json AFTER.json
 
 Figures are measured on bench databases of their own (never the demo database), each beside a
-baseline measured in the same run, and printed as numbers and ratios.
+baseline measured in the same run, printed as numbers and ratios, and written as JSON under the
+run folder (run/bench/) so two runs can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
+import sys
+from pathlib import Path
 
+from . import harness
 from .drift import bench_drift, bench_queue_pages
 from .gcp2 import bench_gcp2_page
-from .harness import DATABASE_PREFIX, RESULTS, connect_to, ensure_scale_database
+from .harness import (
+    DATABASE_PREFIX,
+    RESULTS,
+    ROOT,
+    connect_to,
+    ensure_scale_database,
+    results_compare,
+    results_write,
+)
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
@@ -19,7 +33,19 @@ from .seeding import bench_seeding
 GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift")
 
 
+def compare(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench compare")
+    parser.add_argument("before", type=Path)
+    parser.add_argument("after", type=Path)
+    args = parser.parse_args(argv)
+    print(f"{args.before} -> {args.after}")
+    print("\n".join(results_compare(args.before, args.after)))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["compare"]:
+        compare(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--seed-children", type=int, default=10_000)
     parser.add_argument(
@@ -42,11 +68,13 @@ def main() -> None:
     if "seeding" in wanted:
         print(f"Seeding benchmark ({args.seed_children:,} children, fresh database)", flush=True)
         database = f"{DATABASE_PREFIX}_bench_seed"
+        harness.current_size = args.seed_children
         bench_seeding(database, args.seed_children, functools.partial(connect_to, database))
 
     if wanted - {"seeding"}:
         print(f"\nScale database ({scale_size:,} children)", flush=True)
         scale = ensure_scale_database(scale_size)
+        harness.current_size = scale_size
 
     if "reporting" in wanted:
         print(f"\nDashboards ({scale_size:,} children)", flush=True)
@@ -65,7 +93,8 @@ def main() -> None:
         bench_drift(scale, scale_size, functools.partial(connect_to, scale))
         bench_queue_pages(scale, scale_size)
 
-    print(f"\n{len(RESULTS)} figures measured.")
+    folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
+    print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")
 
 
 if __name__ == "__main__":

@@ -34,8 +34,8 @@ def bench_drift(database: str, children: int, connect: object) -> None:
             cursor.execute("TRUNCATE cases_supervisionrecord, cases_driftflag")
         with connection.cursor() as cursor:
             start = time.perf_counter()
-            for table in SOURCE_TABLES:
-                cursor.execute(f"SELECT count(*) FROM {table}")
+            for table in SOURCE_TABLES:  # the bench's own table names
+                cursor.execute(f"SELECT count(*) FROM {table}")  # nosec B608
                 cursor.fetchone()
             baseline = time.perf_counter() - start
     finally:

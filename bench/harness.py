@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import statistics
 import subprocess
@@ -25,13 +27,29 @@ class Result:
     baseline_name: str = ""
     baseline_value: float = 0.0
     target: str = ""
+    size: int = 0  # children in the partnership measured; 0 when not applicable
 
     @property
     def ratio(self) -> str:
         return f"{self.value / self.baseline_value:.2f}x" if self.baseline_value else "-"
 
+    def as_record(self, measured_on: str) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "size": self.size,
+            "value": self.value,
+            "unit": self.unit,
+            "baseline": self.baseline_name,
+            "baseline_value": self.baseline_value,
+            "ratio": round(self.value / self.baseline_value, 3) if self.baseline_value else None,
+            "target": self.target,
+            "date": measured_on,
+        }
+
 
 RESULTS: list[Result] = []
+# The partnership size the group being run measures, stamped on each result it reports.
+current_size = 0
 
 # Bench database names derive from the configured database name, read once: use_database()
 # later points NT_DB_NAME at a bench database for Django.
@@ -39,6 +57,8 @@ DATABASE_PREFIX = os.environ.get("NT_DB_NAME", "neglect_tracker")
 
 
 def report(result: Result) -> None:
+    if not result.size:
+        result.size = current_size
     RESULTS.append(result)
     baseline = (
         f"  vs {result.baseline_name} {result.baseline_value:,.2f} -> {result.ratio}"
@@ -47,6 +67,38 @@ def report(result: Result) -> None:
     )
     target = f"  [target {result.target}]" if result.target else ""
     print(f"  {result.name}: {result.value:,.2f} {result.unit}{baseline}{target}", flush=True)
+
+
+def results_write(folder: Path) -> Path:
+    """Write this run's figures as JSON, for `python -m bench compare` and other machines."""
+    now = datetime.datetime.now(datetime.UTC)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"bench-{now:%Y%m%dT%H%M%SZ}.json"
+    records = [result.as_record(now.isoformat(timespec="seconds")) for result in RESULTS]
+    path.write_text(json.dumps(records, indent=2) + "\n")
+    return path
+
+
+def results_compare(before_path: Path, after_path: Path) -> list[str]:
+    """One line per figure present in either run: before, after and the change."""
+    before = {(r["name"], r["size"]): r for r in json.loads(before_path.read_text())}
+    after = {(r["name"], r["size"]): r for r in json.loads(after_path.read_text())}
+    lines = []
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (str(k[0]), int(k[1]))):
+        name, size = key
+        old, new = before.get(key), after.get(key)
+        label = f"{name} ({int(size):,} children)" if size else str(name)
+        if old is None or new is None:
+            present = "after only" if old is None else "before only"
+            lines.append(f"  {label}: {present}")
+            continue
+        change = (new["value"] - old["value"]) / old["value"] * 100 if old["value"] else 0.0
+        ratios = f"; ratio {old['ratio']} -> {new['ratio']}" if old["ratio"] or new["ratio"] else ""
+        lines.append(
+            f"  {label}: {old['value']:,.2f} -> {new['value']:,.2f} {new['unit']} "
+            f"({change:+.1f}%){ratios}"
+        )
+    return lines
 
 
 def connect_to(database: str) -> psycopg2.extensions.connection:
@@ -161,8 +213,10 @@ def ensure_scale_database(children: int) -> str:
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute(f"CREATE TABLE {SCALE_MARKER_TABLE} (marker text)")
+            # The marker table's name is a constant; the value is a parameter.
             cursor.execute(
-                f"INSERT INTO {SCALE_MARKER_TABLE} VALUES (%s)", [f"{children}:{fingerprint}"]
+                f"INSERT INTO {SCALE_MARKER_TABLE} VALUES (%s)",  # nosec B608
+                [f"{children}:{fingerprint}"],
             )
     finally:
         connection.close()
@@ -176,7 +230,8 @@ def _marker(name: str) -> str | None:
             cursor.execute("SELECT to_regclass(%s)", [SCALE_MARKER_TABLE])
             if cursor.fetchone()[0] is None:  # type: ignore[index]
                 return None
-            cursor.execute(f"SELECT marker FROM {SCALE_MARKER_TABLE}")
+            # A constant table name.
+            cursor.execute(f"SELECT marker FROM {SCALE_MARKER_TABLE}")  # nosec B608
             row = cursor.fetchone()
             return str(row[0]) if row else None
     finally:

@@ -12,10 +12,14 @@ The rules:
 * a restricted record (staff relative, adoption, high profile) is visible only to the people
   named on it, whatever their agency;
 * partnership analysts and executives see no identifiable child, only aggregates;
-* system administrators see no case content.
+* system administrators see no case content;
+* an account works with children only once a lead of its own agency has confirmed it
+  (`cases.accounts.services`), so an administrator alone never gives anyone access.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -44,8 +48,14 @@ def acting_user(request: HttpRequest) -> Practitioner:
     return user
 
 
-def does_casework(user: Practitioner) -> bool:
+def has_casework_role(user: Practitioner) -> bool:
+    """The role works with children, whether or not a lead has confirmed the account yet."""
     return bool(user.is_authenticated and user.is_active and user.role in CASEWORK_ROLES)
+
+
+def does_casework(user: Practitioner) -> bool:
+    """Works with children: a casework role, confirmed by a lead of the account's agency."""
+    return has_casework_role(user) and user.is_confirmed_for_agency
 
 
 def sees_aggregates(user: Practitioner) -> bool:
@@ -53,7 +63,7 @@ def sees_aggregates(user: Practitioner) -> bool:
 
 
 def is_lead(user: Practitioner) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in LEAD_ROLES)
+    return does_casework(user) and user.role in LEAD_ROLES
 
 
 def _active_grants(user: Practitioner) -> QuerySet[AccessGrant]:
@@ -83,6 +93,11 @@ def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
     return LegitimateRelationship.objects.filter(child=child, agency=user.agency).exists()
 
 
+def child_reached_by_break_glass(*, user: Practitioner, child: Child) -> bool:
+    """Whether the user sees this (unrestricted) child only through a break-glass grant."""
+    return not child.is_restricted and not child_known_to_agency(user=user, child=child)
+
+
 def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> Child:
     """The child, after checking the policy and writing the access-log row.
 
@@ -98,7 +113,7 @@ def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> C
 
 def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
     """Write the access-log row. Any failure propagates, so the read is refused."""
-    break_glass = not child.is_restricted and not child_known_to_agency(user=user, child=child)
+    break_glass = child_reached_by_break_glass(user=user, child=child)
     with transaction.atomic():
         AccessLogEntry.objects.create(
             practitioner=user,
@@ -110,11 +125,13 @@ def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
         )
 
 
-def log_children_read(*, user: Practitioner, children: list[Child], view_name: str) -> None:
-    """Log reads of several children (a family chronology) in one statement.
+def log_children_read(*, user: Practitioner, children: Iterable[Child], view_name: str) -> None:
+    """Log reads of the children a list shows (one row per child, however often it appears)
+    in one statement. Any failure propagates, so the list is not shown.
 
     The children must already have come through `children_visible_to`.
     """
+    children = list({child.pk: child for child in children}.values())
     if not children:
         return
     known = set(

@@ -1,9 +1,18 @@
-"""Admin screens for reference data and users. Case content is not administered here."""
+"""Admin screens for reference data. Case content is not administered here, and neither are
+accounts or their second factors: those change only through `cases.accounts` (GOV.UK pages),
+which records every change and needs a lead's confirmation before an account reads children."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.models import Agency, DriftRuleSetting, Practitioner, Team
+from cases.models import Agency, DriftRuleSetting, Team
+
+# django-otp registers its devices with the admin; an administrator must not be able to give
+# an account a second factor whose secret they know.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 @admin.register(Agency)
@@ -18,20 +27,6 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "agency"]
     list_filter = ["agency"]
     search_fields = ["name"]
-
-
-@admin.register(Practitioner)
-class PractitionerAdmin(UserAdmin):
-    list_display = ["username", "first_name", "last_name", "agency", "team", "role", "is_active"]
-    list_filter = ["role", "agency", "is_active"]
-    fieldsets = (
-        *(UserAdmin.fieldsets or ()),
-        ("Agency and role", {"fields": ("agency", "team", "role", "job_title")}),
-    )
-    add_fieldsets = (
-        *UserAdmin.add_fieldsets,
-        ("Agency and role", {"fields": ("agency", "team", "role", "job_title")}),
-    )
 
 
 @admin.register(DriftRuleSetting)

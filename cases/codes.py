@@ -27,6 +27,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Partnership analyst"
     EXECUTIVE = "executive", "Partnership executive"
     ADMINISTRATOR = "administrator", "System administrator"
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
 
 
 class Sex(models.TextChoices):
@@ -232,6 +233,7 @@ class RelationshipBasis(models.TextChoices):
     """Why an agency has a legitimate relationship with a child."""
 
     TEAM_AROUND_FAMILY = "team_around_family", "In the team around the family"
+    # Kept for seeded history only: since issue 11 writing about a child creates no relationship.
     CONCERN = "concern", "Logged a concern"
     CHRONOLOGY = "chronology", "Recorded a chronology entry"
     ALLOCATION = "allocation", "Child allocated to a worker"

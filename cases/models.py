@@ -44,6 +44,7 @@ from cases.codes import (
     Sex,
     Significance,
 )
+from cases.request_context import current_client_request_id
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
 
 SUMMARY_MAX_LENGTH = 2000
@@ -84,6 +85,15 @@ class Practitioner(AbstractUser):
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
+    # A lead of the account's agency confirms it before it reads any case content; moving the
+    # account to another agency (or re-activating it) needs that agency's lead again.
+    confirmed_for_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -98,6 +108,10 @@ class Practitioner(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def is_confirmed_for_agency(self) -> bool:
+        return self.agency_id is not None and self.confirmed_for_agency_id == self.agency_id
 
 
 class Family(models.Model):
@@ -512,6 +526,10 @@ class AccessLogEntry(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     view_name = models.CharField(max_length=100)
     request_id = models.CharField(max_length=64)
+    # A client's own X-Request-ID (validated), kept beside the server's id, never instead of it.
+    client_request_id = models.CharField(
+        max_length=64, null=True, blank=True, default=current_client_request_id
+    )
     accessed_at = models.DateTimeField(default=timezone.now)
     break_glass = models.BooleanField(default=False)
 
@@ -520,7 +538,38 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["child", "-accessed_at"]),
             models.Index(fields=["practitioner", "-accessed_at"]),
+            models.Index(fields=["-accessed_at"]),  # the IG officer's date-range searches
         ]
+
+
+class SearchLogEntry(models.Model):
+    """A child search: who, when, which kinds of identifier (never their values), and how many
+    results came back in full and masked. A masked result still confirms that a child with that
+    exact NHS number or postcode is known, so searches are logged, limited and watched."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    searched_at = models.DateTimeField(default=timezone.now)
+    identifier_kinds = ArrayField(models.CharField(max_length=20), default=list)
+    full_results = models.PositiveIntegerField(default=0)
+    masked_results = models.PositiveIntegerField(default=0)
+    refused = models.BooleanField(default=False)  # over the hourly limit: nothing was searched
+    view_name = models.CharField(max_length=100)
+    request_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name_plural = "search log entries"
+        indexes = [models.Index(fields=["practitioner", "-searched_at"])]
+
+
+class AccessLogExport(models.Model):
+    """An export of the access log by an information governance officer: itself a record."""
+
+    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField(default=timezone.now)
+    filters = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField()
+    request_id = models.CharField(max_length=64)
 
 
 class ChangeLogEntry(models.Model):
@@ -583,6 +632,10 @@ class PlanAction(models.Model):
         max_length=20, choices=PlanActionStatus.choices, default=PlanActionStatus.NOT_STARTED
     )
     completed_on = models.DateField(null=True, blank=True)
+    # Who set the action, so a resubmitted key is matched to its author (empty when seeded).
+    recorded_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submission_key = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -849,3 +902,48 @@ class ConcernOutcome(models.Model):
     def clean(self) -> None:
         if self.outcome == ConcernOutcomeKind.NO_FURTHER_ACTION and not self.reason.strip():
             raise ValidationError({"reason": "Give the reason for no further action"})
+
+
+class DriftEvaluationRequest(models.Model):
+    """A child whose drift rules must be re-evaluated, written in the same transaction as the
+    change. The queued task deletes it when it evaluates the child; if Redis or the workers
+    are down it stays until the scheduled catch-up (`cases.tasks.drift_evaluate_pending`)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+
+class AccountEventKind(models.TextChoices):
+    CREATED = "created", "Account created"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    AGENCY_CHANGED = "agency_changed", "Agency changed"
+    TEAM_CHANGED = "team_changed", "Team changed"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    REACTIVATED = "reactivated", "Account re-activated"
+    CONFIRMED = "confirmed", "Confirmed by a lead"
+    REJECTED = "rejected", "Rejected by a lead"
+    FACTOR_ENROLLED = "factor_enrolled", "Second factor set up"
+    FACTOR_RESET = "factor_reset", "Second factor reset"
+
+
+class AccountEvent(models.Model):
+    """A change to an account: who did it, when, what, old and new value. Shown to the leads of
+    the agency the account belongs to (and, for a move, of the agency it left)."""
+
+    account = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(Practitioner, on_delete=models.PROTECT, null=True, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=AccountEventKind.choices)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["agency", "-occurred_at"]),
+            models.Index(fields=["account", "-occurred_at"]),
+        ]

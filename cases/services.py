@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from cases.codes import ChronologyEventType, RelationshipBasis, Significance
 from cases.models import (
@@ -14,6 +16,7 @@ from cases.models import (
     ChangeLogEntry,
     Child,
     ChronologyEntry,
+    DriftEvaluationRequest,
     LegitimateRelationship,
     Practitioner,
     TeamAroundFamilyMember,
@@ -21,6 +24,33 @@ from cases.models import (
 from cases.request_context import current_request_id
 
 logger = logging.getLogger(__name__)
+
+SUBMISSION_KEY_REUSED = "This form was already used for another record: start again"
+
+
+class SubmissionKeyReused(ValidationError):
+    """A submission key that already saved another caller's record, or a record about something
+    else. Pages show it as a form error, the API answers 409; the row itself is never returned."""
+
+    def __init__(self) -> None:
+        super().__init__(SUBMISSION_KEY_REUSED, code="submission_key_reused")
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def submission_repeat(
+    queryset: models.QuerySet[M], *, submission_key: str, **scope: object
+) -> M | None:
+    """The row this key already saved for this caller and object (a retry), or None.
+
+    `scope` names the row's attributes that must match (e.g. `recorded_by_id=user.pk,
+    child_id=child.pk`); a key found with any other value raises SubmissionKeyReused.
+    """
+    row = queryset.filter(submission_key=submission_key).first()
+    if row is not None and any(getattr(row, name) != value for name, value in scope.items()):
+        raise SubmissionKeyReused()
+    return row
 
 
 def legitimate_relationship_record(
@@ -50,11 +80,16 @@ def drift_evaluation_request(*, child_ids: Iterable[int]) -> None:
     """Re-evaluate these children's drift rules once the current transaction commits.
 
     Every change to a child writes a chronology entry, so chronology_entry_record asks for this
-    itself. If the broker is down the change still stands: the failure is logged (no personal
-    data) and the scheduled full evaluation catches up.
+    itself. The request is a row written in the same transaction as the change, so it cannot
+    be lost: the queued task deletes it once done, and if the broker is down (the failure is
+    logged, without personal data, and costs the request no waiting) the scheduled catch-up
+    evaluates it.
     """
     ids = sorted(set(child_ids))
     if ids:
+        DriftEvaluationRequest.objects.bulk_create(
+            [DriftEvaluationRequest(child_id=child_id) for child_id in ids]
+        )
         transaction.on_commit(lambda: _queue_drift_evaluation(ids))
 
 
@@ -62,12 +97,28 @@ def _queue_drift_evaluation(ids: list[int]) -> None:
     from cases.tasks import drift_evaluate_children
 
     try:
+        # No retry: the request path must not wait on a broker that is down (settings give
+        # the broker a short connect timeout); the request row is already committed.
         drift_evaluate_children.apply_async(args=(ids,), retry=False)
-    except Exception:
+    except Exception as error:
         logger.warning(
-            "drift evaluation not queued for %d child record(s); the scheduled run will catch up",
+            "drift evaluation not queued for %d child record(s) (%s); the scheduled run will "
+            "catch up",
             len(ids),
+            type(error).__name__,
         )
+
+
+def drift_evaluation_requests_take(*, child_ids: Iterable[int] | None = None) -> list[int]:
+    """Delete committed re-evaluation requests (these children's, or up to 5,000 of any) and
+    return their children. Call it inside the transaction that then evaluates them: a request
+    committed later is not seen here, so it stays for the next run."""
+    pending = DriftEvaluationRequest.objects.select_for_update(skip_locked=True)
+    if child_ids is not None:
+        pending = pending.filter(child_id__in=list(child_ids))
+    rows = list(pending.values_list("pk", "child_id")[:5000])
+    DriftEvaluationRequest.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    return sorted({child_id for _, child_id in rows})
 
 
 @transaction.atomic
@@ -83,7 +134,12 @@ def chronology_entry_record(
     source_kind: str = "",
     source_id: int | None = None,
 ) -> ChronologyEntry:
-    """Add one entry to the child's chronology; the source agency gains a relationship."""
+    """Add one entry to the child's chronology.
+
+    Writing creates no relationship: the author could only write about a child they could
+    already see, through their agency's relationship or a break-glass grant, and a grant must
+    end with its expiry (issue 11).
+    """
     entry = ChronologyEntry(
         child=child,
         family_id=child.family_id,
@@ -98,9 +154,6 @@ def chronology_entry_record(
     )
     entry.full_clean()
     entry.save()
-    legitimate_relationship_record(
-        child=child, agency_id=source_agency.pk, basis=RelationshipBasis.CHRONOLOGY
-    )
     change_log_record(practitioner=recorded_by, child=child, record=entry, action="created")
     drift_evaluation_request(child_ids=[child.pk])
     return entry

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 
 from cases.drift.evaluation import drift_evaluate
+from cases.services import drift_evaluation_requests_take
 
 
 @shared_task(acks_late=True)
@@ -15,4 +17,15 @@ def drift_evaluate_all() -> int:
 
 @shared_task(acks_late=True)
 def drift_evaluate_children(child_ids: list[int]) -> int:
-    return drift_evaluate(child_ids=child_ids).changed
+    with transaction.atomic():
+        drift_evaluation_requests_take(child_ids=child_ids)
+        return drift_evaluate(child_ids=child_ids).changed
+
+
+@shared_task(acks_late=True)
+def drift_evaluate_pending() -> int:
+    """Beat, every minute: the children whose queued evaluation never ran (broker or worker
+    down when they changed)."""
+    with transaction.atomic():
+        child_ids = drift_evaluation_requests_take()
+        return drift_evaluate(child_ids=child_ids).changed if child_ids else 0

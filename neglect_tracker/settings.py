@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cases",
     "assessments",
     "reporting",
@@ -53,14 +57,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cases.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cases.accounts.middleware.IdleTimeoutMiddleware",
+    "cases.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After whitenoise (static files keep their long cache) and authentication.
+    "cases.web.request_guards.NoStoreMiddleware",
+    "cases.web.request_guards.InvalidInputMiddleware",
 ]
 
 ROOT_URLCONF = "neglect_tracker.urls"
@@ -83,17 +94,29 @@ TEMPLATES = [
     },
 ]
 
+# The web server and workers connect as the application role (NT_DB_APP_USER: no superuser,
+# and it can only INSERT into the access and change logs); migrations, seeding and tests run
+# without it, as the owner (NT_DB_USER). scripts/services.sh creates both.
+DB_OWNER_USER = env("NT_DB_USER", "neglect")
+DB_APP_USER = env("NT_DB_APP_USER", "")
+DB_APP_ROLE = env("NT_DB_APP_ROLE", "neglect_app")
+DB_OPTIONS: dict[str, object] = {"connect_timeout": 5}
+if env("NT_DB_SYNCHRONOUS_COMMIT", ""):
+    # Tests and the bench only (scripts/test.sh, bench.sh): a crash may lose the last commits.
+    DB_OPTIONS["options"] = f"-c synchronous_commit={env('NT_DB_SYNCHRONOUS_COMMIT', '')}"
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         "HOST": env("NT_DB_HOST", "127.0.0.1"),
         "PORT": env("NT_DB_PORT", "54329"),
         "NAME": env("NT_DB_NAME", "neglect_tracker"),
-        "USER": env("NT_DB_USER", "neglect"),
-        "PASSWORD": env("NT_DB_PASSWORD", "neglect-local-only"),
+        "USER": DB_APP_USER or DB_OWNER_USER,
+        "PASSWORD": env("NT_DB_APP_PASSWORD", "neglect-app-local-only")
+        if DB_APP_USER
+        else env("NT_DB_PASSWORD", "neglect-local-only"),
         "CONN_MAX_AGE": envint("NT_DB_CONN_MAX_AGE", "60"),
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 5},
+        "OPTIONS": DB_OPTIONS,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -118,17 +141,52 @@ LOGIN_REDIRECT_URL = "home"
 # does not sign everybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("NT_SESSION_SECONDS", str(8 * 60 * 60))
+# Signed out after this many minutes without a request, whatever the session length above.
+IDLE_MINUTES = envint("NT_IDLE_MINUTES", "30")
+# Break glass needs password and second factor given at most this many minutes before.
+REAUTHENTICATE_MINUTES = envint("NT_REAUTHENTICATE_MINUTES", "15")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("NT_SECURE_COOKIES", "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+if SESSION_COOKIE_SECURE:
+    # Behind TLS: browsers use HTTPS only, for a year, on every subdomain too; plain HTTP
+    # requests are redirected (except /healthz, which load balancers probe over HTTP).
+    SECURE_HSTS_SECONDS = envint("NT_HSTS_SECONDS", str(365 * 24 * 60 * 60))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if envbool("NT_TRUST_X_FORWARDED_PROTO", "false"):
+    # Only behind a proxy that sets this header itself (and drops a client's).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# A strict Content-Security-Policy: scripts, styles, images and fonts from our own static
+# files only; no inline script or style (templates carry none), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Lock an account (by username and address) after repeated failed sign-ins.
 AXES_FAILURE_LIMIT = envint("NT_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("NT_LOGIN_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = not TESTING or envbool("NT_AXES_IN_TESTS", "false")
+
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Neglect Tracker"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -174,7 +232,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {"reporting.tasks.*": {"queue": "builds"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# Publishing happens in the request path (drift re-evaluation on commit): with the broker
+# down it must fail at once, not retry. Redis results are never read, and storing them made a
+# publish wait ~19 s on the result backend's reconnect loop when Redis was down.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.5,
+    "socket_timeout": 5,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's database scheduler copies these entries into its tables on start.
@@ -192,32 +259,57 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": envint("NT_DRIFT_EVALUATE_EVERY_SECONDS", "3600"),
         "options": {"queue": "builds"},
     },
+    # Children whose queued evaluation never ran (broker or workers were down).
+    "drift-evaluate-pending": {
+        "task": "cases.tasks.drift_evaluate_pending",
+        "schedule": envint("NT_DRIFT_PENDING_EVERY_SECONDS", "60"),
+    },
 }
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))
 # How long a break-glass grant to a child's record lasts.
 BREAK_GLASS_HOURS = envint("NT_BREAK_GLASS_HOURS", "24")
+# Searches confirm that a child with an exact identifier is known: each person is limited, and
+# the information governance officer is alerted to unusual volumes of searches and reads.
+SEARCH_LIMIT_PER_HOUR = envint("NT_SEARCH_LIMIT_PER_HOUR", "120")
+UNUSUAL_SEARCHES_PER_HOUR = envint("NT_UNUSUAL_SEARCHES_PER_HOUR", "60")
+UNUSUAL_READS_PER_HOUR = envint("NT_UNUSUAL_READS_PER_HOUR", "50")
 
 # GCP2: a repeat is due this many months after the last signed-off assessment, and an initial
 # one this many days after a neglect concern about a child at early help or above.
 NT_GCP2_REPEAT_MONTHS = envint("NT_GCP2_REPEAT_MONTHS", "6")
 NT_GCP2_INITIAL_DAYS = envint("NT_GCP2_INITIAL_DAYS", "20")
 
-# Application logs carry request ids and record ids, never names or case text.
+# Application logs carry request ids and record ids, never names or case text. With
+# NT_LOG_DIR set (scripts/run.sh: run/logs) they also go to app.log there, rotated by size.
+LOG_DIR = env("NT_LOG_DIR", "")
+LOG_HANDLERS: dict[str, dict[str, object]] = {
+    "console": {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "filters": ["request_id"],
+    }
+}
+if LOG_DIR:
+    LOG_HANDLERS["file"] = {
+        "class": "cases.web.log_handlers.SharedRotatingFileHandler",
+        "filename": str(Path(LOG_DIR) / "app.log"),
+        "maxBytes": envint("NT_LOG_MAX_BYTES", str(10 * 1024 * 1024)),
+        "backupCount": envint("NT_LOG_BACKUPS", "5"),
+        "formatter": "plain",
+        "filters": ["request_id"],
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "cases.web.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id"],
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "[%(request_id)s%(client_request_id)s] %(message)s"
         }
     },
-    "root": {"handlers": ["console"], "level": env("NT_LOG_LEVEL", "INFO")},
+    "handlers": LOG_HANDLERS,
+    "root": {"handlers": list(LOG_HANDLERS), "level": env("NT_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

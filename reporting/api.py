@@ -8,17 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.access import acting_user
+from cases.web.guards import SeesAggregates
 
 from . import selectors
 from .metrics import METRICS, PERIOD_TYPES
-
-
-class SeesAggregates(permissions.BasePermission):
-    message = "Only partnership analysts and executives see dashboards and the delivery plan."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        return request.user.is_authenticated and selectors.may_see_dashboards(acting_user(request))
 
 
 class MetricOutputSerializer(serializers.Serializer):

@@ -6,7 +6,12 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.seeding import register_seed_step
+        from cases.web.home import register_home_panel
 
         from .seeding import seed_delivery_plan
+        from .views import home_headlines_panel
 
         register_seed_step(seed_delivery_plan)
+        register_home_panel(
+            "headlines", 10, "reporting/includes/home_panels.html", home_headlines_panel
+        )

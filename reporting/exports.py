@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from html import escape
 
 from django.http import HttpResponse
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -23,6 +22,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
+
+from cases.web.pdf import pdf_text
 
 from .metrics import PERIOD_TYPES, Kind
 from .models import Priority, SnapshotBuild
@@ -111,26 +112,31 @@ def report_pack_pdf(*, build: SnapshotBuild, period_type: str) -> bytes:
     story: list[object] = [
         Paragraph("Neglect strategy: report pack", styles["Title"]),
         Paragraph(
-            f"Figures as at {build.as_at:%d %B %Y} (build {build.pk}), by "
-            f"{PERIOD_TYPES[period_type].lower()}. {KEY}.",
+            pdf_text(
+                f"Figures as at {build.as_at:%d %B %Y} (build {build.pk}), by "
+                f"{PERIOD_TYPES[period_type].lower()}. {KEY}."
+            ),
             styles["Normal"],
         ),
     ]
     plan = delivery_plan()
     items = headlines(build=build, period_type=period_type)
     for priority in Priority:
-        story += [PageBreak(), Paragraph(priority.label, styles["Heading1"])]
+        story += [PageBreak(), Paragraph(pdf_text(priority.label), styles["Heading1"])]
         for headline in [h for h in items if h.metric.priority == priority.value]:
             metric = headline.metric
             table = trend_table(build=build, metric=metric, period_type=period_type)
             recent = table.body[-8:]
             part = [
-                Paragraph(metric.name, styles["Heading2"]),
-                Paragraph(metric.definition, styles["Normal"]),
+                Paragraph(pdf_text(metric.name), styles["Heading2"]),
+                Paragraph(pdf_text(metric.definition), styles["Normal"]),
                 Paragraph(
-                    f"{headline.period_label}: <b>{headline.text}</b>"
+                    f"{pdf_text(headline.period_label)}: <b>{pdf_text(headline.text)}</b>"
                     + (
-                        f" (previous period {headline.previous_label}: {headline.previous_text})"
+                        pdf_text(
+                            f" (previous period {headline.previous_label}: "
+                            f"{headline.previous_text})"
+                        )
                         if headline.previous_label
                         else ""
                     ),
@@ -157,14 +163,14 @@ def report_pack_pdf(*, build: SnapshotBuild, period_type: str) -> bytes:
                     [
                         [
                             action.reference,
-                            Paragraph(escape(action.activity), styles["BodyText"]),
-                            Paragraph(escape(action.responsible), styles["BodyText"]),
+                            Paragraph(pdf_text(action.activity), styles["BodyText"]),
+                            Paragraph(pdf_text(action.responsible), styles["BodyText"]),
                             f"{action.due_date:%d/%m/%Y}",
                             action.get_rag_status_display().split(":")[0],
                             Paragraph(
                                 next(
                                     (
-                                        f"{e.recorded_on:%d/%m/%Y}: {escape(e.text)}"
+                                        f"{e.recorded_on:%d/%m/%Y}: {pdf_text(e.text)}"
                                         for e in action.evidence.all()
                                     ),
                                     "None yet",

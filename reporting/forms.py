@@ -3,99 +3,102 @@
 from __future__ import annotations
 
 import datetime
-import uuid
+from collections.abc import Sequence
 
 from django import forms
+
+from cases.web.forms import DateField, GovUKForm, required, submission_key_field
 
 from .metrics import PERIOD_TYPES
 from .models import DeliveryAction, Priority, RagStatus
 from .services import ActionFields
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(GovUKForm):
+    """The period and breakdown a dashboard shows: parsed from the query string, and drawn by
+    `shown` with what the page settled on."""
+
     period_type = forms.ChoiceField(
-        label="Period", choices=list(PERIOD_TYPES.items()), required=False
+        label="Period", choices=list(PERIOD_TYPES.items()), required=False, widget=forms.RadioSelect
     )
-    period = forms.DateField(label="Period shown in the breakdown", required=False)
-    breakdown = forms.CharField(label="Break down by", required=False)
+    period = forms.DateField(
+        label="Period shown in the breakdown", required=False, widget=forms.Select
+    )
+    breakdown = forms.CharField(label="Break down by", required=False, widget=forms.Select)
 
     def chosen_period_type(self) -> str:
         if self.is_valid() and self.cleaned_data["period_type"]:
             return str(self.cleaned_data["period_type"])
         return "quarter"
 
+    @classmethod
+    def shown(
+        cls,
+        *,
+        period_type: str,
+        periods: Sequence[tuple[datetime.date, str]] = (),
+        period: datetime.date | None = None,
+        breakdowns: Sequence[tuple[str, str]] = (),
+        breakdown: str = "",
+    ) -> DashboardFilterForm:
+        """The filters as drawn: a period to pick only where there are several, and a
+        breakdown only where the metric has more than one."""
+        form = cls(initial={"period_type": period_type, "period": period, "breakdown": breakdown})
+        form.fields["period"].widget.choices = [  # type: ignore[attr-defined]
+            (start.isoformat(), label) for start, label in periods
+        ]
+        form.fields["breakdown"].widget.choices = list(breakdowns)  # type: ignore[attr-defined]
+        if not periods:
+            del form.fields["period"]
+        if len(breakdowns) < 2:
+            del form.fields["breakdown"]
+        return form
 
-def _date_from_parts(form: forms.Form, prefix: str, label: str) -> datetime.date | None:
-    """A GOV.UK date input: three fields; the error goes on the day field, which the error
-    summary links to."""
-    parts = [form.cleaned_data.get(f"{prefix}_{part}") for part in ("day", "month", "year")]
-    if not all(parts):
-        form.add_error(f"{prefix}_day", f"Enter the {label} as a day, month and year")
-        return None
-    try:
-        day, month, year = (int(part) for part in parts)  # type: ignore[arg-type]
-        if year < 1900:
-            raise ValueError
-        return datetime.date(year, month, day)
-    except ValueError:
-        form.add_error(f"{prefix}_day", f"The {label} must be a real date")
-        return None
 
-
-def _date_part(label: str) -> forms.CharField:
-    return forms.CharField(
+def _date_field(label: str, missing: str) -> DateField:
+    """A delivery-plan date: any year from 1900, so a slip of the keyboard is caught."""
+    return DateField(
         label=label,
-        required=False,
-        max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        min_year=1900,
+        help_text="For example, 31 3 2027",
+        error_messages=required(missing),
     )
 
 
-class GovukRadios(forms.RadioSelect):
-    """Radios whose label id is the first radio's, as the GOV.UK error summary links to it."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return id_
-
-
-class DeliveryActionForm(forms.Form):
+class DeliveryActionForm(GovUKForm):
     reference = forms.CharField(
         label="Reference",
         max_length=20,
-        error_messages={"required": "Enter a reference, for example R1.3"},
+        help_text="The action's number in the plan, for example R1.3",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages=required("Enter a reference, for example R1.3"),
     )
     priority = forms.ChoiceField(
         label="Strategy priority",
         choices=Priority.choices,
-        widget=GovukRadios,
-        error_messages={"required": "Choose the strategy priority"},
+        widget=forms.RadioSelect,
+        error_messages=required("Choose the strategy priority"),
     )
     activity = forms.CharField(
         label="Activity",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the activity"},
+        error_messages=required("Describe the activity"),
     )
     responsible = forms.CharField(
         label="Responsible",
         max_length=200,
-        error_messages={"required": "Enter who is responsible"},
+        help_text="The role or group that owns the action",
+        error_messages=required("Enter who is responsible"),
     )
-    due_day = _date_part("Day")
-    due_month = _date_part("Month")
-    due_year = _date_part("Year")
+    due_date = _date_field("Due date", "Enter the due date")
     rag_status = forms.ChoiceField(
         label="RAG status",
         choices=RagStatus.choices,
-        widget=GovukRadios,
-        error_messages={"required": "Choose the RAG status"},
+        widget=forms.RadioSelect,
+        error_messages=required("Choose the RAG status"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        cleaned["due_date"] = _date_from_parts(self, "due", "due date")
-        return cleaned
 
     def action_fields(self) -> ActionFields:
         data = self.cleaned_data
@@ -110,37 +113,23 @@ class DeliveryActionForm(forms.Form):
 
     @classmethod
     def initial_for(cls, action: DeliveryAction) -> dict[str, object]:
-        due = action.due_date
         return {
             "reference": action.reference,
             "priority": action.priority,
             "activity": action.activity,
             "responsible": action.responsible,
-            "due_day": due.day,
-            "due_month": due.month,
-            "due_year": due.year,
+            "due_date": action.due_date,
             "rag_status": action.rag_status,
             "version": action.version,
         }
 
 
-class DeliveryEvidenceForm(forms.Form):
+class DeliveryEvidenceForm(GovUKForm):
     text = forms.CharField(
-        label="Evidence",
+        label="What has been done, and where is the evidence?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Describe the evidence of progress"},
+        error_messages=required("Describe the evidence of progress"),
     )
-    recorded_day = _date_part("Day")
-    recorded_month = _date_part("Month")
-    recorded_year = _date_part("Year")
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("initial", {"submission_key": uuid.uuid4().hex})
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        cleaned["recorded_on"] = _date_from_parts(self, "recorded", "date of the evidence")
-        return cleaned
+    recorded_on = _date_field("Date of the evidence", "Enter the date of the evidence")
+    submission_key = submission_key_field()

@@ -27,10 +27,6 @@ from .models import (
 from .suppression import Figure, ShownFigure, suppress
 
 
-def may_see_dashboards(user: Practitioner) -> bool:
-    return sees_aggregates(user)
-
-
 def may_refresh(user: Practitioner) -> bool:
     return sees_aggregates(user) and user.role == Role.ANALYST
 

@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from cases.models import Practitioner
+from cases.services import submission_repeat
 
 from .metrics import METRICS, MONTHS_KEPT, Metric
 from .models import (
@@ -341,7 +342,12 @@ def delivery_evidence_add(
     submission_key: str,
 ) -> DeliveryEvidence:
     """Add a dated evidence update. A resubmitted form (same key) returns the first one."""
-    existing = DeliveryEvidence.objects.filter(submission_key=submission_key).first()
+    existing = submission_repeat(
+        DeliveryEvidence.objects.all(),
+        submission_key=submission_key,
+        added_by_id=author.pk,
+        action_id=action.pk,
+    )
     if existing is not None:
         return existing
     if recorded_on > timezone.localdate():

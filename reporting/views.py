@@ -3,12 +3,7 @@ selectors and services. Only partnership analysts and executives may use them.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,28 +11,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import acting_user
+from cases.access import acting_user, sees_aggregates
+from cases.models import Practitioner
+from cases.services import SubmissionKeyReused
+from cases.web.forms import add_service_errors
+from cases.web.guards import aggregates_required
 
 from . import exports, selectors, services, tasks
 from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
-from .metrics import METRICS, PERIOD_TYPES, Metric
+from .metrics import METRICS, Metric
 from .models import BuildTrigger, DeliveryAction, Priority, SnapshotBuild
-
-View = Callable[..., HttpResponse]
-
-
-def aggregates_only(view: View) -> View:
-    """Signed in as a partnership analyst or executive; everybody else is refused."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.may_see_dashboards(acting_user(request)):
-            raise PermissionDenied()
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
 
 # --- Dashboards ------------------------------------------------------------------------------
 
@@ -55,7 +38,7 @@ def _metric(code: str) -> Metric:
     return metric
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     build = selectors.current_build()
@@ -71,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "build": build,
             "period_type": period_type,
-            "period_types": PERIOD_TYPES,
+            "filter_form": DashboardFilterForm.shown(period_type=period_type),
             "by_priority": by_priority,
             "headlines": headlines,
             "may_refresh": selectors.may_refresh(acting_user(request)),
@@ -87,7 +70,7 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         "metric": metric,
         "build": build,
         "period_type": period_type,
-        "period_types": PERIOD_TYPES,
+        "filter_form": DashboardFilterForm.shown(period_type=period_type),
     }
     if build is None:
         return context
@@ -103,7 +86,13 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
         breakdown = codes[0]
     context.update(
         {
-            "periods": [(start, selectors.period_label(period_type, start)) for start in periods],
+            "filter_form": DashboardFilterForm.shown(
+                period_type=period_type,
+                periods=[(start, selectors.period_label(period_type, start)) for start in periods],
+                period=chosen,
+                breakdowns=[(d.code, d.name) for d in metric.dimensions],
+                breakdown=breakdown,
+            ),
             "period": chosen,
             "breakdown": breakdown,
             "trend": selectors.trend_table(build=build, metric=metric, period_type=period_type),
@@ -121,14 +110,14 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
     return context
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
     metric = _metric(code)
     return render(request, "reporting/metric.html", _metric_context(request, metric))
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def metric_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The trend or breakdown table of a metric page, suppressed exactly as shown."""
@@ -139,7 +128,7 @@ def metric_csv(request: HttpRequest, code: str) -> HttpResponse:
     return exports.csv_response(table, f"{code}-{request.GET.get('table', 'trend')}.csv")  # type: ignore[arg-type]
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     build = selectors.current_build()
@@ -150,7 +139,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     return exports.headlines_csv_response(headlines, f"headlines-{period_type}.csv")
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def report_pack(request: HttpRequest) -> HttpResponse:
     build = selectors.current_build()
@@ -166,7 +155,7 @@ def report_pack(request: HttpRequest) -> HttpResponse:
 # --- Builds ----------------------------------------------------------------------------------
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def builds(request: HttpRequest) -> HttpResponse:
     return render(
@@ -180,7 +169,7 @@ def builds(request: HttpRequest) -> HttpResponse:
     )
 
 
-@aggregates_only
+@aggregates_required
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
@@ -203,7 +192,7 @@ def _build_or_404(build_id: int) -> SnapshotBuild:
     return build
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 @never_cache
 def build_detail(request: HttpRequest, build_id: int) -> HttpResponse:
@@ -215,7 +204,7 @@ def build_detail(request: HttpRequest, build_id: int) -> HttpResponse:
     )
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 @never_cache
 def build_status(request: HttpRequest, build_id: int) -> JsonResponse:
@@ -237,7 +226,7 @@ def build_status(request: HttpRequest, build_id: int) -> JsonResponse:
 # --- Delivery plan ---------------------------------------------------------------------------
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def delivery_plan(request: HttpRequest) -> HttpResponse:
     plan = selectors.delivery_plan()
@@ -248,7 +237,7 @@ def delivery_plan(request: HttpRequest) -> HttpResponse:
     )
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def priorities(request: HttpRequest) -> HttpResponse:
     """Each priority beside the metrics that evidence it and its actions."""
@@ -274,7 +263,7 @@ def _action_or_404(action_id: int) -> DeliveryAction:
     return action
 
 
-@aggregates_only
+@aggregates_required
 @require_GET
 def delivery_action(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -285,7 +274,7 @@ def delivery_action(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-@aggregates_only
+@aggregates_required
 @require_http_methods(["GET", "POST"])
 def delivery_action_new(request: HttpRequest) -> HttpResponse:
     form = DeliveryActionForm(request.POST or None)
@@ -295,14 +284,14 @@ def delivery_action_new(request: HttpRequest) -> HttpResponse:
                 author=acting_user(request), fields=form.action_fields()
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
         else:
             messages.success(request, f"Action {action.reference} added")
             return redirect("delivery-action", action_id=action.pk)
     return render(request, "reporting/delivery_action_form.html", {"form": form, "action": None})
 
 
-@aggregates_only
+@aggregates_required
 @require_http_methods(["GET", "POST"])
 def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -317,7 +306,7 @@ def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
                     fields=form.action_fields(),
                 )
             except services.DeliveryPlanError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error.errors)
             else:
                 messages.success(request, f"Action {action.reference} updated")
                 return redirect("delivery-action", action_id=action.pk)
@@ -326,7 +315,7 @@ def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     return render(request, "reporting/delivery_action_form.html", {"form": form, "action": action})
 
 
-@aggregates_only
+@aggregates_required
 @require_POST
 def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -341,7 +330,9 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except services.DeliveryPlanError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error.errors)
+        except SubmissionKeyReused as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(request, "Evidence added")
             return redirect("delivery-action", action_id=action.pk)
@@ -350,7 +341,12 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, error: services.DeliveryPlanError) -> None:
-    field_for = {"due_date": "due_day", "recorded_on": "recorded_day", "__all__": None}
-    for field, message in error.errors.items():
-        form.add_error(field_for.get(field, field), message)
+def home_headlines_panel(*, user: Practitioner, request: HttpRequest) -> dict[str, object] | None:
+    """The partnership home page: last quarter's headline figures."""
+    if not sees_aggregates(user):
+        return None
+    build = selectors.current_build()
+    return {
+        "build": build,
+        "headlines": selectors.headlines(build=build, period_type="quarter") if build else [],
+    }

@@ -39,10 +39,11 @@ start_postgres() {
   if ! pg_ready; then
     log "Starting PostgreSQL on $NT_DB_HOST:$NT_DB_PORT"
     make_reachable_for_postgres "$RUN_DIR/pg"
-    # Local development cluster: loopback only, no Unix socket, asynchronous commit for speed.
+    # Loopback only, no Unix socket. synchronous_commit stays on: a concern answered 201 must
+    # survive a crash (tests and the bench turn it off for their own sessions only).
     runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -l "$RUN_DIR/pg/postgres.log" -w -t 60 start -o \
       "-p $NT_DB_PORT -c listen_addresses=$NT_DB_HOST -c unix_socket_directories='' \
-       -c synchronous_commit=off -c shared_buffers=512MB -c work_mem=32MB \
+       -c shared_buffers=512MB -c work_mem=32MB \
        -c maintenance_work_mem=256MB -c max_connections=200" >/dev/null
   fi
   export PGPASSWORD="$NT_DB_PASSWORD"
@@ -50,6 +51,20 @@ start_postgres() {
        "SELECT 1 FROM pg_database WHERE datname='$NT_DB_NAME'" | grep -q 1; then
     "$bin/createdb" -h "$NT_DB_HOST" -p "$NT_DB_PORT" -U "$NT_DB_USER" "$NT_DB_NAME"
   fi
+  app_role
+}
+
+# The role the web server and workers connect as: no superuser, cannot create databases or
+# roles; migrate (as the owner) grants it the tables and revokes UPDATE, DELETE and TRUNCATE
+# on the access and change logs (cases/db_roles.py).
+app_role() {
+  local psql=("$(pg_bin)/psql" -h "$NT_DB_HOST" -p "$NT_DB_PORT" -U "$NT_DB_USER" -d postgres -qtA
+    -v ON_ERROR_STOP=1 -v role="$NT_DB_APP_ROLE" -v pw="$NT_DB_APP_PASSWORD")
+  if ! "${psql[@]}" -c "SELECT 1 FROM pg_roles WHERE rolname='$NT_DB_APP_ROLE'" | grep -q 1; then
+    log "Creating the application's database role $NT_DB_APP_ROLE"
+    echo "CREATE ROLE :\"role\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;" | "${psql[@]}"
+  fi
+  echo "ALTER ROLE :\"role\" PASSWORD :'pw';" | "${psql[@]}"
 }
 
 redis_ready() { redis-cli -h 127.0.0.1 -p "$NT_REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
@@ -68,11 +83,17 @@ start_redis() {
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 start_app() {
+  # The long-running processes connect as the application role, and log to run/logs/app.log.
+  export NT_DB_APP_USER="${NT_DB_APP_USER-$NT_DB_APP_ROLE}"
+  export NT_LOG_DIR="${NT_LOG_DIR:-$LOGS}"
   if ! running "$RUN_DIR/gunicorn.pid"; then
     log "Starting the web server on http://127.0.0.1:$NT_WEB_PORT"
+    # The access log has the path without its query string (%(U)s, never %(r)s, %(q)s or the
+    # referrer), so no identifier a filter carries is written to disk; and the request id.
     gunicorn neglect_tracker.wsgi:application --bind "127.0.0.1:$NT_WEB_PORT" \
       --workers "${NT_WEB_WORKERS:-3}" --daemon --pid "$RUN_DIR/gunicorn.pid" \
-      --access-logfile "$LOGS/web-access.log" --error-logfile "$LOGS/web.log"
+      --access-logfile "$LOGS/web-access.log" --error-logfile "$LOGS/web.log" \
+      --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
   fi
   if ! running "$RUN_DIR/celery-worker.pid"; then
     log "Starting the Celery worker"

@@ -20,6 +20,7 @@ ROLES = (
     "analyst",
     "executive",
     "admin",
+    "information_governance",
 )
 
 # Shorthands for the common shapes of answer.
@@ -257,7 +258,11 @@ EXPECTED.update(
 
 EXPECTED.update(
     {
-        "child-search": [("get", lambda w: "/children/search/?name=Zebedee", casework_list())],
+        # A search is a POST (identifiers never in a URL); an empty one shows its errors.
+        "child-search": [
+            ("get", lambda w: "/children/search/", casework_list()),
+            ("post", lambda w: "/children/search/", casework_list()),
+        ],
         "child-register": [("get", lambda w: "/children/new/", casework_list())],
         "access-request": [
             ("get", lambda w: f"/children/{w.child.pk}/request-access/", break_glass_request())
@@ -316,7 +321,7 @@ def casework_post_with_errors(everyone_casework: bool) -> dict[str, int]:
 EXPECTED.update(
     {
         "api-child-search": [
-            ("get", lambda w: "/api/children/search/?name=Zebedee", casework_list(API_REFUSED))
+            ("post", lambda w: "/api/children/search/", casework_post_with_errors(True))
         ],
         "api-child-chronology": [
             (
@@ -592,6 +597,109 @@ EXPECTED.update(
                 lambda w: "/api/concern-outcomes/",
                 {**_leads(API_REFUSED), "lead": 400, "manager": 400},
             ),
+        ],
+    }
+)
+
+# --- Issue 11: the information governance officer's pages and "who has seen this record" -----
+# The officer reads the log and its alerts (and nothing with case content, which every row
+# above refuses them); only a lead of an agency with a relationship sees who read a child.
+
+
+def information_governance_only(anonymous: int = SIGN_IN) -> dict[str, int]:
+    return {**everyone(403), "anonymous": anonymous, "information_governance": 200}
+
+
+# --- Issue 11: accounts, the second factor and re-authentication ---------------------------
+# Administrators manage accounts; leads confirm and reset the factors of their own agency's.
+
+
+def _account(world: Any, confirmed: bool) -> int:
+    """A health practitioner account: confirmed, or waiting for a health lead's confirmation."""
+    from cases.models import Practitioner
+
+    username = "issue11-confirmed" if confirmed else "issue11-pending"
+    account = Practitioner.objects.filter(username=username).first()
+    if account is None:
+        from tests.support import factories
+
+        account = factories.practitioner(world.health, username=username)
+        if not confirmed:
+            account.confirmed_for_agency = None
+            account.save()
+    return account.pk
+
+
+def _inactive_account(world: Any) -> int:
+    from cases.models import Practitioner
+
+    Practitioner.objects.filter(pk=_account(world, True)).update(is_active=False)
+    return _account(world, True)
+
+
+def _administrators(status: int) -> dict[str, int]:
+    return {**everyone(403), "anonymous": SIGN_IN, "admin": status}
+
+
+EXPECTED.update(
+    {
+        "audit-access-log": [
+            ("get", lambda w: "/audit/access-log/", information_governance_only())
+        ],
+        "audit-access-log-csv": [
+            ("get", lambda w: "/audit/access-log.csv", information_governance_only())
+        ],
+        "audit-alerts": [("get", lambda w: "/audit/alerts/", information_governance_only())],
+        "child-access-log": [
+            ("get", lambda w: f"/children/{w.child.pk}/access-log/", _lead_only())
+        ],
+        # Everyone in the table has an authenticator already: enrolment sends them to the code.
+        "second-factor-enrol": [("get", lambda w: "/sign-in/set-up-second-factor/", everyone(302))],
+        "second-factor-verify": [("get", lambda w: "/sign-in/second-factor/", signed_in(200))],
+        "reauthenticate": [("get", lambda w: "/sign-in/confirm-it-is-you/", signed_in(200))],
+        "signed-out": [("get", lambda w: "/signed-out/?reason=idle", everyone(200))],
+        "account-list": [("get", lambda w: "/accounts/?q=pat", _administrators(200))],
+        "account-create": [
+            ("get", lambda w: "/accounts/new/", _administrators(200)),
+            ("post", lambda w: "/accounts/new/", _administrators(200)),
+        ],
+        "account-detail": [
+            ("get", lambda w: f"/accounts/{_account(w, True)}/", _administrators(200))
+        ],
+        "account-change": [
+            ("get", lambda w: f"/accounts/{_account(w, True)}/change/", _administrators(200))
+        ],
+        "account-deactivate": [
+            ("post", lambda w: f"/accounts/{_account(w, True)}/deactivate/", _administrators(302))
+        ],
+        "account-reactivate": [
+            (
+                "post",
+                lambda w: f"/accounts/{_inactive_account(w)}/reactivate/",
+                _administrators(302),
+            )
+        ],
+        "second-factor-reset": [
+            (
+                "post",
+                lambda w: f"/accounts/{_account(w, True)}/reset-second-factor/",
+                {**_administrators(302), "lead": 302},
+            )
+        ],
+        "agency-accounts": [("get", lambda w: "/agency-accounts/", _leads())],
+        "account-confirm": [
+            (
+                "post",
+                lambda w: f"/agency-accounts/{_account(w, False)}/confirm/",
+                {**everyone(403), "anonymous": SIGN_IN, "lead": 302},
+            )
+        ],
+        "account-reject": [
+            (
+                "post",
+                lambda w: f"/agency-accounts/{_account(w, False)}/reject/",
+                {**everyone(403), "anonymous": SIGN_IN, "lead": 302},
+            )
         ],
     }
 )

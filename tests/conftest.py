@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.test import Client
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import free_port, start_celery_worker, stop_celery_worker
@@ -24,6 +25,15 @@ from tests.support.world import World
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(user)` in a test means a fully signed-in user: password and second
+    factor. Tests of the second factor itself sign in through the pages instead."""
+    from tests.support.auth import login_verified
+
+    monkeypatch.setattr(Client, "force_login", login_verified)
 
 
 @pytest.fixture
@@ -50,8 +60,18 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # The Content-Security-Policy allows no inline script or style: any page that breaks it
+    # fails the test that visited it.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture(scope="session")

@@ -1,27 +1,12 @@
-"""The GCP2 panel on a casework home page, so `cases` templates can show it without `cases`
-importing this app: templates/cases/home_casework.html includes assessments/home_panel.html."""
+"""Template filters for the GCP2 pages."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cases import access
-
-from ..selectors import gcp2_for_home
-
 register = template.Library()
-
-
-@register.inclusion_tag("assessments/includes/home_panel_content.html", takes_context=True)
-def gcp2_home_panel(context: template.Context) -> dict[str, Any]:
-    user = context["request"].user
-    if not access.does_casework(user):
-        return {"gcp2": None}
-    return {"gcp2": gcp2_for_home(user=user)}
 
 
 CHANGE_TAGS = {

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,9 +32,10 @@ from cases.codes import (
     Significance,
 )
 from cases.models import SUMMARY_MAX_LENGTH, Child, ChronologyEntry, Concern
-from cases.services import chronology_entry_record
-from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
-from cases.web.forms import normalise_postcode
+from cases.services import SubmissionKeyReused, chronology_entry_record
+from cases.web import identifiers
+from cases.web.api_errors import SubmissionKeyConflict
+from cases.web.forms import api_service_errors
 from cases.web.guards import DoesCasework
 
 CASEWORK = [permissions.IsAuthenticated, DoesCasework]
@@ -43,9 +46,7 @@ def _request_id(request: Request) -> str:
 
 
 def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
+    return serializers.ValidationError(api_service_errors(error))
 
 
 class PastDateField(serializers.DateField):
@@ -66,26 +67,15 @@ class ChildSearchInputSerializer(serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, max_length=13)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
 
+    # Django's ValidationError from the cleaners becomes this field's error in DRF.
     def validate_nhs_number(self, value: str) -> str:
-        if value:
-            try:
-                validate_nhs_number(value)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(error.messages) from None
-            return normalise_nhs_number(value)
-        return ""
+        return identifiers.clean_nhs_number(value)
 
     def validate_upn(self, value: str) -> str:
-        value = value.strip().upper()
-        if value:
-            try:
-                validate_upn(value)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(error.messages) from None
-        return value
+        return identifiers.clean_upn(value)
 
     def validate_postcode(self, value: str) -> str:
-        return normalise_postcode(value) if value else ""
+        return identifiers.clean_postcode(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not any(attrs.values()):
@@ -129,12 +119,13 @@ class ChildSearchResultOutputSerializer(serializers.Serializer):
 
 
 class ChildSearchApi(APIView):
-    """Search every child the partnership knows; non-visible children are masked."""
+    """Search every child the partnership knows; non-visible children are masked. POST, so
+    identifiers stay in the body, never in a URL or a web server's log."""
 
     permission_classes = CASEWORK
 
     @extend_schema(
-        parameters=[ChildSearchInputSerializer],
+        request=ChildSearchInputSerializer,
         responses=inline_serializer(
             "ChildSearchResponse",
             {
@@ -143,11 +134,18 @@ class ChildSearchApi(APIView):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        parsed = ChildSearchInputSerializer(data=request.query_params)
+    def post(self, request: Request) -> Response:
+        parsed = ChildSearchInputSerializer(data=request.data)
         parsed.is_valid(raise_exception=True)
         criteria = search.ChildSearchCriteria(**parsed.validated_data)
-        results = search.child_search(user=access.acting_user(request), criteria=criteria)
+        try:
+            results = search.child_search_logged(
+                user=access.acting_user(request), criteria=criteria, view_name="api_child_search"
+            )
+        except search.SearchLimitReached:
+            raise Throttled(
+                detail=f"You can search up to {settings.SEARCH_LIMIT_PER_HOUR} times an hour"
+            ) from None
         return Response(
             {
                 "count": len(results),
@@ -261,6 +259,16 @@ class ConcernListCreateApi(ListAPIView):
             user=user, concerns=concerns.concerns_visible_to(user=user)
         ).order_by("-submitted_at", "-pk")
 
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        """Every child named on the page is a read, logged before the page is answered."""
+        shown = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request),
+            children=[child for concern in shown for child in concern.visible_children],
+            view_name="api_concerns",
+        )
+        return shown
+
     @extend_schema(
         request=ConcernInputSerializer,
         responses={
@@ -279,7 +287,9 @@ class ConcernListCreateApi(ListAPIView):
             raise serializers.ValidationError(
                 {"children": ["You can only log a concern about children you can see"]}
             )
-        already = Concern.objects.filter(submission_key=data["submission_key"]).exists()
+        already = Concern.objects.filter(
+            submission_key=data["submission_key"], author=user
+        ).exists()
         try:
             concern = concerns.concern_log(
                 author=user,
@@ -288,6 +298,8 @@ class ConcernListCreateApi(ListAPIView):
                 actions_taken=sorted(data.pop("actions_taken")),
                 **data,
             )
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
         concern = self.get_queryset().get(pk=concern.pk)
@@ -454,6 +466,13 @@ class ChildListApi(ListAPIView):
         return access.children_visible_to(user=access.acting_user(self.request)).order_by(
             "last_name", "pk"
         )
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        shown = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request), children=shown, view_name="api_child_list"
+        )
+        return shown
 
 
 class ChildDetailApi(APIView):

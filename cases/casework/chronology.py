@@ -21,6 +21,8 @@ from django.utils import timezone
 from cases.access import children_visible_to
 from cases.codes import NeglectType
 from cases.models import Child, ChronologyEntry, Concern, Practitioner
+from cases.spreadsheets import csv_cell
+from cases.web.pdf import pdf_text
 
 PAGE_SIZE = 25
 VOICE_CONTACTS = 10
@@ -144,8 +146,7 @@ def chronology_csv(*, entries: QuerySet[ChronologyEntry]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     for row in _export_rows(entries):
-        # A leading =, +, - or @ would be read as a formula by spreadsheets.
-        writer.writerow(["'" + v if v[:1] in ("=", "+", "-", "@") else v for v in row])
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue()
 
 
@@ -184,17 +185,21 @@ def chronology_pdf(
     )
     story: list[Any] = [
         Paragraph("OFFICIAL-SENSITIVE", styles["Normal"]),
-        Paragraph(f"Multi-agency chronology: {child.full_name} ({born})", styles["Title"]),
         Paragraph(
-            f"Family {child.family.reference}. Filters: {filters.describe()}. "
-            f"Produced {timezone.localtime():%d %b %Y %H:%M} by {user.display_name}.",
+            pdf_text(f"Multi-agency chronology: {child.full_name} ({born})"), styles["Title"]
+        ),
+        Paragraph(
+            pdf_text(
+                f"Family {child.family.reference}. Filters: {filters.describe()}. "
+                f"Produced {timezone.localtime():%d %b %Y %H:%M} by {user.display_name}."
+            ),
             styles["Normal"],
         ),
         Spacer(1, 4 * mm),
     ]
     data: list[list[Any]] = [list(EXPORT_COLUMNS)]
     for row in _export_rows(entries):
-        data.append([Paragraph(_escape(value), cell) for value in row])
+        data.append([Paragraph(pdf_text(value), cell) for value in row])
     widths = [22 * mm, 35 * mm, 45 * mm, 38 * mm, 22 * mm, 110 * mm]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
@@ -210,7 +215,3 @@ def chronology_pdf(
     story.append(table)
     document.build(story)
     return buffer.getvalue()
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from cases.access import children_visible_to, does_casework
-from cases.codes import ChronologyEventType, NeglectType, RelationshipBasis
+from cases.codes import ChronologyEventType, NeglectType
 from cases.models import (
     SUMMARY_MAX_LENGTH,
     Child,
@@ -26,17 +26,14 @@ from cases.models import (
     Practitioner,
 )
 from cases.services import (
+    SubmissionKeyReused,
     change_log_record,
     chronology_entry_record,
-    legitimate_relationship_record,
+    submission_repeat,
 )
 
 CHRONOLOGY_SUMMARY_LENGTH = 300
 RECENT_CONCERNS = 5
-
-
-class DuplicateSubmissionKey(ValidationError):
-    """The key was used by someone else's concern: the client must make a new one."""
 
 
 def _check_children(*, author: Practitioner, children: Sequence[Child]) -> None:
@@ -71,10 +68,17 @@ def _check_answers(
         raise ValidationError(errors)
 
 
-def _existing(submission_key: str, author: Practitioner) -> Concern | None:
-    concern = Concern.objects.filter(submission_key=submission_key).first()
-    if concern is not None and concern.author_id != author.pk:
-        raise DuplicateSubmissionKey({"submission_key": "This form was already used: start again"})
+def _existing(
+    submission_key: str, author: Practitioner, children: Sequence[Child]
+) -> Concern | None:
+    """A retry by the same author about the same children; any other use of the key is refused."""
+    concern = submission_repeat(
+        Concern.objects.all(), submission_key=submission_key, author_id=author.pk
+    )
+    if concern is not None and set(
+        ConcernChild.objects.filter(concern=concern).values_list("child_id", flat=True)
+    ) != {child.pk for child in children}:
+        raise SubmissionKeyReused()
     return concern
 
 
@@ -98,11 +102,12 @@ def concern_log(
 ) -> Concern:
     """Log a concern about one child or several siblings, all or none.
 
-    Writes the concern, one ConcernChild row and one chronology entry per child, gives the
-    author's agency a legitimate relationship with each child, and logs the change. A second
-    call with the same submission key returns the first concern unchanged.
+    Writes the concern, one ConcernChild row and one chronology entry per child, and logs the
+    change. It creates no relationship: the author can already see every child (see
+    `chronology_entry_record`). A second call with the same submission key by the same author
+    about the same children returns the first concern unchanged.
     """
-    existing = _existing(submission_key, author)
+    existing = _existing(submission_key, author, children)
     if existing is not None:
         return existing
     if not does_casework(author) or author.agency is None:
@@ -142,7 +147,7 @@ def concern_log(
             _record_for_children(concern=concern, children=children, author=author)
     except IntegrityError:
         # Two submissions raced: the other one won, so answer with its concern.
-        winner = _existing(submission_key, author)
+        winner = _existing(submission_key, author, children)
         if winner is None:
             raise
         return winner
@@ -167,9 +172,6 @@ def _record_for_children(
     )
     assert author.agency is not None
     for child in children:
-        legitimate_relationship_record(
-            child=child, agency_id=author.agency.pk, basis=RelationshipBasis.CONCERN
-        )
         chronology_entry_record(
             child=child,
             occurred_on=concern.observed_on,

@@ -5,8 +5,6 @@ records live in services.
 
 from __future__ import annotations
 
-import re
-import uuid
 from typing import Any
 
 from django import forms
@@ -22,8 +20,8 @@ from cases.codes import (
     Significance,
 )
 from cases.models import Agency
-from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
-from cases.web.forms import DateField, GovUKForm, normalise_postcode, required, text_field
+from cases.web.forms import DateField, GovUKForm, required, submission_key_field, text_field
+from cases.web.identifiers import IdentifierCleaning, nhs_number_field, upn_field
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 # What practitioners add by hand; concerns, assessments and plans write their own entries.
@@ -39,10 +37,9 @@ MANUAL_EVENT_TYPES = [
         ChronologyEventType.SUPERVISION,
     }
 ]
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 
-class ChildSearchForm(GovUKForm):
+class ChildSearchForm(IdentifierCleaning, GovUKForm):
     name = forms.CharField(
         label="Name",
         required=False,
@@ -51,46 +48,16 @@ class ChildSearchForm(GovUKForm):
         error_messages={"max_length": "Name must be 200 characters or fewer"},
     )
     date_of_birth = DateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2019"
+        label="Date of birth", required=False, past_only=True, help_text="For example, 27 3 2019"
     )
-    nhs_number = forms.CharField(
-        label="NHS number",
-        required=False,
-        max_length=12,
-        help_text="10 digits",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-    )
-    upn = forms.CharField(
-        label="Unique pupil number",
-        required=False,
-        max_length=13,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    nhs_number = nhs_number_field("NHS number")
+    upn = upn_field("Unique pupil number")
     postcode = forms.CharField(
         label="Postcode",
         required=False,
         max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
     )
-
-    def clean_nhs_number(self) -> str:
-        value = self.cleaned_data["nhs_number"]
-        if value:
-            validate_nhs_number(value)
-            return normalise_nhs_number(value)
-        return ""
-
-    def clean_upn(self) -> str:
-        value = self.cleaned_data["upn"].strip().upper()
-        if value:
-            validate_upn(value)
-        return value
-
-    def clean_postcode(self) -> str:
-        value = normalise_postcode(self.cleaned_data["postcode"])
-        if value and not POSTCODE.match(value):
-            raise ValidationError("Enter a real postcode, like NT1 4AB")
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,7 +74,7 @@ class AccessRequestForm(GovUKForm):
     )
 
 
-class ChildRegistrationForm(GovUKForm):
+class ChildRegistrationForm(IdentifierCleaning, GovUKForm):
     first_name = forms.CharField(
         label="First name",
         max_length=100,
@@ -129,29 +96,16 @@ class ChildRegistrationForm(GovUKForm):
         widget=forms.RadioSelect,
         error_messages=required("Select yes if the child is unborn"),
     )
-    date_of_birth = DateField(label="Date of birth", required=False)
-    expected_date_of_delivery = DateField(
-        label="Expected date of delivery", required=False, past_only=False, future_only=False
-    )
+    date_of_birth = DateField(label="Date of birth", required=False, past_only=True)
+    expected_date_of_delivery = DateField(label="Expected date of delivery", required=False)
     sex = forms.ChoiceField(
         label="Sex",
         choices=Sex.choices,
         widget=forms.RadioSelect,
         error_messages=required("Select the child's sex, or not known"),
     )
-    nhs_number = forms.CharField(
-        label="NHS number (optional)",
-        required=False,
-        max_length=12,
-        help_text="10 digits",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
-    )
-    upn = forms.CharField(
-        label="Unique pupil number (optional)",
-        required=False,
-        max_length=13,
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
-    )
+    nhs_number = nhs_number_field("NHS number (optional)")
+    upn = upn_field("Unique pupil number (optional)")
     address_line_1 = forms.CharField(
         label="Address line 1",
         max_length=200,
@@ -176,25 +130,6 @@ class ChildRegistrationForm(GovUKForm):
     )
     confirmed_new = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def clean_nhs_number(self) -> str:
-        value = self.cleaned_data["nhs_number"]
-        if value:
-            validate_nhs_number(value)
-            return normalise_nhs_number(value)
-        return ""
-
-    def clean_upn(self) -> str:
-        value = self.cleaned_data["upn"].strip().upper()
-        if value:
-            validate_upn(value)
-        return value
-
-    def clean_postcode(self) -> str:
-        value = normalise_postcode(self.cleaned_data["postcode"])
-        if not POSTCODE.match(value):
-            raise ValidationError("Enter a real postcode, like NT1 4AB")
-        return value
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         unborn = data.get("is_unborn") == "yes"
@@ -217,7 +152,7 @@ class ChildRegistrationForm(GovUKForm):
 
 
 class ConcernForm(GovUKForm):
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    submission_key = submission_key_field()
     children = forms.MultipleChoiceField(
         label="Which children is this concern about?",
         widget=forms.CheckboxSelectMultiple,
@@ -242,6 +177,7 @@ class ConcernForm(GovUKForm):
     )
     observed_on = DateField(
         label="Date observed",
+        past_only=True,
         help_text="For example, 27 3 2026",
         error_messages=required("Enter the date you observed this"),
     )
@@ -296,7 +232,6 @@ class ConcernForm(GovUKForm):
     )
 
     def __init__(self, *args: Any, children: list[tuple[int, str]], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         choices = [(str(pk), label) for pk, label in children]
         self.fields["children"].choices = choices  # type: ignore[attr-defined]
@@ -310,7 +245,7 @@ class ConcernForm(GovUKForm):
 
 
 class ChronologyEntryForm(GovUKForm):
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    submission_key = submission_key_field(required=False)
     event_type = forms.ChoiceField(
         label="What happened?",
         choices=MANUAL_EVENT_TYPES,
@@ -319,6 +254,7 @@ class ChronologyEntryForm(GovUKForm):
     )
     occurred_on = DateField(
         label="Date of the event",
+        past_only=True,
         help_text="For example, 27 3 2026",
         error_messages=required("Enter the date of the event"),
     )
@@ -341,8 +277,8 @@ class ChronologyFilterForm(GovUKForm):
     significance = forms.ChoiceField(
         label="Significance", choices=[("", "All"), *Significance.choices], required=False
     )
-    date_from = DateField(label="From", required=False)
-    date_to = DateField(label="To", required=False)
+    date_from = DateField(label="From", required=False, past_only=True)
+    date_to = DateField(label="To", required=False, past_only=True)
     family = forms.BooleanField(
         label="Include brothers' and sisters' entries (family chronology)", required=False
     )

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
@@ -31,9 +33,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat, ExtractYear, Greatest, Left, Upper
+from django.utils import timezone
 
+from cases import access
 from cases.access import children_visible_to, does_casework
-from cases.models import Address, Child, LegitimateRelationship, Practitioner
+from cases.models import Address, Child, LegitimateRelationship, Practitioner, SearchLogEntry
+from cases.request_context import current_request_id
 
 SEARCH_LIMIT = 50
 
@@ -47,7 +52,19 @@ class ChildSearchCriteria:
     postcode: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.name or self.date_of_birth or self.nhs_number or self.upn or self.postcode)
+        return not self.identifier_kinds()
+
+    def identifier_kinds(self) -> list[str]:
+        """Which kinds of identifier were given (for the search log: never their values)."""
+        return [
+            kind
+            for kind in ("name", "date_of_birth", "nhs_number", "upn", "postcode")
+            if getattr(self, kind)
+        ]
+
+
+class SearchLimitReached(Exception):
+    """The person has searched NT_SEARCH_LIMIT_PER_HOUR times in the last hour."""
 
 
 @dataclass
@@ -152,6 +169,39 @@ def child_search(
     return results
 
 
+def child_search_logged(
+    *, user: Practitioner, criteria: ChildSearchCriteria, view_name: str
+) -> list[ChildSearchResult]:
+    """A search as people make it: limited per person per hour, written to the search log
+    (kinds of identifier and result counts), and every child shown in full written to the
+    access log, before anything is shown. A search over the limit is logged as refused."""
+    if not does_casework(user) or criteria.is_empty():
+        return []
+    entry = SearchLogEntry(
+        practitioner=user,
+        agency_id=user.agency_id,
+        identifier_kinds=criteria.identifier_kinds(),
+        view_name=view_name,
+        request_id=current_request_id(),
+    )
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    done = SearchLogEntry.objects.filter(
+        practitioner=user, searched_at__gt=hour_ago, refused=False
+    ).count()
+    if done >= settings.SEARCH_LIMIT_PER_HOUR:
+        entry.refused = True
+        entry.save()
+        raise SearchLimitReached()
+    results = child_search(user=user, criteria=criteria)
+    shown = [result.child for result in results if result.child is not None]
+    entry.full_results = len(shown)
+    entry.masked_results = len(results) - len(shown)
+    with transaction.atomic():
+        entry.save()
+        access.log_children_read(user=user, children=shown, view_name=view_name)
+    return results
+
+
 def child_possible_duplicates(
     *,
     user: Practitioner,
@@ -161,15 +211,22 @@ def child_possible_duplicates(
     nhs_number: str,
 ) -> list[ChildSearchResult]:
     """Existing children who may be the one being registered: the same NHS number, or a
-    similar name and the same date of birth. Shown with the same masking as a search."""
+    similar name and the same date of birth. Shown with the same masking as a search, and
+    logged and limited as searches."""
     results: dict[int, ChildSearchResult] = {}
     if nhs_number:
-        for result in child_search(user=user, criteria=ChildSearchCriteria(nhs_number=nhs_number)):
+        for result in child_search_logged(
+            user=user,
+            criteria=ChildSearchCriteria(nhs_number=nhs_number),
+            view_name="child_register",
+        ):
             results[result.id] = result
     if date_of_birth:
         name = f"{first_name} {last_name}".strip()
-        for result in child_search(
-            user=user, criteria=ChildSearchCriteria(name=name, date_of_birth=date_of_birth)
+        for result in child_search_logged(
+            user=user,
+            criteria=ChildSearchCriteria(name=name, date_of_birth=date_of_birth),
+            view_name="child_register",
         ):
             results.setdefault(result.id, result)
     return list(results.values())

@@ -5,19 +5,22 @@ policy decides, services and selectors do the work.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import access, selectors
+from cases.accounts import second_factor
 from cases.casework import break_glass, chronology, concerns, registration, search
+from cases.casework.child_page import child_page_sections
 from cases.casework.forms import (
     AccessRequestForm,
     AmendmentForm,
@@ -29,14 +32,38 @@ from cases.casework.forms import (
 )
 from cases.models import Child, Concern, Practitioner
 from cases.services import chronology_entry_record
-from cases.web.guards import casework_required
+from cases.web.forms import add_service_errors
+from cases.web.guards import casework_required, lead_required
+
+SEARCHES_KEPT = 10  # a person's recent searches their results pages can point back to
+
+
+def _child_search_remember(request: HttpRequest) -> str:
+    """Keep the search in the session under a short random id, newest last."""
+    searches: dict[str, dict[str, str]] = request.session.get("child_searches", {})
+    search_id = secrets.token_urlsafe(8)
+    searches[search_id] = {
+        name: str(value) for name, value in request.POST.items() if name != "csrfmiddlewaretoken"
+    }
+    request.session["child_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return search_id
 
 
 @casework_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def child_search(request: HttpRequest) -> HttpResponse:
+    """Identifiers travel only in a POST body: the results page's address carries a short id
+    of the search kept in the person's session, so it can be reloaded, but no NHS number, name
+    or date of birth is ever in a URL, a browser history or a web server log."""
     user = access.acting_user(request)
-    form = ChildSearchForm(request.GET if request.GET else None)
+    if request.method == "POST":
+        form = ChildSearchForm(request.POST)
+        if form.is_valid():
+            search_id = _child_search_remember(request)
+            return redirect(f"{reverse('child-search')}?search={search_id}#results")
+    else:
+        kept = request.session.get("child_searches", {}).get(request.GET.get("search", ""))
+        form = ChildSearchForm(kept)
     results = None
     if form.is_bound and form.is_valid():
         criteria = search.ChildSearchCriteria(
@@ -46,11 +73,25 @@ def child_search(request: HttpRequest) -> HttpResponse:
             upn=form.cleaned_data["upn"],
             postcode=form.cleaned_data["postcode"],
         )
-        results = search.child_search(user=user, criteria=criteria)
+        try:
+            results = search.child_search_logged(
+                user=user, criteria=criteria, view_name="child_search"
+            )
+        except search.SearchLimitReached:
+            return search_limit_page(request)
     return render(
         request,
         "cases/child_search.html",
         {"form": form, "results": results, "limit": search.SEARCH_LIMIT},
+    )
+
+
+def search_limit_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/search_limit.html",
+        {"limit": settings.SEARCH_LIMIT_PER_HOUR},
+        status=429,
     )
 
 
@@ -63,6 +104,9 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
         raise access.ChildAccessRefused()
     if access.children_visible_to(user=user).filter(pk=child.pk).exists():
         return redirect("child-detail", child_id=child.pk)
+    if not second_factor.recently_authenticated(request):
+        # Break glass needs the password and a code given within the last few minutes.
+        return redirect(second_factor.reauthenticate_url(request))
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,7 +114,7 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
                 practitioner=user, child=child, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             return redirect("child-detail", child_id=child.pk)
     summary = search.child_recognition(child=child)
@@ -81,12 +125,10 @@ def access_request(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@casework_required
+@lead_required
 @require_POST
 def access_grant_review(request: HttpRequest, grant_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    if not access.is_lead(user):
-        raise PermissionDenied()
     try:
         break_glass.access_grant_review(grant_id=grant_id, reviewer=user)
     except ValidationError:
@@ -106,13 +148,16 @@ def child_register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         is_unborn = data["is_unborn"] == "yes"
         if data["confirmed_new"] != "yes":
-            duplicates = search.child_possible_duplicates(
-                user=user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                date_of_birth=None if is_unborn else data["date_of_birth"],
-                nhs_number=data["nhs_number"],
-            )
+            try:
+                duplicates = search.child_possible_duplicates(
+                    user=user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=None if is_unborn else data["date_of_birth"],
+                    nhs_number=data["nhs_number"],
+                )
+            except search.SearchLimitReached:
+                return search_limit_page(request)
         if not duplicates:
             try:
                 child = registration.child_register(
@@ -130,7 +175,7 @@ def child_register(request: HttpRequest) -> HttpResponse:
                     postcode=data["postcode"],
                 )
             except ValidationError as error:
-                form.add_errors_from(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Child registered")
                 return redirect("child-detail", child_id=child.pk)
@@ -146,9 +191,7 @@ def _concern_children_choices(user: Practitioner, child: Child) -> list[Child]:
 @require_http_methods(["GET", "POST"])
 def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="concern_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="concern_new")
     candidates = _concern_children_choices(user, child)
     form = ConcernForm(
         request.POST or None,
@@ -177,7 +220,7 @@ def concern_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Concern logged")
             return redirect("concern-detail", concern_id=concern.pk)
@@ -226,7 +269,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
                 concern=concern, author=access.acting_user(request), text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Amendment added")
             return redirect("concern-detail", concern_id=concern.pk)
@@ -246,9 +289,7 @@ def concern_amend(request: HttpRequest, concern_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_entry_new"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_entry_new")
     form = ChronologyEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert user.agency is not None
@@ -263,7 +304,7 @@ def chronology_entry_new(request: HttpRequest, child_id: int) -> HttpResponse:
                 recorded_by=user,
             )
         except ValidationError as error:
-            form.add_errors_from(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Chronology entry added")
             return redirect("child-detail", child_id=child.pk)
@@ -289,9 +330,18 @@ def _filtered_chronology(
     return form, filters, children, entries
 
 
-def child_casework_context(request: HttpRequest, child: Child) -> dict[str, Any]:
-    """What the child's page shows beyond identity: concerns, chronology, the child's voice."""
-    user = access.acting_user(request)
+def child_record_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: identity, level of need, team around the family and family."""
+    return selectors.child_summary(user=user, child=child)
+
+
+def child_chronology_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: recent concerns, the voice of the child, concerns by type over time
+    and the filtered (or family) chronology."""
     form, _filters, children, entries = _filtered_chronology(request, user, child, "child_detail")
     query = request.GET.copy()
     query.pop("page", None)
@@ -318,9 +368,7 @@ def _export_name(child: Child, extension: str) -> str:
 @require_GET
 def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_csv"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_csv")
     _form, _filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_csv"
     )
@@ -336,9 +384,7 @@ def chronology_csv(request: HttpRequest, child_id: int) -> HttpResponse:
 @require_GET
 def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     user = access.acting_user(request)
-    child = access.child_for_reading(
-        user=access.acting_user(request), child_id=child_id, view_name="chronology_pdf"
-    )
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="chronology_pdf")
     _form, filters, _children, entries = _filtered_chronology(
         request, user, child, "chronology_pdf"
     )
@@ -351,20 +397,31 @@ def chronology_pdf(request: HttpRequest, child_id: int) -> HttpResponse:
     return response
 
 
-@login_required
+@casework_required
 @require_GET
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = access.child_for_reading(
-        user=access.acting_user(request),
-        child_id=child_id,
-        view_name="child_detail",
-    )
+    """The child's page: each package's and app's registered section, in order."""
+    user = access.acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="child_detail")
     return render(
         request,
         "cases/child_detail.html",
         {
             "child": child,
-            **selectors.child_summary(user=access.acting_user(request), child=child),
-            **child_casework_context(request, child),
+            "sections": child_page_sections(user=user, child=child, request=request),
         },
     )
+
+
+def home_access_grants_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: find or register a child and, for leads, break-glass grants on
+    children their agency knows, awaiting review."""
+    if not access.does_casework(user):
+        return None
+    grants = list(break_glass.access_grants_to_review(lead=user)[:20])
+    access.log_children_read(
+        user=user, children=[grant.child for grant in grants], view_name="home_access_grants"
+    )
+    return {"grants": grants, "is_lead": access.is_lead(user)}

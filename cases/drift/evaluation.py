@@ -158,7 +158,7 @@ def _open_flags(
         cursor.execute(
             # Table name from the model, the rule's SQL from the ORM; every value is a parameter.
             # xmax is 0 on a row this statement inserted, not on one it updated.
-            f"WITH upserted AS (INSERT INTO {table} AS flag "  # noqa: S608
+            f"WITH upserted AS (INSERT INTO {table} AS flag "  # noqa: S608  # nosec B608
             "(child_id, rule_code, severity, severity_rank, reason, opened_at, opened_on, "
             "condition_since, figures) "
             "SELECT matching.pk, %s, %s, %s, %s, %s, %s, "

@@ -16,20 +16,10 @@ from cases import access
 from cases.codes import ConcernOutcomeKind, DriftDecision, NeedLevel
 from cases.models import Concern
 from cases.oversight import selectors, services
-from cases.web.guards import DoesCasework
-
-
-class IsLead(permissions.BasePermission):
-    message = "Only safeguarding leads and social-care managers review drift."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        return request.user.is_authenticated and access.is_lead(access.acting_user(request))
-
-
-def _service_errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {"non_field_errors": list(error.messages)}
+from cases.services import SubmissionKeyReused
+from cases.web.api_errors import SubmissionKeyConflict
+from cases.web.forms import api_service_errors
+from cases.web.guards import DoesCasework, IsLead
 
 
 class DriftFlagOutputSerializer(serializers.Serializer):
@@ -61,6 +51,15 @@ class DriftFlagListApi(ListAPIView):
             level=level if level in NeedLevel.values else "",
         )
         return selectors.drift_queue(user=access.acting_user(self.request), filters=filters)
+
+    def paginate_queryset(self, queryset):  # type: ignore[no-untyped-def]
+        flags = super().paginate_queryset(queryset) or []
+        access.log_children_read(
+            user=access.acting_user(self.request),
+            children=[flag.child for flag in flags],
+            view_name="api_drift_flags",
+        )
+        return flags
 
 
 class DriftDecisionInputSerializer(serializers.Serializer):
@@ -100,8 +99,10 @@ class DriftFlagDecisionApi(APIView):
         data.is_valid(raise_exception=True)
         try:
             record = services.drift_flag_decide(flag=flag, lead=user, **data.validated_data)
+        except SubmissionKeyReused:
+            raise SubmissionKeyConflict() from None
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         return Response(SupervisionOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,7 +139,13 @@ class ConcernOutcomeApi(APIView):
 
     @extend_schema(responses=ConcernOutcomeOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        items = selectors.outcomes_for_referrer(user=access.acting_user(request), limit=100)
+        user = access.acting_user(request)
+        items = selectors.outcomes_for_referrer(user=user, limit=100)
+        access.log_children_read(
+            user=user,
+            children=[item.outcome.child for item in items if item.child_visible],
+            view_name="api_concern_outcomes",
+        )
         return Response(ConcernOutcomeOutputSerializer(items, many=True).data)
 
     @extend_schema(request=ConcernOutcomeInputSerializer, responses=ConcernOutcomeOutputSerializer)
@@ -163,6 +170,6 @@ class ConcernOutcomeApi(APIView):
                 reason=data.validated_data["reason"],
             )
         except ValidationError as error:
-            return Response(_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
+            return Response(api_service_errors(error), status=status.HTTP_400_BAD_REQUEST)
         item = selectors.OutcomeForReferrer(outcome, child_visible=True)
         return Response(ConcernOutcomeOutputSerializer(item).data, status=status.HTTP_201_CREATED)

@@ -14,17 +14,18 @@ from cases.codes import (
     ProtectionCategory,
 )
 from cases.models import Agency, Team
-from cases.web.forms import GovukDateField, SubmissionForm, required_enter
+from cases.web.forms import DateField, GovUKForm, required, submission_key_field
 
 
-class SupervisionForm(SubmissionForm):
+class SupervisionForm(GovUKForm):
+    submission_key = submission_key_field()
     practitioner: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Practitioner supervised",
         queryset=None,  # set per request: the supervisor's own agency
         required=False,
         empty_label="Not about one practitioner",
     )
-    held_on = GovukDateField(label="Date of supervision", error_messages=required_enter("the date"))
+    held_on = DateField(label="Date of supervision", error_messages=required("Enter the date"))
     reflection = forms.CharField(
         label="Reflection",
         help_text="What is it like for the child? What might we be missing (optimism, disguised compliance)?",
@@ -36,7 +37,7 @@ class SupervisionForm(SubmissionForm):
         label="Decisions",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages=required_enter("the decisions made"),
+        error_messages=required("Enter the decisions made"),
     )
     actions = forms.CharField(
         label="Actions", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
@@ -51,19 +52,20 @@ class SupervisionForm(SubmissionForm):
         ).order_by("last_name", "first_name")
 
 
-class DriftDecisionForm(SubmissionForm):
+class DriftDecisionForm(GovUKForm):
+    submission_key = submission_key_field()
     decision = forms.ChoiceField(
         label="Your decision",
         choices=DriftDecision.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a decision"},
+        error_messages=required("Choose a decision"),
     )
     reason = forms.CharField(
         label="Reason",
         help_text="Why this is the right decision for the child now.",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages=required_enter("the reason for your decision"),
+        error_messages=required("Enter the reason for your decision"),
     )
     actions = forms.CharField(
         label="Action set (if any)",
@@ -71,14 +73,15 @@ class DriftDecisionForm(SubmissionForm):
         required=False,
         max_length=2000,
     )
-    next_review_on = GovukDateField(
+    next_review_on = DateField(
         label="Next review date",
         help_text="The flag leaves your queue until this date, then comes back if it still applies.",
-        error_messages=required_enter("the date to review this again"),
+        error_messages=required("Enter the date to review this again"),
     )
 
 
-class LevelChangeForm(SubmissionForm):
+class LevelChangeForm(GovUKForm):
+    submission_key = submission_key_field()
     to_level = forms.ChoiceField(
         label="New level of need",
         choices=[
@@ -86,7 +89,7 @@ class LevelChangeForm(SubmissionForm):
             for level in (NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION)
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the new level of need"},
+        error_messages=required("Choose the new level of need"),
     )
     protection_category = forms.ChoiceField(
         label="Category of the child protection plan",
@@ -97,22 +100,22 @@ class LevelChangeForm(SubmissionForm):
     receiving_team = forms.ModelChoiceField(
         label="Team taking the case",
         queryset=Team.objects.select_related("agency"),
-        error_messages={"required": "Choose the team taking the case"},
+        error_messages=required("Choose the team taking the case"),
     )
     reason = forms.CharField(
         label="Reason for the change",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages=required_enter("the reason for the change"),
+        error_messages=required("Enter the reason for the change"),
     )
 
 
-class ConcernOutcomeForm(forms.Form):
+class ConcernOutcomeForm(GovUKForm):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=ConcernOutcomeKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the outcome"},
+        error_messages=required("Choose the outcome"),
     )
     reason = forms.CharField(
         label="Reason",
@@ -121,3 +124,19 @@ class ConcernOutcomeForm(forms.Form):
         required=False,
         max_length=2000,
     )
+
+
+class DriftQueueFilterForm(GovUKForm):
+    """The queue's filters, drawn with what the lead chose (the view reads the query itself)."""
+
+    rule = forms.ChoiceField(label="Rule", required=False)
+    level = forms.ChoiceField(label="Level of need", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    worker = forms.ChoiceField(label="Lead professional", required=False)
+
+    def __init__(
+        self, *args: Any, choices: dict[str, list[tuple[object, str]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, options in choices.items():
+            self.fields[name].choices = options  # type: ignore[attr-defined]

@@ -22,7 +22,6 @@ from cases.models import (
     DriftFlag,
     Involvement,
     LevelChange,
-    Plan,
     PlanAction,
     Practitioner,
     ProtectionMeeting,
@@ -391,17 +390,8 @@ def supervision_for_child(*, user: Practitioner, child: Child) -> QuerySet[Super
     return records.filter(practitioner=user)
 
 
-def casework_for_child(*, user: Practitioner, child: Child) -> dict[str, object]:
-    """Plans, visits, meetings, referrals, supervision and drift flags for the child's page."""
-    return {
-        "plans": Plan.objects.filter(child=child)
-        .select_related("lead_agency")
-        .prefetch_related("actions__owner_agency")[:5],
-        "visits": Visit.objects.filter(child=child).select_related("agency")[:10],
-        "meetings": ProtectionMeeting.objects.filter(child=child)[:10],
-        "referrals": Referral.objects.filter(child=child)[:5],
-        "supervision": supervision_for_child(user=user, child=child)[:10],
-        "drift_flags": DriftFlag.objects.filter(child=child, resolved_at__isnull=True)
-        if user.role in LEAD_ROLES
-        else DriftFlag.objects.none(),
-    }
+def open_flags_for_child(*, user: Practitioner, child: Child) -> QuerySet[DriftFlag]:
+    """The child's open drift flags, for leads; nobody else reviews drift."""
+    if user.role not in LEAD_ROLES:
+        return DriftFlag.objects.none()
+    return DriftFlag.objects.filter(child=child, resolved_at__isnull=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.access import is_lead
+from cases.access import child_reached_by_break_glass, is_lead
 from cases.codes import (
     NEED_LEVEL_ORDER,
     ChronologyEventType,
@@ -33,6 +33,7 @@ from cases.services import (
     change_log_record,
     chronology_entry_record,
     legitimate_relationship_record,
+    submission_repeat,
 )
 
 
@@ -57,7 +58,13 @@ def supervision_record(
     next_review_on: datetime.date | None = None,
 ) -> SupervisionRecord:
     """Record reflective supervision (or a decision on a drift flag) and its chronology entry."""
-    existing = SupervisionRecord.objects.filter(submission_key=submission_key).first()
+    existing = submission_repeat(
+        SupervisionRecord.objects.all(),
+        submission_key=submission_key,
+        supervisor_id=supervisor.pk,
+        child_id=child.pk,
+        drift_flag_id=drift_flag.pk if drift_flag else None,
+    )
     if existing is not None:
         return existing
     _require_lead(supervisor)
@@ -118,7 +125,12 @@ def drift_flag_decide(
 ) -> SupervisionRecord:
     """A lead's decision on a flag: recorded as supervision; the flag leaves the queue until
     its next review date, then reappears if it still applies."""
-    existing = SupervisionRecord.objects.filter(submission_key=submission_key).first()
+    existing = submission_repeat(
+        SupervisionRecord.objects.all(),
+        submission_key=submission_key,
+        supervisor_id=lead.pk,
+        drift_flag_id=flag.pk,
+    )
     if existing is not None:
         return existing
     _require_lead(lead)
@@ -171,11 +183,24 @@ def involvement_step(
     receiving_team: Team,
     submission_key: str,
 ) -> LevelChange:
-    """Step a case up or down: close the open involvement, open the new one, tell the team."""
-    existing = LevelChange.objects.filter(submission_key=submission_key).first()
+    """Step a case up or down: close the open involvement, open the new one, tell the team.
+
+    Allocating the case gives the receiving agency a relationship, so a lead who reaches the
+    child only through a break-glass grant may not do it (the grant is for reading).
+    """
+    existing = submission_repeat(
+        LevelChange.objects.all(),
+        submission_key=submission_key,
+        changed_by_id=lead.pk,
+        child_id=child.pk,
+    )
     if existing is not None:
         return existing
     _require_lead(lead)
+    if child_reached_by_break_glass(user=lead, child=child):
+        raise ValidationError(
+            "Only an agency working with the child can move the case: break glass is for reading"
+        )
     current = (
         Involvement.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
     )

@@ -4,7 +4,6 @@ up or down and concern outcomes. Thin: forms parse, the access policy decides, s
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -17,24 +16,25 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
-from cases.models import ConcernChild, Practitioner, Team
+from cases.models import Child, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ConcernOutcomeForm,
     DriftDecisionForm,
+    DriftQueueFilterForm,
     LevelChangeForm,
     SupervisionForm,
 )
-from cases.web import guards
 from cases.web.forms import add_service_errors, record_page
+from cases.web.guards import lead_required
 
 QUEUE_PAGE_SIZE = 25
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="supervision_create")
     assert user.agency is not None
     form = SupervisionForm(request.POST or None, agency=user.agency)
@@ -49,10 +49,10 @@ def supervision_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def level_change(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="level_change")
     form = LevelChangeForm(request.POST or None)
     current = child.involvements.filter(ended_on__isnull=True).first()
@@ -84,11 +84,11 @@ def queue_filters(params: QueryDict) -> selectors.QueueFilters:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET"])
 def drift_queue(request: HttpRequest) -> HttpResponse:
     """One row per child with all of the child's open flags, worst and longest drifting first."""
-    user = guards.lead(request)
+    user = access.acting_user(request)
     today = timezone.localdate()
     filters = queue_filters(request.GET)
     children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
@@ -98,7 +98,31 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         # The scope's count is already known: no second pass over the flags to count them.
         paginator.count = counts[filters.scope or "all"]  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.drift_queue_rows(rows=list(page.object_list), as_of=today)
+    new_to_team = list(selectors.new_to_team(user=user)[:20])
+    awaiting_outcome = list(
+        selectors.concerns_awaiting_outcome(
+            user=user, logged_since=selectors.awaiting_outcome_since()
+        )[:20]
+    )
+    access.log_children_read(
+        user=user,
+        children=[
+            *(row.child for row in rows),
+            *(change.child for change in new_to_team),
+            *(link.child for link in awaiting_outcome),
+        ],
+        view_name="drift_queue",
+    )
     titles = selectors.rule_titles()
+    teams = Team.objects.filter(
+        Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
+    ).select_related("agency")
+    # The lead's own team (a county agency has a thousand practitioners, too many to choose
+    # from); the whole agency's for a lead without a team.
+    workers = Practitioner.objects.filter(
+        agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
+    ).order_by("last_name", "first_name")
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level", "scope")
@@ -121,34 +145,33 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         "cases/drift_queue.html",
         {
             "page": page,
-            "rows": selectors.drift_queue_rows(rows=list(page.object_list), as_of=today),
+            "rows": rows,
             "today": today,
             "query_string": urlencode(chosen),
             "filters": filters,
             "scopes": scopes,
-            "rule_choices": sorted(titles.items(), key=lambda item: item[1]),
-            "team_choices": Team.objects.filter(
-                Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
-            ).select_related("agency"),
-            # The lead's own team (a county agency has a thousand practitioners, too many to
-            # choose from); the whole agency's for a lead without a team.
-            "worker_choices": Practitioner.objects.filter(
-                agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
-            ).order_by("last_name", "first_name"),
-            "level_choices": NeedLevel.choices,
-            "new_to_team": selectors.new_to_team(user=user)[:20],
-            "awaiting_outcome": selectors.concerns_awaiting_outcome(
-                user=user, logged_since=selectors.awaiting_outcome_since()
-            )[:20],
+            "filter_form": DriftQueueFilterForm(
+                initial=chosen,
+                choices={
+                    "rule": [("", "All rules"), *sorted(titles.items(), key=lambda i: i[1])],
+                    "level": [("", "All levels"), *NeedLevel.choices],
+                    "team": [("", "All teams")]
+                    + [(team.pk, f"{team.name} ({team.agency.name})") for team in teams],
+                    "worker": [("", "Anyone")]
+                    + [(person.pk, person.display_name) for person in workers],
+                },
+            ),
+            "new_to_team": new_to_team,
+            "awaiting_outcome": awaiting_outcome,
         },
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
-    user = guards.lead(request)
+    user = access.acting_user(request)
     flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
     if flag is None:
         raise access.ChildAccessRefused()
@@ -177,10 +200,10 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@lead_required
 @require_http_methods(["GET", "POST"])
 def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse:
-    user = guards.lead(request)
+    user = access.acting_user(request)
     link = (
         ConcernChild.objects.filter(
             pk=concern_child_id, child__in=access.children_visible_to(user=user)
@@ -216,3 +239,36 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
             "outcomes": link.concern.outcomes.filter(child=child),
         },
     )
+
+
+def child_drift_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page, for leads: open drift flags and links to step up or down."""
+    return {
+        "is_lead": access.is_lead(user),
+        "rule_titles": selectors.rule_titles(),
+        "drift_flags": selectors.open_flags_for_child(user=user, child=child),
+    }
+
+
+def child_supervision_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: supervision records, for leads and the practitioner supervised."""
+    return {"supervision": selectors.supervision_for_child(user=user, child=child)[:10]}
+
+
+def home_concern_outcomes_panel(
+    *, user: Practitioner, request: HttpRequest
+) -> dict[str, object] | None:
+    """The casework home page: outcomes of the concerns the practitioner raised."""
+    if not access.does_casework(user):
+        return None
+    outcomes = selectors.outcomes_for_referrer(user=user)
+    access.log_children_read(
+        user=user,
+        children=[item.outcome.child for item in outcomes if item.child_visible],
+        view_name="home_concern_outcomes",
+    )
+    return {"outcomes": outcomes}

@@ -31,7 +31,7 @@ from cases.models import (
     Referral,
     Visit,
 )
-from cases.services import change_log_record, chronology_entry_record
+from cases.services import change_log_record, chronology_entry_record, submission_repeat
 
 PLAN_LEVELS = (NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION)
 
@@ -53,7 +53,12 @@ def plan_record(
     review_due_on: datetime.date | None,
     submission_key: str,
 ) -> Plan:
-    existing = Plan.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_repeat(
+        Plan.objects.all(),
+        submission_key=submission_key,
+        recorded_by_id=recorded_by.pk,
+        child_id=child.pk,
+    )
     if existing is not None:
         return existing
     if level not in PLAN_LEVELS:
@@ -95,7 +100,12 @@ def plan_action_record(
     due_on: datetime.date,
     submission_key: str,
 ) -> PlanAction:
-    existing = PlanAction.objects.filter(submission_key=submission_key, plan=plan).first()
+    existing = submission_repeat(
+        PlanAction.objects.all(),
+        submission_key=submission_key,
+        recorded_by_id=recorded_by.pk,
+        plan_id=plan.pk,
+    )
     if existing is not None:
         return existing
     if plan.ended_on is not None:
@@ -106,6 +116,7 @@ def plan_action_record(
         description=description,
         owner_agency=owner_agency,
         due_on=due_on,
+        recorded_by=recorded_by,
         submission_key=submission_key,
     )
     action.full_clean()
@@ -161,7 +172,12 @@ def visit_record(
     child_voice: str,
     submission_key: str,
 ) -> Visit:
-    existing = Visit.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_repeat(
+        Visit.objects.all(),
+        submission_key=submission_key,
+        recorded_by_id=recorded_by.pk,
+        child_id=child.pk,
+    )
     if existing is not None:
         return existing
     visit = Visit(
@@ -208,7 +224,12 @@ def referral_record(
     assessment_completed_on: datetime.date | None,
     submission_key: str,
 ) -> Referral:
-    existing = Referral.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_repeat(
+        Referral.objects.all(),
+        submission_key=submission_key,
+        recorded_by_id=recorded_by.pk,
+        child_id=child.pk,
+    )
     if existing is not None:
         return existing
     referral = Referral(
@@ -267,7 +288,12 @@ def protection_meeting_record(
     notes: str,
     submission_key: str,
 ) -> ProtectionMeeting:
-    existing = ProtectionMeeting.objects.filter(submission_key=submission_key, child=child).first()
+    existing = submission_repeat(
+        ProtectionMeeting.objects.all(),
+        submission_key=submission_key,
+        recorded_by_id=recorded_by.pk,
+        child_id=child.pk,
+    )
     if existing is not None:
         return existing
     if conference_needed and kind != MeetingKind.STRATEGY_DISCUSSION:

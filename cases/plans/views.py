@@ -4,7 +4,6 @@ off the child's record. Thin: forms parse, the access policy decides, services a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import access
-from cases.models import Plan, PlanAction
-from cases.plans import services
+from cases.models import Child, Plan, PlanAction, Practitioner
+from cases.plans import selectors, services
 from cases.plans.forms import (
     MeetingForm,
     PlanActionForm,
@@ -23,14 +22,14 @@ from cases.plans.forms import (
     ReferralForm,
     VisitForm,
 )
-from cases.web import guards
 from cases.web.forms import add_service_errors, record_page
+from cases.web.guards import casework_required
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_create")
     form = PlanForm(request.POST or None)
     return record_page(
@@ -44,11 +43,11 @@ def plan_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def plan_detail(request: HttpRequest, child_id: int, plan_id: int) -> HttpResponse:
     """The plan with its actions; a form to add an action."""
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_detail")
     plan = get_object_or_404(Plan.objects.select_related("lead_agency"), pk=plan_id, child=child)
     form = PlanActionForm(request.POST or None)
@@ -74,10 +73,10 @@ def plan_detail(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_review")
     plan = get_object_or_404(Plan, pk=plan_id, child=child)
     return record_page(
@@ -91,10 +90,10 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
     )
 
 
-@login_required
+@casework_required
 @require_POST
 def plan_action_status(request: HttpRequest, child_id: int, action_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_action_status")
     action = get_object_or_404(PlanAction.objects.select_related("plan"), pk=action_id, child=child)
     form = PlanActionStatusForm(request.POST)
@@ -111,10 +110,10 @@ def plan_action_status(request: HttpRequest, child_id: int, action_id: int) -> H
     return redirect("plan-detail", child.pk, action.plan_id)
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="visit_create")
     return record_page(
         request,
@@ -127,10 +126,10 @@ def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="referral_create")
     return record_page(
         request,
@@ -143,10 +142,10 @@ def referral_create(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@casework_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, child_id: int) -> HttpResponse:
-    user = guards.caseworker(request)
+    user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="meeting_create")
     return record_page(
         request,
@@ -157,3 +156,10 @@ def meeting_create(request: HttpRequest, child_id: int) -> HttpResponse:
         done="Meeting saved",
         save=lambda data: services.protection_meeting_record(child=child, recorded_by=user, **data),
     )
+
+
+def child_plans_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: plans, visits and contacts, meetings and referrals."""
+    return selectors.plans_for_child(child=child)

@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.accounts.demo import demo_second_factor_ensure
 from cases.codes import NeedLevel
 from cases.models import Agency, Child, Practitioner, Team
 from cases.seeding import (
@@ -97,6 +98,33 @@ def synthetic_upn(rng: random.Random, born: datetime.date) -> str:
 
 
 @transaction.atomic
+def demo_accounts_ensure(*, password: str, only_missing: bool = False) -> None:
+    """One demo login per role (a demo seeded before a role existed gets it on the next run)."""
+    for username, role, agency_name, team_name, job_title in synthetic.DEMO_ACCOUNTS:
+        if only_missing and Practitioner.objects.filter(username=username).exists():
+            continue
+        agency = Agency.objects.get(name=agency_name)
+        team = Team.objects.get(agency=agency, name=team_name) if team_name else None
+        first, last = username.capitalize(), "Demo"
+        Practitioner.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "agency": agency,
+                "team": team,
+                "role": role,
+                "job_title": job_title,
+                "password": password,
+                "is_staff": role == "administrator",
+                "is_superuser": role == "administrator",
+                "confirmed_for_agency": agency,
+                "confirmed_at": timezone.now(),
+            },
+        )
+        demo_second_factor_ensure(Practitioner.objects.get(username=username))
+
+
 def partnership_reference_data(rng: random.Random, practitioners_per_team: int) -> Partnership:
     """Agencies, teams, practitioners and the demo accounts (created once, then reused)."""
     partnership = Partnership()
@@ -121,6 +149,8 @@ def partnership_reference_data(rng: random.Random, practitioners_per_team: int) 
                     team=teams[n % len(teams)],
                     role="practitioner",
                     password=password,
+                    confirmed_for_agency=agency,
+                    confirmed_at=timezone.now(),
                 )
             )
         Practitioner.objects.bulk_create(new_people)
@@ -129,24 +159,7 @@ def partnership_reference_data(rng: random.Random, practitioners_per_team: int) 
                 "pk", flat=True
             )
         )
-    for username, role, agency_name, team_name, job_title in synthetic.DEMO_ACCOUNTS:
-        agency = Agency.objects.get(name=agency_name)
-        team = Team.objects.get(agency=agency, name=team_name) if team_name else None
-        first, last = username.capitalize(), "Demo"
-        Practitioner.objects.update_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "agency": agency,
-                "team": team,
-                "role": role,
-                "job_title": job_title,
-                "password": password,
-                "is_staff": role == "administrator",
-                "is_superuser": role == "administrator",
-            },
-        )
+    demo_accounts_ensure(password=password)
     demo = Practitioner.objects.get(username="practitioner")
     partnership.practitioner_ids[demo.agency_id].append(demo.pk)  # type: ignore[index]
     return partnership

@@ -230,6 +230,13 @@ DEMO_ACCOUNTS = (
         None,
         "Chair of the neglect delivery group",
     ),
+    (
+        "governance",
+        "information_governance",
+        "Northshire Children's Social Care",
+        None,
+        "Information governance officer",
+    ),
     ("admin", "administrator", "Northshire Children's Social Care", None, "System administrator"),
 )
 DEMO_PASSWORD = "demo-Neglect-2026"  # noqa: S105 - synthetic demo data, printed by make run

@@ -2,47 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
-
 from django import template
-from django.forms import BoundField
 
-from cases import access
 from cases.codes import NeedLevel
-from cases.oversight.selectors import casework_for_child, outcomes_for_referrer, rule_titles
 
 register = template.Library()
-
-
-@register.filter
-def date_part(field: BoundField, index: int) -> object:
-    """Day (0), month (1) or year (2) of a three-field date input, as typed or as stored."""
-    value = field.value()
-    if isinstance(value, datetime.date):
-        return (value.day, value.month, value.year)[index]
-    if isinstance(value, list | tuple) and len(value) > index:
-        return value[index] if value[index] is not None else ""
-    return ""
-
-
-@register.filter
-def field_anchor(field: BoundField) -> str:
-    """Where the error summary links to: the input itself, or the first of a group."""
-    if field.widget_type in ("radioselect", "govukdate"):
-        return f"{field.auto_id}_0"
-    return str(field.id_for_label or field.auto_id)
-
-
-@register.inclusion_tag("cases/includes/child_casework_sections.html", takes_context=True)
-def child_casework(context: dict[str, Any], child: Any) -> dict[str, object]:
-    user = access.acting_user(context["request"])
-    return {
-        "child": child,
-        "is_lead": access.is_lead(user),
-        "rule_titles": rule_titles(),
-        **casework_for_child(user=user, child=child),
-    }
 
 
 @register.filter
@@ -53,10 +17,3 @@ def get_item(mapping: dict[str, str], key: str) -> str:
 @register.filter
 def need_level(value: str | None) -> str:
     return str(NeedLevel(value).label) if value in NeedLevel.values else "Not open to a service"
-
-
-@register.inclusion_tag("cases/includes/concern_outcomes_list.html", takes_context=True)
-def concern_outcomes_for_me(context: dict[str, Any]) -> dict[str, object]:
-    """Outcomes of the concerns the signed-in practitioner raised, for their home page."""
-    user = access.acting_user(context["request"])
-    return {"outcomes": outcomes_for_referrer(user=user)}

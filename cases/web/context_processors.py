@@ -14,5 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_casework": does_casework(user),
         "nav_lead": is_lead(user),
         "nav_aggregates": sees_aggregates(user),
-        "nav_admin": user.role == Role.ADMINISTRATOR,
+        "nav_admin": user.role == Role.ADMINISTRATOR and user.is_active,
+        "nav_information_governance": user.role == Role.INFORMATION_GOVERNANCE and user.is_active,
     }

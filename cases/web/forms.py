@@ -1,28 +1,233 @@
-"""The GOV.UK form kit every page uses: the sign-in form, the base form, the date field, the
-submission key that makes a retry harmless, and the adapter from a service's errors to field
-errors."""
+"""The GOV.UK form kit every page of every app uses: the base form (GovUKForm) and its bound
+fields, the one date field, the submission key that makes a retry harmless, the one
+required-message helper, and the one adapter from a service's errors to form (or API) errors.
+Pages draw fields with includes/govuk_field.html and errors with
+includes/govuk_error_summary.html. Identifiers are cleaned in cases/web/identifiers.py."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from cases.models import SUMMARY_MAX_LENGTH, Child
 
+DATE_PARTS = ("day", "month", "year")
+_PART_LABELS = {"day": "Day", "month": "Month", "year": "Year"}
+_PART_WIDTHS = {"day": 2, "month": 2, "year": 4}
 
-class SignInForm(AuthenticationForm):
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+def submission_key_field(*, required: bool = True) -> forms.CharField:
+    """The hidden key that makes a double submit or a retry create nothing new."""
+    return forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64, required=required)
+
+
+def required(message: str) -> dict[str, str]:
+    """The error_messages for a required field: GOV.UK says what to enter or select."""
+    return {"required": message}
+
+
+class GovUKBoundField(BoundField):
+    """A field as the GOV.UK templates need it: what kind of component it is, its classes and
+    aria-describedby at render time (so errors a service adds later show too), and the id the
+    error summary links to."""
+
+    @property
+    def kind(self) -> str:
+        widget = self.field.widget
+        # CheckboxSelectMultiple subclasses RadioSelect, so it is asked first.
+        kinds: list[tuple[type[forms.Widget], str]] = [
+            (DateInput, "date"),
+            (forms.CheckboxSelectMultiple, "checkboxes"),
+            (forms.RadioSelect, "radios"),
+            (forms.CheckboxInput, "checkbox"),
+            (forms.Textarea, "textarea"),
+            (forms.Select, "select"),
+        ]
+        if widget.is_hidden:
+            return "hidden"
+        return next((kind for cls, kind in kinds if isinstance(widget, cls)), "input")
+
+    @property
+    def anchor(self) -> str:
+        """The id of the input the error summary links to (a group's first item)."""
+        return str(self.auto_id)
+
+    @property
+    def aria_describedby(self) -> str:
+        ids = [f"{self.auto_id}-hint"] if self.help_text else []
+        return " ".join([*ids, f"{self.auto_id}-error"] if self.errors else ids)
+
+    def build_widget_attrs(self, attrs: Any, widget: forms.Widget | None = None) -> Any:
+        attrs = super().build_widget_attrs(attrs, widget)
+        base = {"input": "govuk-input", "textarea": "govuk-textarea", "select": "govuk-select"}
+        if self.kind in base:
+            css = base[self.kind]
+            extra = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
+            error = f" {css}--error" if self.errors else ""
+            attrs["class"] = f"{css} {extra}".strip() + error
+        if self.aria_describedby:
+            attrs["aria-describedby"] = self.aria_describedby
+        return attrs
+
+
+class DateInput(forms.Widget):
+    """The GOV.UK date input: three text inputs named <name>-day, <name>-month and
+    <name>-year. includes/govuk_field.html draws it from DateBoundField.parts."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [str(data.get(f"{name}-{part}", "")).strip() for part in DATE_PARTS]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}-{part}" in data for part in DATE_PARTS)
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        if isinstance(value, list | tuple):
+            return [*(str(v) if v is not None else "" for v in value), "", "", ""][:3]
+        return ["", "", ""]
+
+
+class RadiosWithHints(forms.RadioSelect):
+    """Radios with a hint under each item (hints keyed by the choice's value)."""
+
+    def __init__(self, hints: Mapping[Any, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hints = {str(value): hint for value, hint in hints.items()}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["hint"] = self.hints.get(str(value), "")
+        return option
+
+
+class DateBoundField(GovUKBoundField):
+    @property
+    def error_parts(self) -> tuple[str, ...]:
+        """The parts to mark as wrong: those the field named, or all when it did not say."""
+        for error in self.errors.as_data():
+            if error.params and error.params.get("parts"):
+                return tuple(error.params["parts"])
+        return DATE_PARTS if self.errors else ()
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.auto_id}-{(self.error_parts or DATE_PARTS)[0]}"
+
+    @property
+    def parts(self) -> list[dict[str, object]]:
+        values = self.field.widget.format_value(self.value())  # type: ignore[attr-defined]
+        wrong = self.error_parts
+        return [
+            {
+                "id": f"{self.auto_id}-{part}",
+                "name": f"{self.html_name}-{part}",
+                "label": _PART_LABELS[part],
+                "width": _PART_WIDTHS[part],
+                "value": value,
+                "error": part in wrong,
+            }
+            for part, value in zip(DATE_PARTS, values, strict=True)
+        ]
+
+
+class DateField(forms.Field):
+    """A date from the three GOV.UK inputs, with the Design System's error messages. Messages
+    may be replaced per form through error_messages; {label} and {missing} are filled in."""
+
+    widget = DateInput
+    bound_field_class = DateBoundField
+    default_error_messages = {
+        "required": "Enter {label}",
+        "incomplete": "{label} must include a {missing}",
+        "invalid": "{label} must be a real date",
+        "year": "Year must include 4 numbers",
+        "past": "{label} must be today or in the past",
+        "future": "{label} must be today or in the future",
+    }
+
+    def __init__(
+        self,
+        *,
+        past_only: bool = False,
+        future_only: bool = False,
+        min_year: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        self.past_only = past_only
+        self.future_only = future_only
+        self.min_year = min_year
+        super().__init__(**kwargs)
+
+    def _error(self, code: str, *parts: str, missing: str = "") -> ValidationError:
+        message = self.error_messages[code].format(label=self.label, missing=missing)
+        return ValidationError(message, code=code, params={"parts": parts} if parts else None)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        values = dict(zip(DATE_PARTS, [*(value or []), "", "", ""][:3], strict=True))
+        if not any(values.values()):
+            return None
+        missing = [part for part, typed in values.items() if not typed]
+        if missing:
+            raise self._error("incomplete", *missing, missing=" and ".join(missing))
+        not_numbers = [part for part, typed in values.items() if not typed.isdigit()]
+        if not_numbers:
+            raise self._error("invalid", *not_numbers)
+        if len(values["year"]) != 4 or int(values["year"]) < self.min_year:
+            raise self._error("year", "year")
+        day, month, year = (int(values[part]) for part in DATE_PARTS)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise self._error("invalid", "month" if not 1 <= month <= 12 else "day") from None
+
+    def validate(self, value: Any) -> None:
+        if value is None:
+            if self.required:
+                raise self._error("required")
+            return
+        today = timezone.localdate()
+        if self.past_only and value > today:
+            raise self._error("past")
+        if self.future_only and value < today:
+            raise self._error("future")
+
+
+class GovUKForm(forms.Form):
+    """Every form's base: GOV.UK classes, hints and error states on its fields, and the links
+    the error summary shows."""
+
+    bound_field_class = GovUKBoundField
+    # Where a message about the whole form links to; a page may name its own element.
+    non_field_errors_anchor = "main-content"
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """(id, message) for each error, in the order of the page."""
+        links = [(self.non_field_errors_anchor, str(e)) for e in self.non_field_errors()]
+        for field in self:
+            anchor = self.non_field_errors_anchor if field.is_hidden else field.anchor  # type: ignore[attr-defined]
+            links += [(anchor, str(error)) for error in field.errors]
+        return links
+
+
+class SignInForm(AuthenticationForm, GovUKForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask your system administrator.",
@@ -33,199 +238,34 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget = forms.TextInput(
-            attrs={"autocomplete": "username", "spellcheck": "false", "class": "govuk-input"}
+            attrs={"autocomplete": "username", "spellcheck": "false"}
         )
         self.fields["password"].widget = forms.PasswordInput(
-            attrs={"autocomplete": "current-password", "class": "govuk-input"}
+            attrs={"autocomplete": "current-password"}
         )
 
 
-class GovukDateWidget(forms.MultiWidget):
-    """Day, month and year as three inputs (GOV.UK date input); rendered by our template."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            widgets=[forms.TextInput(), forms.TextInput(), forms.TextInput()],
-            attrs={"inputmode": "numeric"},
-        )
-
-    def decompress(self, value: Any) -> list[object]:
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class GovukDateField(forms.MultiValueField):
-    widget = GovukDateWidget
-
-    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
-        super().__init__(
-            fields=[
-                forms.IntegerField(required=False),
-                forms.IntegerField(required=False),
-                forms.IntegerField(required=False),
-            ],
-            require_all_fields=False,
-            required=required,
-            **kwargs,
-        )
-
-    def compress(self, data_list: list[int | None]) -> datetime.date | None:
-        if not data_list or all(part in (None, "") for part in data_list):
-            return None
-        day, month, year = data_list
-        if day is None or month is None or year is None:
-            raise ValidationError(f"{self.label} must include a day, month and year")
-        try:
-            return datetime.date(year, month, day)
-        except (ValueError, TypeError) as error:
-            raise ValidationError(f"{self.label} must be a real date") from error
-
-
-def _key() -> str:
-    return uuid.uuid4().hex
-
-
-class SubmissionForm(forms.Form):
-    """Every form carries a key so a double submit or retry creates nothing new."""
-
-    submission_key = forms.CharField(widget=forms.HiddenInput, initial=_key, max_length=64)
-
-
-def required_enter(label: str) -> dict[str, str]:
-    return {"required": f"Enter {label}"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Turn a service's ValidationError into field messages (or one for the whole form)."""
+def service_errors(error: ValidationError | Mapping[str, str]) -> dict[str, list[str]]:
+    """A service's complaint as messages by field ("__all__" for the whole thing). Services
+    raise ValidationError; the GCP2 and delivery plan ones carry a dict of messages."""
+    error = error if isinstance(error, ValidationError) else ValidationError(dict(error))
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
+        return {field: list(messages) for field, messages in error.message_dict.items()}
+    return {NON_FIELD_ERRORS: list(error.messages)}
 
 
-class DateInput(forms.Widget):
-    """The GOV.UK date input: three text fields named <name>-day, -month and -year."""
-
-    template_name = "includes/date_widget.html"
-    parts = ("day", "month", "year")
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
-        return [str(data.get(f"{name}-{part}", "")).strip() for part in self.parts]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}-{part}" in data for part in self.parts)
-
-    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
-        if isinstance(value, datetime.date):
-            return [str(value.day), str(value.month), str(value.year)]
-        if isinstance(value, list | tuple):
-            return [str(v) for v in value]
-        return ["", "", ""]
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        # Rendered with the project's templates, not the form renderer's built-in ones.
-        return render_to_string(self.template_name, self.get_context(name, value, attrs))
-
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        day, month, year = [*self.format_value(value), "", "", ""][:3]
-        context["widget"]["parts"] = [
-            ("day", "Day", day, "govuk-input--width-2"),
-            ("month", "Month", month, "govuk-input--width-2"),
-            ("year", "Year", year, "govuk-input--width-4"),
-        ]
-        return context
+def add_service_errors(form: forms.Form, error: ValidationError | Mapping[str, str]) -> None:
+    """Show a service's errors on the form: on the field they name, else on the whole form."""
+    for field, field_messages in service_errors(error).items():
+        form.add_error(field if field in form.fields else None, field_messages)
 
 
-class DateField(forms.Field):
-    """A date from the three GOV.UK fields, with the Design System's error messages."""
-
-    widget = DateInput
-
-    def __init__(self, *, past_only: bool = True, future_only: bool = False, **kwargs: Any):
-        self.past_only = past_only
-        self.future_only = future_only
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> datetime.date | None:
-        if isinstance(value, datetime.date):
-            return value
-        parts = list(value or ["", "", ""])
-        if not any(parts):
-            return None
-        label = str(self.label)
-        missing = [name for name, part in zip(DateInput.parts, parts, strict=True) if not part]
-        if missing:
-            raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise ValidationError(f"{label} must be a real date, in numbers")
-        if len(year) != 4:
-            raise ValidationError("Year must include 4 numbers")
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(f"{label} must be a real date") from None
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value is None:
-            return
-        today = timezone.localdate()
-        if self.past_only and value > today:
-            raise ValidationError(f"{self.label} must be today or in the past")
-        if self.future_only and value < today:
-            raise ValidationError(f"{self.label} must be today or in the future")
-
-
-class GovUKForm(forms.Form):
-    """Adds the Design System's classes and error states to the widgets."""
-
-    classes = {
-        "text": "govuk-input",
-        "textarea": "govuk-textarea",
-        "select": "govuk-select",
+def api_service_errors(error: ValidationError | Mapping[str, str]) -> dict[str, list[str]]:
+    """The same errors as an API's 400 body: messages by field, DRF's non_field_errors key."""
+    return {
+        ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in service_errors(error).items()
     }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            kind = self[name].widget_type
-            if kind in self.classes:
-                existing = field.widget.attrs.get("class", "")
-                field.widget.attrs["class"] = f"{self.classes[kind]} {existing}".strip()
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            field = self.fields[name]
-            kind = self[name].widget_type
-            if kind in self.classes:
-                field.widget.attrs["class"] += f" {self.classes[kind]}--error"
-            elif kind == "date":
-                field.widget.attrs["error"] = True
-            described = field.widget.attrs.get("aria-describedby", "")
-            field.widget.attrs["aria-describedby"] = (
-                f"{described} {self[name].auto_id}-error".strip()
-            )
-
-    def add_errors_from(self, error: ValidationError) -> None:
-        """Turn a service's ValidationError into field messages on this form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
-
-
-def required(message: str) -> dict[str, str]:
-    return {"required": message}
 
 
 def text_field(label: str, message: str, **kwargs: Any) -> forms.CharField:
@@ -239,11 +279,6 @@ def text_field(label: str, message: str, **kwargs: Any) -> forms.CharField:
         },
         **kwargs,
     )
-
-
-def normalise_postcode(value: str) -> str:
-    compact = "".join(value.split()).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 def record_page(

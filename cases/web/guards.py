@@ -1,5 +1,7 @@
-"""View guards: who may reach a page or an endpoint at all. Which child they may see is the
-access policy's decision (`cases.access`), taken again inside every view."""
+"""View guards: who may reach a page or an endpoint at all, by role. There is one way to guard
+a view: an HTML view takes one of the decorators, a DRF view the matching permission class,
+and each pair asks `cases.access` the same question. Which child a user may see is the access
+policy's decision, taken again inside every view."""
 
 from __future__ import annotations
 
@@ -17,38 +19,55 @@ from cases import access
 from cases.models import Practitioner
 
 View = Callable[..., HttpResponse]
+RoleCheck = Callable[[Practitioner], bool]
 
 
-def casework_required(view: View) -> View:
-    """Signed in, and a role that works with children (practitioner, lead, manager)."""
-
+def _role_required(view: View, allowed: RoleCheck) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        caseworker(request)
+        if not allowed(access.acting_user(request)):
+            raise PermissionDenied()
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def caseworker(request: HttpRequest) -> Practitioner:
-    """The acting user, if their role works with children; otherwise 403."""
-    user = access.acting_user(request)
-    if not access.does_casework(user):
-        raise PermissionDenied()
-    return user
+def casework_required(view: View) -> View:
+    """Signed in, and a role that works with children (practitioner, lead, manager)."""
+    return _role_required(view, access.does_casework)
 
 
-def lead(request: HttpRequest) -> Practitioner:
-    """The acting user, if a safeguarding lead or social-care manager; otherwise 403."""
-    user = access.acting_user(request)
-    if not access.is_lead(user):
-        raise PermissionDenied()
-    return user
+def lead_required(view: View) -> View:
+    """Signed in as a safeguarding lead or social-care manager."""
+    return _role_required(view, access.is_lead)
+
+
+def aggregates_required(view: View) -> View:
+    """Signed in as a partnership analyst or executive, who see figures and no child."""
+    return _role_required(view, access.sees_aggregates)
+
+
+def _api_allows(request: Request, allowed: RoleCheck) -> bool:
+    return request.user.is_authenticated and allowed(access.acting_user(request))
 
 
 class DoesCasework(permissions.BasePermission):
     message = "Only practitioners, safeguarding leads and social-care managers see children."
 
     def has_permission(self, request: Request, view: object) -> bool:
-        return request.user.is_authenticated and access.does_casework(access.acting_user(request))
+        return _api_allows(request, access.does_casework)
+
+
+class IsLead(permissions.BasePermission):
+    message = "Only safeguarding leads and social-care managers review drift."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return _api_allows(request, access.is_lead)
+
+
+class SeesAggregates(permissions.BasePermission):
+    message = "Only partnership analysts and executives see dashboards and the delivery plan."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return _api_allows(request, access.sees_aggregates)

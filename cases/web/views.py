@@ -13,6 +13,7 @@ from cases import access, selectors
 from cases.codes import Role
 from cases.oversight import selectors as oversight_selectors
 from cases.web import health
+from cases.web.home import home_panels
 
 HOME_PAGE_SIZE = 25
 
@@ -29,15 +30,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"panels": home_panels(user=user, request=request)}
     if access.does_casework(user):
         children = selectors.children_for_home(user=user)
-        context["page"] = Paginator(children, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(children, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
+        access.log_children_read(user=user, children=page.object_list, view_name="home")
+        context["page"] = page
         if access.is_lead(user):
             context["figures"] = oversight_selectors.lead_home_figures(user=user)
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"
+    elif user.role == Role.INFORMATION_GOVERNANCE:
+        template = "cases/home_information_governance.html"
+    elif access.has_casework_role(user):
+        template = "cases/home_awaiting_confirmation.html"
     elif user.role == Role.ADMINISTRATOR:
         template = "cases/home_admin.html"
     else:

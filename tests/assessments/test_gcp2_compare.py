@@ -53,7 +53,7 @@ def test_sub_areas_are_compared_only_where_both_graded_them(world: World) -> Non
     assessment_update(
         assessment_id=draft.pk, by=user, expected_version=draft.version, answers=answers
     )
-    profile = gcp2_profile(child=world.child)
+    profile = gcp2_profile(user=user, child=world.child)
     safety = next(c for c in profile.comparisons[0] if c.code == "safety")
     assert safety.direction is None  # the later one has no overall grade yet
     assert "safety-online" not in {s.key for s in safety.sub_areas}
@@ -69,7 +69,7 @@ def test_the_profile_puts_every_assessment_side_by_side_oldest_first(world: Worl
     user = world.users["practitioner"]
     for day, grade in [(datetime.date(2024, 1, 5), 5), (EARLIER, 4), (LATER, 3)]:
         gcp2_assessment(world.child, user, assessed_on=day, grades=grade)
-    profile = gcp2_profile(child=world.child)
+    profile = gcp2_profile(user=user, child=world.child)
     assert [a.assessed_on for a in profile.assessments] == [
         datetime.date(2024, 1, 5),
         EARLIER,

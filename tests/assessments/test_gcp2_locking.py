@@ -51,9 +51,9 @@ def test_the_page_reshows_the_users_input_and_the_differences(world: World) -> N
     client.force_login(world.users["practitioner"])
     form = {
         "version": str(draft.version),
-        "assessed_on_day": str(draft.assessed_on.day),
-        "assessed_on_month": str(draft.assessed_on.month),
-        "assessed_on_year": str(draft.assessed_on.year),
+        "assessed_on-day": str(draft.assessed_on.day),
+        "assessed_on-month": str(draft.assessed_on.month),
+        "assessed_on-year": str(draft.assessed_on.year),
         "analysis": "Typed at the kitchen table",
         "grade-physical-nutrition": "5",
         "action": "save",

@@ -93,9 +93,9 @@ def test_an_invalid_grade_and_date_are_shown_on_their_fields_with_nothing_lost(
         f"/gcp2/{draft.pk}/edit/",
         {
             "version": draft.version,
-            "assessed_on_day": "31",
-            "assessed_on_month": "2",
-            "assessed_on_year": "2025",
+            "assessed_on-day": "31",
+            "assessed_on-month": "2",
+            "assessed_on-year": "2025",
             "grade-physical-nutrition": "9",
             "analysis": "Keep this text",
             "action": "save",
@@ -107,7 +107,7 @@ def test_an_invalid_grade_and_date_are_shown_on_their_fields_with_nothing_lost(
         '<a href="#grade-physical-nutrition">Select a grade between 1 and 5 for nutrition</a>'
         in page
     )
-    assert '<a href="#assessed_on_day">The date of the assessment must be a real date</a>' in page
+    assert '<a href="#assessed_on-day">The date of the assessment must be a real date</a>' in page
     assert "Keep this text" in page
     assert Assessment.objects.get(pk=draft.pk).version == draft.version
 
@@ -121,9 +121,9 @@ def test_submitting_an_incomplete_assessment_on_the_page_shows_each_missing_fiel
         f"/gcp2/{draft.pk}/edit/",
         {
             "version": draft.version,
-            "assessed_on_day": today.day,
-            "assessed_on_month": today.month,
-            "assessed_on_year": today.year,
+            "assessed_on-day": today.day,
+            "assessed_on-month": today.month,
+            "assessed_on-year": today.year,
             "grade-physical-nutrition": "2",
             "action": "submit",
         },

@@ -37,7 +37,7 @@ def test_a_lead_decides_on_a_flag_and_it_reappears_after_its_review_date(
     assert axe_violations(page) == []
 
     # Filter to the one rule, then open its evidence.
-    page.select_option("#filter-rule", "NO_LEAD_PROFESSIONAL")
+    page.select_option("#id_rule", "NO_LEAD_PROFESSIONAL")
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_test_id("queue-row").count() == 1
     assert axe_violations(page) == []

@@ -155,6 +155,7 @@ def test_an_assessment_is_completed_signed_off_repeated_and_compared_by_keyboard
     assert "Same" in comparison.locator("tr", has_text="Safety").first.inner_text()
     chart = page.locator("#gcp2-chart")
     assert chart.is_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart('gcp2-chart') !== undefined")
     assert page.evaluate("() => Chart.getChart('gcp2-chart').data.datasets.length") == 4
     accessible(page)
 

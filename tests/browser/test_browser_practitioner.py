@@ -93,7 +93,7 @@ def test_a_practitioner_finds_children_logs_a_concern_and_exports_the_chronology
     page.get_by_label("What did you see or hear?").fill("Both children hungry and cold at home.")
     page.get_by_label("Medium: some needs unmet, impact on the child").check()
     observed = timezone.localdate() - datetime.timedelta(days=1)
-    page.locator("#id_observed_on").fill(str(observed.day))
+    page.locator("#id_observed_on-day").fill(str(observed.day))
     page.locator("#id_observed_on-month").fill(str(observed.month))
     page.locator("#id_observed_on-year").fill(str(observed.year))
     page.locator("#id_child_seen").check()

@@ -25,9 +25,9 @@ def action_form(**overrides: object) -> dict[str, object]:
         "priority": "recognise",
         "activity": "Neglect training for every agency",
         "responsible": "Training lead",
-        "due_day": "31",
-        "due_month": "3",
-        "due_year": "2027",
+        "due_date-day": "31",
+        "due_date-month": "3",
+        "due_date-year": "2027",
         "rag_status": "green",
     }
     data.update(overrides)
@@ -45,13 +45,14 @@ def test_it_adds_an_action_and_records_who_added_it(analyst: Client) -> None:
 
 def test_it_shows_an_error_summary_linked_to_each_field(analyst: Client) -> None:
     response = analyst.post(
-        "/delivery-plan/actions/new/", action_form(reference="", due_day="31", due_month="2")
+        "/delivery-plan/actions/new/",
+        action_form(reference="", **{"due_date-day": "31", "due_date-month": "2"}),
     )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
     assert 'href="#id_reference"' in page and "Enter a reference" in page
-    assert 'href="#id_due_day"' in page and "must be a real date" in page
+    assert 'href="#id_due_date-day"' in page and "must be a real date" in page
     assert not DeliveryAction.objects.exists()
 
 
@@ -101,9 +102,9 @@ def test_evidence_is_dated_and_a_resubmitted_form_adds_it_once(analyst: Client) 
     action = DeliveryAction.objects.get()
     evidence = {
         "text": "Sessions held in March",
-        "recorded_day": "1",
-        "recorded_month": "3",
-        "recorded_year": "2025",
+        "recorded_on-day": "1",
+        "recorded_on-month": "3",
+        "recorded_on-year": "2025",
         "submission_key": "k-1",
     }
     for _ in range(2):
@@ -122,9 +123,9 @@ def test_evidence_dated_in_the_future_is_refused(analyst: Client) -> None:
         f"/delivery-plan/actions/{action.pk}/evidence/",
         {
             "text": "Too soon",
-            "recorded_day": future.day,
-            "recorded_month": future.month,
-            "recorded_year": future.year,
+            "recorded_on-day": future.day,
+            "recorded_on-month": future.month,
+            "recorded_on-year": future.year,
             "submission_key": "k-2",
         },
     )

@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.codes import AgencyType, RelationshipBasis, Role
 from cases.models import (
@@ -52,7 +53,11 @@ def practitioner(
         **extra,
     )
     person.set_password(PASSWORD)
+    # Test accounts are confirmed by their agency and have an authenticator app.
+    person.confirmed_for_agency = at
+    person.confirmed_at = timezone.now() if at else None
     person.save()
+    TOTPDevice.objects.create(user=person, name="Test app", confirmed=True)
     return person
 
 

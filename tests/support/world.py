@@ -29,6 +29,9 @@ class World:
             "admin": factories.practitioner(
                 None, Role.ADMINISTRATOR, "admin", is_staff=True, is_superuser=True
             ),
+            "information_governance": factories.practitioner(
+                self.social_care, Role.INFORMATION_GOVERNANCE, "governance"
+            ),
         }
         # The health visitor is named in the child's team around the family: the child is on
         # their home page's caseload.

@@ -62,7 +62,7 @@ def concern_payload(children: list, **overrides: object) -> dict:
 
 
 def test_search_masks_children_the_user_may_not_see(api_world) -> None:
-    response = api_for(api_world["teacher"]).get("/api/children/search/", {"name": "Vole"})
+    response = api_for(api_world["teacher"]).post("/api/children/search/", {"name": "Vole"})
     assert response.status_code == 200
     by_id = {row["id"]: row for row in response.json()["results"]}
     assert by_id[api_world["younger"].pk]["full_name"] == api_world["younger"].full_name
@@ -74,11 +74,17 @@ def test_search_masks_children_the_user_may_not_see(api_world) -> None:
 
 
 def test_search_refuses_an_nhs_number_failing_modulus_11(api_world) -> None:
-    response = api_for(api_world["nurse"]).get(
+    response = api_for(api_world["nurse"]).post(
         "/api/children/search/", {"nhs_number": "9434765918"}
     )
     assert response.status_code == 400
     assert "nhs_number" in response.json()
+
+
+def test_search_refuses_a_malformed_postcode_as_the_form_does(api_world) -> None:
+    response = api_for(api_world["nurse"]).post("/api/children/search/", {"postcode": "nonsense"})
+    assert response.status_code == 400
+    assert response.json()["postcode"] == ["Enter a real postcode, like NT1 4AB"]
 
 
 def test_a_concern_is_created_once_for_two_siblings(api_world) -> None:

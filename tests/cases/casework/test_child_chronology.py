@@ -192,7 +192,7 @@ def test_adding_an_event_records_the_authors_agency(casefile) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"occurred_on-year": "2999"}, "occurred_on", "must be today or in the past"),
+        ({"occurred_on-year": "2999"}, "occurred_on-day", "must be today or in the past"),
         ({"summary": "x" * 2001}, "summary", "2,000 characters or fewer"),
         ({"event_type": ""}, "event_type", "Select what happened"),
         ({"event_type": "concern"}, "event_type", "Select a valid choice"),

@@ -99,7 +99,7 @@ def test_other_children_come_back_as_initials_year_and_agencies_only(partnership
 def test_the_results_page_never_shows_a_non_visible_childs_details(partnership) -> None:
     client = Client()
     client.force_login(partnership["nurse"])
-    response = client.get("/children/search/", {"name": "Jonathon Smyth"})
+    response = client.post("/children/search/", {"name": "Jonathon Smyth"}, follow=True)
     assert response.status_code == 200
     html = response.content.decode().split('data-testid="search-results"')[1]
     assert "Jonathan Smith" in html  # the child the nurse's agency knows
@@ -148,7 +148,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -
         ({"postcode": "nonsense"}, "postcode", "Enter a real postcode"),
         (
             {"date_of_birth-day": "1", "date_of_birth-month": "1", "date_of_birth-year": "2999"},
-            "date_of_birth",
+            "date_of_birth-day",
             "must be today or in the past",
         ),
     ],
@@ -156,7 +156,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -
 def test_bad_search_input_gets_a_field_message(partnership, params, field, message) -> None:
     client = Client()
     client.force_login(partnership["nurse"])
-    html = client.get("/children/search/", params).content.decode()
+    html = client.post("/children/search/", params).content.decode()
     assert f'href="#id_{field}"' in html
     assert message in html
 
@@ -164,14 +164,66 @@ def test_bad_search_input_gets_a_field_message(partnership, params, field, messa
 def test_an_empty_search_asks_for_something_to_search_by(partnership) -> None:
     client = Client()
     client.force_login(partnership["nurse"])
-    html = client.get("/children/search/", {"name": ""}).content.decode()
+    html = client.post("/children/search/", {"name": ""}).content.decode()
     assert "Enter a name, date of birth, NHS number, UPN or postcode" in html
 
 
 def test_fields_carry_the_design_systems_classes_and_error_state(partnership) -> None:
     client = Client()
     client.force_login(partnership["nurse"])
-    html = client.get("/children/search/", {"nhs_number": "9434765918"}).content.decode()
+    html = client.post("/children/search/", {"nhs_number": "9434765918"}).content.decode()
     assert 'class="govuk-input" ' in html  # the name field
     assert 'class="govuk-input govuk-input--width-10 govuk-input--error"' in html
     assert 'aria-describedby="id_nhs_number-hint id_nhs_number-error"' in html
+
+
+# --- Identifiers never in a URL (issue 11) ----------------------------------------------------
+
+
+def test_a_search_is_posted_and_its_results_page_address_carries_no_identifier(
+    partnership,
+) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    posted = client.post(
+        "/children/search/",
+        {
+            "name": "Jonathan Smith",
+            "nhs_number": NHS,
+            "date_of_birth-day": "27",
+            "date_of_birth-month": "3",
+            "date_of_birth-year": "2018",
+        },
+    )
+    assert posted.status_code == 302
+    location = posted["Location"]
+    for identifier in ("Jonathan", "Smith", NHS, "2018", "27"):
+        assert identifier not in location
+    assert location.startswith("/children/search/?search=")
+    # The results page can be reloaded (or linked to) by the same person...
+    for _ in range(2):
+        html = client.get(location).content.decode()
+        assert "1 match" in html and "Jonathan Smith" in html
+    # ...and shows nothing to anybody else.
+    other = Client()
+    other.force_login(factories.practitioner(partnership["health"], Role.PRACTITIONER, "other"))
+    html = other.get(location).content.decode()
+    assert "search-results" not in html and "Jonathan Smith" not in html
+
+
+def test_a_search_by_get_parameters_is_ignored(partnership) -> None:
+    client = Client()
+    client.force_login(partnership["nurse"])
+    html = client.get("/children/search/", {"name": "Jonathan Smith"}).content.decode()
+    assert "search-results" not in html
+
+
+def test_the_api_searches_by_post_only(partnership) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(partnership["nurse"])
+    assert client.get("/api/children/search/", {"nhs_number": NHS}).status_code == 405
+    response = client.post("/api/children/search/", {"nhs_number": NHS}, format="json")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [partnership["known"].pk]

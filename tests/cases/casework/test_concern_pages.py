@@ -98,9 +98,9 @@ def test_a_double_submit_creates_one_concern_and_redirects_to_it(family_world) -
     [
         ({"neglect_types": []}, "neglect_types", "Select at least one type of neglect"),
         ({"what_was_seen": "x" * 2001}, "what_was_seen", "2,000 characters or fewer"),
-        ({"observed_on-year": "2999"}, "observed_on", "must be today or in the past"),
-        ({"observed_on-month": ""}, "observed_on", "must include a month"),
-        ({"observed_on-day": "31", "observed_on-month": "2"}, "observed_on", "real date"),
+        ({"observed_on-year": "2999"}, "observed_on-day", "must be today or in the past"),
+        ({"observed_on-month": ""}, "observed_on-month", "must include a month"),
+        ({"observed_on-day": "31", "observed_on-month": "2"}, "observed_on-day", "real date"),
         ({"children": []}, "children", "Select at least one child"),
         (
             {"consent_to_share": "not_sought"},
@@ -120,7 +120,8 @@ def test_bad_answers_get_a_message_on_the_field_and_nothing_is_saved(
     html = response.content.decode()
     assert "There is a problem" in html
     assert f'href="#id_{field}"' in html
-    assert f'id="id_{field}-error"' in html
+    # A date's summary link goes to the part that is wrong; its message is the field's.
+    assert f'id="id_{field.partition("-")[0]}-error"' in html
     assert message in html
     assert Concern.objects.count() == 0
 

@@ -19,6 +19,7 @@ from cases.models import (
     ConcernChild,
     LegitimateRelationship,
 )
+from cases.services import SubmissionKeyReused
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +84,16 @@ def test_someone_elses_submission_key_is_refused(siblings) -> None:
     author, elder, _younger = siblings
     factories.concern(author, [elder], submission_key="taken")
     colleague = factories.practitioner(author.agency)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(SubmissionKeyReused):
         factories.concern(colleague, [elder], submission_key="taken")
-    assert "submission_key" in refused.value.message_dict
+
+
+def test_my_own_key_reused_for_other_children_is_refused(siblings) -> None:
+    author, elder, younger = siblings
+    factories.concern(author, [elder], submission_key="mine")
+    with pytest.raises(SubmissionKeyReused):
+        factories.concern(author, [elder, younger], submission_key="mine")
+    assert Concern.objects.count() == 1
 
 
 def test_it_refuses_a_concern_with_no_neglect_type(siblings) -> None:
@@ -137,7 +145,7 @@ def test_it_refuses_a_child_the_author_cannot_see(siblings) -> None:
     assert Concern.objects.count() == 0
 
 
-def test_the_authors_agency_gains_a_relationship_with_every_child(siblings) -> None:
+def test_a_concern_under_break_glass_creates_no_relationship(siblings) -> None:
     _author, elder, younger = siblings
     school = factories.agency("School", AgencyType.EDUCATION)
     teacher = factories.practitioner(school)
@@ -148,10 +156,9 @@ def test_the_authors_agency_gains_a_relationship_with_every_child(siblings) -> N
             reason="Child disclosed at school",
             expires_at=timezone.now() + datetime.timedelta(hours=1),
         )
-    factories.concern(teacher, [elder, younger])
-    assert set(
-        LegitimateRelationship.objects.filter(agency=school).values_list("child_id", "basis")
-    ) == {(elder.pk, "concern"), (younger.pk, "concern")}
+    concern = factories.concern(teacher, [elder, younger])
+    assert concern.author == teacher and concern.author_agency == school
+    assert not LegitimateRelationship.objects.filter(agency=school).exists()
 
 
 def test_an_amendment_is_added_and_the_concern_is_unchanged(siblings) -> None:

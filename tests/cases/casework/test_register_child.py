@@ -82,10 +82,10 @@ def test_an_unborn_child_is_registered_with_an_expected_date(nurse) -> None:
     ("overrides", "field", "message"),
     [
         ({"nhs_number": "943 476 5918"}, "nhs_number", "fails the check digit"),
-        ({"date_of_birth-year": "2999"}, "date_of_birth", "must be today or in the past"),
+        ({"date_of_birth-year": "2999"}, "date_of_birth-day", "must be today or in the past"),
         (
             {"is_unborn": "yes", "first_name": ""},
-            "expected_date_of_delivery",
+            "expected_date_of_delivery-day",
             "Enter the expected date of delivery",
         ),
         ({"last_name": "x" * 101}, "last_name", "100 characters or fewer"),

@@ -106,9 +106,9 @@ def test_a_decision_needs_a_reason_and_a_future_review_date(scene) -> None:  # t
     client.force_login(scene["lead"])
     flag = DriftFlag.objects.get(child=scene["ours"], rule_code="NO_LEAD_PROFESSIONAL")
     today = {
-        "next_review_on_0": str(TODAY.day),
-        "next_review_on_1": str(TODAY.month),
-        "next_review_on_2": str(TODAY.year),
+        "next_review_on-day": str(TODAY.day),
+        "next_review_on-month": str(TODAY.month),
+        "next_review_on-year": str(TODAY.year),
     }
     no_reason = client.post(
         f"/drift/flags/{flag.pk}/",
@@ -137,9 +137,9 @@ def test_deciding_through_the_page_redirects_to_the_queue_and_logs_the_read(scen
             "decision": "action_set",
             "reason": "Visit booked.",
             "actions": "Home visit by Thursday, child seen alone.",
-            "next_review_on_0": str(review.day),
-            "next_review_on_1": str(review.month),
-            "next_review_on_2": str(review.year),
+            "next_review_on-day": str(review.day),
+            "next_review_on-month": str(review.month),
+            "next_review_on-year": str(review.year),
         },
     )
     assert response.status_code == 302 and response["Location"] == "/drift/"

@@ -18,9 +18,9 @@ TODAY = timezone.localdate()
 
 def _date(prefix: str, day: datetime.date) -> dict[str, str]:
     return {
-        f"{prefix}_0": str(day.day),
-        f"{prefix}_1": str(day.month),
-        f"{prefix}_2": str(day.year),
+        f"{prefix}-day": str(day.day),
+        f"{prefix}-month": str(day.month),
+        f"{prefix}-year": str(day.year),
     }
 
 
@@ -60,9 +60,9 @@ def test_a_visit_form_with_mistakes_shows_errors_and_saves_nothing(scene) -> Non
             "submission_key": "k",
             "kind": "home_visit",
             "child_seen_alone": "on",
-            "occurred_on_0": "31",
-            "occurred_on_1": "2",
-            "occurred_on_2": "2026",
+            "occurred_on-day": "31",
+            "occurred_on-month": "2",
+            "occurred_on-year": "2026",
         },
     )
     page = response.content.decode()

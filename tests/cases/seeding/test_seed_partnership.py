@@ -53,6 +53,7 @@ def test_there_is_one_demo_login_per_role(seeded: None) -> None:
         "analyst",
         "executive",
         "administrator",
+        "information_governance",
     }
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from tests.support import factories
+from tests.support.auth import authenticator, totp_code
 from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,11 @@ def test_each_role_signs_in_and_lands_on_its_home_page(
 ) -> None:
     client = Client()
     user = world.users[role]
+    client.post("/sign-in/", {"username": user.username, "password": factories.PASSWORD})
     response = client.post(
-        "/sign-in/", {"username": user.username, "password": factories.PASSWORD}, follow=True
+        "/sign-in/second-factor/",
+        {"code": totp_code(authenticator(user)), "next": "/"},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == "/"
     assert heading in response.content.decode()

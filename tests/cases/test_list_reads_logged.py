@@ -1,0 +1,113 @@
+"""Issue 11, failure 4: every response that shows case content writes its access-log rows,
+lists and filtered lists included (one row per child shown), and fails closed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from cases.codes import AgencyType, NeedLevel, Role
+from cases.drift.evaluation import drift_evaluate
+from cases.models import AccessLogEntry
+from tests.support import factories
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def scene() -> dict:
+    social_care = factories.agency("Social Care", AgencyType.CHILDRENS_SOCIAL_CARE)
+    family = factories.family()
+    elder = factories.child(known_to=[social_care], in_family=family, first_name="Ada")
+    younger = factories.child(known_to=[social_care], in_family=family, first_name="Bea")
+    other = factories.child(known_to=[social_care], first_name="Cy")
+    for child in (elder, younger):
+        factories.involvement(
+            child, NeedLevel.CHILD_IN_NEED, social_care, TODAY - datetime.timedelta(days=60)
+        )
+    worker = factories.practitioner(social_care, Role.PRACTITIONER)
+    manager = factories.practitioner(social_care, Role.SOCIAL_CARE_MANAGER)
+    factories.concern(worker, [elder, younger], what_was_seen="No heating in the bedroom.")
+    factories.concern(worker, [other])
+    drift_evaluate()
+    return {
+        "elder": elder,
+        "younger": younger,
+        "other": other,
+        "worker": worker,
+        "manager": manager,
+    }
+
+
+def client_for(user, **kwargs) -> Client:  # type: ignore[no-untyped-def]
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def logged(view_name: str) -> list[int]:
+    return sorted(
+        AccessLogEntry.objects.filter(view_name=view_name).values_list("child_id", flat=True)
+    )
+
+
+def test_a_filtered_concern_list_logs_each_child_it_shows(scene: dict) -> None:
+    answer = client_for(scene["worker"]).get(f"/api/concerns/?child={scene['elder'].pk}")
+    assert answer.status_code == 200 and answer.json()["count"] == 1
+    assert logged("api_concerns") == sorted([scene["elder"].pk, scene["younger"].pk])
+
+
+def test_the_whole_concern_list_logs_one_row_per_child(scene: dict) -> None:
+    client_for(scene["worker"]).get("/api/concerns/")
+    assert logged("api_concerns") == sorted(
+        [scene["elder"].pk, scene["younger"].pk, scene["other"].pk]
+    )
+
+
+def test_a_list_whose_log_rows_cannot_be_written_shows_nothing(scene: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_log() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_log BEFORE INSERT ON cases_accesslogentry
+            FOR EACH ROW EXECUTE FUNCTION refuse_log();
+            """
+        )
+    client = client_for(scene["worker"], raise_request_exception=False)
+    for path in ("/api/concerns/", f"/api/concerns/?child={scene['elder'].pk}", "/api/children/"):
+        answer = client.get(path)
+        assert answer.status_code == 500, path
+        assert b"No heating" not in answer.content and b"Ada" not in answer.content
+
+
+def test_the_drift_queue_and_flag_list_log_the_children_they_show(scene: dict) -> None:
+    client = client_for(scene["manager"])
+    assert client.get("/drift/").status_code == 200
+    assert logged("drift_queue") == sorted([scene["elder"].pk, scene["younger"].pk])
+    assert client.get("/api/drift/flags/").status_code == 200
+    assert logged("api_drift_flags") == sorted([scene["elder"].pk, scene["younger"].pk])
+
+
+def test_the_home_page_and_child_list_log_the_children_they_show(scene: dict) -> None:
+    client = client_for(scene["worker"])
+    assert client.get("/").status_code == 200
+    assert logged("home") == sorted([scene["elder"].pk, scene["younger"].pk, scene["other"].pk])
+    assert client.get("/api/children/").status_code == 200
+    assert len(logged("api_child_list")) == 3
+
+
+def test_search_results_shown_in_full_are_logged_and_masked_ones_are_not(scene: dict) -> None:
+    stranger = factories.child(known_to=[factories.agency("Police", AgencyType.POLICE)])
+    stranger.first_name, stranger.last_name = "Ada", scene["elder"].last_name
+    stranger.save()
+    answer = client_for(scene["worker"]).post(
+        "/children/search/", {"name": f"Ada {stranger.last_name}"}, follow=True
+    )
+    assert answer.status_code == 200
+    assert logged("child_search") == [scene["elder"].pk]
