@@ -103,7 +103,7 @@ class NthWorkingDayFrom(Func):
     ) -> tuple[str, list[Any]]:
         start_sql, start_params = compiler.compile(self.source_expressions[0])
         # The start's SQL comes from Django's compiler; every value is a parameter.
-        sql = (
+        sql = (  # nosec B608
             "(SELECT day::date FROM "  # noqa: S608
             f"(SELECT ({start_sql})::timestamp AS first) AS start_day, "
             "generate_series(start_day.first, start_day.first + %s * interval '1 day', "
