@@ -103,8 +103,8 @@ class NthWorkingDayFrom(Func):
     ) -> tuple[str, list[Any]]:
         start_sql, start_params = compiler.compile(self.source_expressions[0])
         # The start's SQL comes from Django's compiler; every value is a parameter.
-        sql = (  # nosec B608
-            "(SELECT day::date FROM "  # noqa: S608
+        sql = (
+            "(SELECT day::date FROM "  # noqa: S608  # nosec B608
             f"(SELECT ({start_sql})::timestamp AS first) AS start_day, "
             "generate_series(start_day.first, start_day.first + %s * interval '1 day', "
             "interval '1 day') AS day "
