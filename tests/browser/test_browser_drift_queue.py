@@ -67,7 +67,7 @@ def test_a_manager_goes_from_home_to_their_teams_queue_to_a_flag_and_the_child(
     # Back to every child, then narrow by level of need.
     page.get_by_test_id("scope-all").click()
     assert page.get_by_test_id("queue-row").count() == 2
-    page.select_option("#filter-level", NeedLevel.EARLY_HELP)
+    page.get_by_label("Level of need").select_option(NeedLevel.EARLY_HELP)
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_test_id("queue-row").count() == 1
     assert ours.full_name not in page.get_by_test_id("drift-queue").inner_text()
@@ -101,7 +101,7 @@ def test_a_health_lead_sees_every_child_their_agency_works_with_and_filters_by_r
     assert "All children your agency works with (2)" in page.locator("main").inner_text()
     assert "Your own cases (1)" in page.locator("main").inner_text()
 
-    page.select_option("#filter-rule", "NO_LEAD_PROFESSIONAL")
+    page.get_by_label("Rule", exact=True).select_option("NO_LEAD_PROFESSIONAL")
     page.get_by_role("button", name="Apply filters").click()
     rows = page.get_by_test_id("queue-row")
     assert rows.count() == 1
