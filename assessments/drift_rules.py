@@ -6,25 +6,55 @@ it, with the per-child work done by correlated subqueries in PostgreSQL.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from cases.codes import DriftSeverity
 from cases.drift import DriftContext, DriftRule
+from cases.drift.wording import day_in, plural, short_date, working_days_after
 from cases.models import Child
 
-from .due import gcp2_overdue_children
+from .due import gcp2_due_annotations, gcp2_overdue_children
 from .models import AreaGrade, Assessment, AssessmentStatus
 
 
 def gcp2_overdue_matching(context: DriftContext) -> QuerySet[Child]:
     """No GCP2 within the initial days of a neglect concern at early help or above, or a
     repeat not done within the repeat months of the last signed-off one."""
-    return gcp2_overdue_children(
+    t = context.thresholds
+    overdue = gcp2_overdue_children(
         context.children,
         as_of=context.as_of,
-        initial_days=context.thresholds["initial_days"],
-        repeat_months=context.thresholds["repeat_months"],
+        initial_days=t["initial_days"],
+        repeat_months=t["repeat_months"],
+    )
+    due = gcp2_due_annotations(initial_days=t["initial_days"], repeat_months=t["repeat_months"])
+    return overdue.annotate(**due).annotate(
+        drift_since=Cast(F("gcp2_due_on") + datetime.timedelta(days=1), DateField()),
+        drift_figures=JSONObject(due=F("gcp2_due_on"), kind=F("gcp2_due_kind")),
+    )
+
+
+def describe_gcp2_overdue(figures: Mapping[str, Any], today: datetime.date) -> str:
+    due = day_in(figures, "due")
+    return (
+        f"{figures.get('kind', '')} GCP2 due {short_date(due, today)}, "
+        f"{plural(working_days_after(due, today), 'working day')} overdue"
     )
 
 
@@ -65,8 +95,47 @@ def gcp2_not_improving_matching(context: DriftContext) -> QuerySet[Child]:
         gcp2_latest=_signed_off_id(0), gcp2_previous=_signed_off_id(1)
     ).filter(gcp2_previous__isnull=False)
     still_unmet = latest.filter(grade__gt=met)
-    return compared.filter(
+    matching = compared.filter(
         (~Exists(better) & Exists(still_unmet)) | Exists(worse) | Exists(stayed_high)
+    )
+
+    def areas(grades: QuerySet[AreaGrade]) -> Coalesce:
+        return Coalesce(
+            Subquery(
+                grades.order_by().values("assessment_id").annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    def assessed_on(field: str) -> Subquery:
+        return Subquery(
+            Assessment.objects.filter(pk=OuterRef(field)).values("assessed_on")[:1],
+            output_field=DateField(),
+        )
+
+    # The latest assessment is when the comparison first showed no progress.
+    return matching.annotate(
+        drift_since=assessed_on("gcp2_latest"),
+        drift_figures=JSONObject(
+            latest=assessed_on("gcp2_latest"),
+            previous=assessed_on("gcp2_previous"),
+            better=areas(better),
+            worse=areas(worse),
+            stuck=areas(stayed_high),
+        ),
+    )
+
+
+def describe_gcp2_not_improving(figures: Mapping[str, Any], today: datetime.date) -> str:
+    parts = [f"{plural(int(figures.get('better') or 0), 'area')} better"]
+    if figures.get("worse"):
+        parts.append(f"{figures['worse']} worse")
+    if figures.get("stuck"):
+        parts.append(f"{figures['stuck']} still at grade 4 or 5")
+    return (
+        f"GCP2 of {short_date(day_in(figures, 'latest'), today)} against "
+        f"{short_date(day_in(figures, 'previous'), today)}: " + ", ".join(parts)
     )
 
 
@@ -83,6 +152,7 @@ GCP2_OVERDUE = DriftRule(
         "repeat_months": settings.NT_GCP2_REPEAT_MONTHS,
     },
     matching_children=gcp2_overdue_matching,
+    describe=describe_gcp2_overdue,
 )
 
 GCP2_NOT_IMPROVING = DriftRule(
@@ -96,4 +166,5 @@ GCP2_NOT_IMPROVING = DriftRule(
     severity=DriftSeverity.HIGH,
     default_thresholds={"stuck_grade": 4, "met_grade": 2},
     matching_children=gcp2_not_improving_matching,
+    describe=describe_gcp2_not_improving,
 )

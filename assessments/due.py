@@ -21,10 +21,22 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Greatest
 
 from cases.codes import NeedLevel
+from cases.drift.rules import months_after
 from cases.models import Child, Concern, ConcernChild, Involvement
 
 from .models import Assessment, AssessmentStatus
@@ -137,6 +149,41 @@ def gcp2_overdue_children(
         [*params, as_of],
     )
     return children.filter(pk__in=overdue)
+
+
+def gcp2_due_annotations(*, initial_days: int, repeat_months: int) -> dict[str, Any]:
+    """`gcp2_due_on` and `gcp2_due_kind` per child, as correlated subqueries.
+
+    The same rules as `_due_sql`, for annotating the few children a query has already chosen
+    (the drift rule's matches), where one lookup per child beats the whole-caseload CTE.
+    """
+    signed_off = Assessment.objects.filter(child=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
+    last = Subquery(
+        signed_off.order_by("-assessed_on").values("assessed_on")[:1],
+        output_field=DateField(),
+    )
+    started = Subquery(
+        Involvement.objects.filter(
+            child=OuterRef("pk"), ended_on__isnull=True, level__in=EARLY_HELP_OR_ABOVE
+        ).values("started_on")[:1],
+        output_field=DateField(),
+    )
+    first_concern = Subquery(
+        ConcernChild.objects.filter(child=OuterRef("pk"))
+        .order_by("concern__observed_on")
+        .values("concern__observed_on")[:1],
+        output_field=DateField(),
+    )
+    repeat_due = months_after(last, repeat_months)
+    initial_due = Cast(
+        Greatest(first_concern, started) + datetime.timedelta(days=int(initial_days)),
+        output_field=DateField(),
+    )
+    has_signed_off = Q(Exists(signed_off))
+    return {
+        "gcp2_due_on": Case(When(has_signed_off, then=repeat_due), default=initial_due),
+        "gcp2_due_kind": Case(When(has_signed_off, then=Value(REPEAT)), default=Value(INITIAL)),
+    }
 
 
 def gcp2_due_for_child(child: Child) -> Due | None:

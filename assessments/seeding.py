@@ -1,8 +1,9 @@
 """Synthetic GCP2 assessments for the seeded partnership, written with COPY per batch.
 
-About 45% of children at early help or above have between one and four signed-off
-assessments about six months apart: some improving, some stuck at 4-5, some getting worse,
-some mixed. The last one is between one and nine months old, so some repeats are overdue.
+Most children at early help or above have between one and four signed-off assessments about
+six months apart: mostly improving, some stuck at 4-5, some getting worse, some mixed. The last
+one is up to about six and a half months old, so a few repeats are overdue (by days to weeks);
+children without one are mostly new cases whose initial assessment is not due yet.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, r
 from .models import AssessmentStatus, SubArea
 from .services import SOURCE_KIND
 
-SHARE_ASSESSED = 0.9
-TRAJECTORIES = (("improving", 70), ("stuck", 12), ("worsening", 6), ("mixed", 12))
+SHARE_ASSESSED = 0.97  # of children whose case opened more than NEW_CASE_DAYS ago
+NEW_CASE_DAYS = 25  # an initial GCP2 is due 20 days after a neglect concern
+LAST_ASSESSED_DAYS = (10, 188)  # repeats are due after six months: a few are overdue
+TRAJECTORIES = (("improving", 91), ("stuck", 4), ("worsening", 2), ("mixed", 3))
 ASSESSMENT_COLUMNS = (
     "id",
     "child_id",
@@ -93,9 +96,12 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
     for child in batch.children:
         if child.level == NeedLevel.UNIVERSAL or child.is_unborn:
             continue
+        started = child.involvement_started
+        if started is not None and (today - started).days < NEW_CASE_DAYS:
+            continue
         if rng.random() >= SHARE_ASSESSED:
             continue
-        last = today - datetime.timedelta(days=rng.randrange(20, 190))
+        last = today - datetime.timedelta(days=rng.randrange(*LAST_ASSESSED_DAYS))
         dates = [
             last - datetime.timedelta(days=182 * n + rng.randrange(-20, 20))
             for n in range(rng.randint(1, 4))

@@ -257,31 +257,30 @@ class HomeGCP2:
 def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     """Due and overdue GCP2s for the user's own work, their drafts and, for leads, sign-offs.
 
-    A practitioner sees children they are lead professional for or last assessed; a lead sees
-    children their team (or, without a team, their agency) leads on or last assessed.
+    A practitioner sees the children they are lead professional for or last assessed. A lead's
+    team and agency overdue GCP2s are a figure on their home page from the drift engine's
+    GCP2_OVERDUE flags, linking to the queue filtered by that rule: computing every due date
+    of a county team's caseload on each visit to the home page costs more than the page.
     """
     today = timezone.localdate()
     visible = access.children_visible_to(user=user)
-    open_involvements = Involvement.objects.filter(ended_on__isnull=True)
-    signed_off = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
-    if access.is_lead(user) and user.team_id:
-        # A lead with a team is shown their team's caseload: across a large agency that is
-        # thousands of children fewer, and the agency-wide view is the lead's queue.
-        leading = open_involvements.filter(team_id=user.team_id)
-        assessed = signed_off.filter(assessor__team_id=user.team_id)
-    elif access.is_lead(user):
-        leading = open_involvements.filter(lead_agency=user.agency)
-        assessed = signed_off.filter(agency=user.agency)
-    else:
-        leading = open_involvements.filter(lead_professional=user)
-        assessed = signed_off.filter(assessor=user)
-    # Candidates first (indexed lookups), then the policy: cheaper than scanning every child.
-    candidates = leading.values("child_id").union(assessed.values("child_id"))
-    due = gcp2_due_from_settings(
-        visible.filter(pk__in=candidates),
-        due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
-        limit=limit,
-    )
+    due: list[Due] = []
+    if not access.is_lead(user):
+        leading = Involvement.objects.filter(ended_on__isnull=True, lead_professional=user)
+        assessed = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF, assessor=user)
+        # Candidates first (indexed lookups, fetched as ids), then the policy on those
+        # children only: given the union as a subquery, PostgreSQL checks every child.
+        candidates = list(
+            leading.order_by()
+            .values_list("child_id", flat=True)
+            .union(assessed.order_by().values_list("child_id", flat=True))
+        )
+        if candidates:
+            due = gcp2_due_from_settings(
+                visible.filter(pk__in=candidates),
+                due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
+                limit=limit,
+            )
     children = Child.objects.in_bulk([item.child_id for item in due])
     drafts = (
         Assessment.objects.filter(

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import harness
-from .drift import bench_drift, bench_queue_page
+from .drift import bench_drift, bench_queue_pages
 from .gcp2 import bench_gcp2_page
 from .harness import (
     DATABASE_PREFIX,
@@ -91,7 +91,7 @@ def main() -> None:
     if "drift" in wanted:
         print(f"\nDrift evaluation ({scale_size:,} children)", flush=True)
         bench_drift(scale, scale_size, functools.partial(connect_to, scale))
-        bench_queue_page(scale, scale_size)
+        bench_queue_pages(scale, scale_size)
 
     folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
     print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")

@@ -71,26 +71,145 @@ def bench_drift(database: str, children: int, connect: object) -> None:
     )
     print(f"  flags opened by rule: {first['by_rule']}", flush=True)
     print(f"  seconds by rule: {first['seconds_by_rule']}", flush=True)
+    connection = connect()  # type: ignore[operator]
+    try:
+        drift_shape(connection)
+        # The pages below read the flags just written, as they would after autovacuum has
+        # seen the bulk change (a fresh table has no visibility map for index-only scans).
+        connection.rollback()  # end drift_shape's read-only transaction
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE cases_driftflag")
+    finally:
+        connection.close()
 
 
-def bench_queue_page(database: str, children: int) -> None:
-    """The lead's queue page through the whole stack, beside the same user's home page."""
+# Open cases by level of need, and how many of them carry an open flag: the seed's drift shape.
+FLAGGED_SHARE_SQL = """
+    SELECT coalesce(open_case.level, 'all levels'), count(*),
+           count(flagged.child_id), round(100.0 * count(flagged.child_id) / count(*), 1)
+    FROM cases_involvement open_case
+    LEFT JOIN (SELECT DISTINCT child_id FROM cases_driftflag WHERE resolved_at IS NULL) flagged
+        ON flagged.child_id = open_case.child_id
+    WHERE open_case.ended_on IS NULL
+    GROUP BY ROLLUP (open_case.level) ORDER BY open_case.level NULLS LAST
+"""
+# Open flags by rule, and how long ago their condition first held.
+FLAG_AGES_SQL = """
+    SELECT rule_code, count(*),
+           count(*) FILTER (WHERE condition_since > current_date - 30),
+           count(*) FILTER (WHERE condition_since BETWEEN current_date - 89 AND current_date - 30),
+           count(*) FILTER (WHERE condition_since <= current_date - 90)
+    FROM cases_driftflag WHERE resolved_at IS NULL GROUP BY rule_code ORDER BY rule_code
+"""
+
+
+def drift_shape(connection: psycopg2.extensions.connection) -> None:
+    """Print the share of open cases flagged per level, and each rule's flags by age."""
+    with connection.cursor() as cursor:
+        cursor.execute(FLAGGED_SHARE_SQL)
+        print("  open cases flagged, by level of need (level: open, flagged, %):", flush=True)
+        for level, open_cases, flagged, share in cursor.fetchall():
+            print(f"    {level}: {open_cases:,}, {flagged:,}, {share}%", flush=True)
+        cursor.execute(FLAG_AGES_SQL)
+        print("  open flags by rule (all; under 30 days, 30-89, 90+ since):", flush=True)
+        for rule, total, recent, middle, old in cursor.fetchall():
+            print(f"    {rule}: {total:,}; {recent:,}, {middle:,}, {old:,}", flush=True)
+
+
+def bench_queue_pages(database: str, children: int) -> None:
+    """The lead's and the manager's home, queue (first and a later page) and a flag page, each
+    p95 through the whole stack with its SQL query count, beside the trivial signed-in page
+    (the empty search form) timed the same way; then the busiest team's queue query plans."""
     use_database(database)
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from cases.models import Practitioner
+    from cases.oversight.selectors import drift_queue_children
 
-    for username in ("manager", "lead"):
+    for username in ("lead", "manager"):
+        user = Practitioner.objects.get(username=username)
         client = Client(HTTP_HOST="localhost")
-        client.force_login(Practitioner.objects.get(username=username))
-        home = request_timings(client, "/", repeats=20)
-        queue = request_timings(client, "/drift/", repeats=20)
-        report(
-            Result(
-                f"drift queue page, {children:,} children, as the demo {username}: p95",
-                p95_ms(queue),
-                "ms",
-                "their home page p95",
-                p95_ms(home),
+        client.force_login(user)
+        trivial = p95_ms(request_timings(client, "/children/search/", repeats=TIMED_REQUESTS))
+        queue = drift_queue_children(user=user)
+        pages = max(1, -(-queue.count() // 25))
+        first_child = queue.first()
+        flag_id = _open_flag_of(first_child["child_id"]) if first_child else None
+        paths = {
+            "home page": "/",
+            "queue, first page": "/drift/",
+            f"queue, page {min(pages, 10)} of {pages}": f"/drift/?page={min(pages, 10)}",
+            "queue, my team": "/drift/?scope=team",
+        }
+        if flag_id:
+            paths["a flag's page"] = f"/drift/flags/{flag_id}/"
+        for name, path in paths.items():
+            timings = request_timings(client, path, repeats=TIMED_REQUESTS)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            report(
+                Result(
+                    f"{username}'s {name}, {children:,} children: p95 ({len(queries)} queries)",
+                    p95_ms(timings),
+                    "ms",
+                    "trivial signed-in page p95",
+                    trivial,
+                    "under 150 ms, within 3x",
+                )
             )
+    _explain_busiest_team()
+
+
+TIMED_REQUESTS = 30
+
+
+def _open_flag_of(child_id: int) -> int | None:
+    from cases.models import DriftFlag
+
+    return (
+        DriftFlag.objects.filter(child_id=child_id, resolved_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _explain_busiest_team() -> None:
+    """EXPLAIN ANALYZE of the queue's count and first page for the team with most children in
+    the manager's queue."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from cases.models import Involvement, Practitioner
+    from cases.oversight.selectors import QueueFilters, drift_queue_children
+
+    manager = Practitioner.objects.get(username="manager")
+    busiest = (
+        Involvement.objects.filter(
+            ended_on__isnull=True,
+            lead_agency_id=manager.agency_id,
+            child__drift_flags__resolved_at__isnull=True,
         )
+        .exclude(team__isnull=True)
+        .values("team_id")
+        .annotate(children=Count("child_id", distinct=True))
+        .order_by("-children")
+        .first()
+    )
+    if busiest is None:
+        return
+    queue = drift_queue_children(user=manager, filters=QueueFilters(team=busiest["team_id"]))
+    sql, params = queue.query.sql_with_params()
+    print(f"  busiest team: {busiest['children']:,} children with open flags", flush=True)
+    with connection.cursor() as cursor:
+        for label, statement in (
+            ("count", f"SELECT count(*) FROM ({sql}) AS queue"),  # nosec B608
+            ("first page", f"{sql} LIMIT 25"),  # nosec B608
+        ):
+            # The queue's SQL from the ORM, every value a parameter.
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", params)  # nosec B608
+            print(f"  EXPLAIN ANALYZE, the busiest team's queue, {label}:", flush=True)
+            for (line,) in cursor.fetchall():
+                print(f"    {line}", flush=True)

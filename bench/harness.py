@@ -243,7 +243,11 @@ def _migrations_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    paths = sorted(ROOT.glob("*/migrations/0*.py")) + sorted(ROOT.glob("*/seed*.py"))
+    paths = (
+        sorted(ROOT.glob("*/migrations/0*.py"))
+        + sorted(ROOT.glob("*/seed*.py"))
+        + sorted(ROOT.glob("*/seeding/*.py"))
+    )
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -173,3 +173,25 @@ def log_children_read(*, user: Practitioner, children: Iterable[Child], view_nam
             for child in children
         ]
     )
+
+
+def visible_child_condition(*, user: Practitioner, child_field: str = "child") -> Q:
+    """`children_visible_to` as a condition on a related child's id, for lists of many rows.
+
+    The same policy, but each part is an uncorrelated id list that PostgreSQL builds once and
+    probes by hash (restricted records through a small partial index), where the EXISTS form
+    above runs index lookups per row: for the lead's queue over every open flag, the difference
+    between milliseconds and seconds. Use `children_visible_to` for one child or a short list.
+    """
+    if not does_casework(user):
+        return Q(pk__in=[])
+    ids = f"{child_field}_id__in"
+    restricted = Child.objects.filter(is_restricted=True).values("pk")
+    by_agency = LegitimateRelationship.objects.filter(agency=user.agency).values("child_id")
+    by_grant = _active_grants(user).values("child_id")
+    named = Child.restricted_to.through.objects.filter(
+        practitioner_id=user.pk, child__is_restricted=True
+    ).values("child_id")
+    return ((Q(**{ids: by_agency}) | Q(**{ids: by_grant})) & ~Q(**{ids: restricted})) | Q(
+        **{ids: named}
+    )

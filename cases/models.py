@@ -5,6 +5,8 @@ Rules about a model's own fields live here; rules that span records live in serv
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -209,6 +211,9 @@ class Child(models.Model):
                 models.Func(models.F("first_name"), function="dmetaphone"),
                 name="child_first_name_sound",
             ),
+            # The few restricted records, so long lists can exclude them without reading every
+            # child (cases.access.visible_child_condition).
+            models.Index(fields=["id"], condition=Q(is_restricted=True), name="child_restricted"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -316,7 +321,23 @@ class Involvement(models.Model):
 
     class Meta:
         ordering = ["-started_on"]
-        indexes = [models.Index(fields=["child", "-started_on"])]
+        indexes = [
+            models.Index(fields=["child", "-started_on"]),
+            # Caseloads: a team's, a lead professional's and a case-holding agency's open cases
+            # (home pages, the lead's queue scopes).
+            *(
+                models.Index(
+                    fields=[field, "child"],
+                    condition=Q(ended_on__isnull=True),
+                    name=f"involvement_open_{name}",
+                )
+                for field, name in (
+                    ("team", "team"),
+                    ("lead_professional", "lead"),
+                    ("lead_agency", "agency"),
+                )
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"], condition=Q(ended_on__isnull=True), name="one_open_involvement"
@@ -445,7 +466,11 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-observed_on", "-submitted_at"]
-        indexes = [models.Index(fields=["author_agency", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["author_agency", "-submitted_at"]),
+            # Recent concerns awaiting an outcome (the lead's home page and queue).
+            models.Index(fields=["submitted_at"], name="concern_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
@@ -775,6 +800,12 @@ class DriftFlag(models.Model):
     reason = models.CharField(max_length=400)
     opened_at = models.DateTimeField(default=timezone.now)
     opened_on = models.DateField()  # the evaluation date it was first found on
+    # When the rule's condition first held for the child (e.g. the day after the last visit's
+    # allowed working days ran out), computed by the rule, not the day the engine ran.
+    condition_since = models.DateField()
+    # The child's own facts behind the flag (dates and counts, never names), filled by the
+    # rule's queryset; the rule turns them into one sentence (cases.drift.DriftRule.describe).
+    figures = models.JSONField(default=dict)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -789,16 +820,24 @@ class DriftFlag(models.Model):
         indexes = [
             models.Index(fields=["rule_code", "resolved_at"]),
             models.Index(fields=["child", "resolved_at"]),
-            # The lead's queue walks open flags in this order and stops at a page.
+            # The lead's queue groups open flags by child: worst severity, longest drifting.
             models.Index(
-                fields=["severity_rank", "opened_at", "id"],
+                fields=["child", "severity_rank", "condition_since"],
+                include=["rule_code"],
                 condition=Q(resolved_at__isnull=True),
-                name="drift_flag_queue_order",
+                name="drift_flag_open_by_child",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.rule_code} flag {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The engine always sets it from the rule; a flag made any other way has only the day
+        # it was found to go on.
+        if self.condition_since is None:
+            self.condition_since = self.opened_on
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

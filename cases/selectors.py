@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from cases.access import children_visible_to
-from cases.models import Child, Involvement, Practitioner, TeamAroundFamilyMember
+from cases.models import Child, DriftFlag, Involvement, Practitioner, TeamAroundFamilyMember
 
 
 def children_for_home(*, user: Practitioner) -> QuerySet[Child]:
-    """Children the user's agency works with, those allocated to the user first."""
-    open_involvements = Involvement.objects.filter(ended_on__isnull=True)
+    """The user's caseload: children they are lead professional for, then those whose team
+    around the family names them, each with the number of open drift flags.
+
+    Never every child the agency knows: that is what search and the lead's queue are for.
+    """
+    allocated = Involvement.objects.filter(ended_on__isnull=True, lead_professional=user)
+    named = TeamAroundFamilyMember.objects.filter(practitioner=user, left_on__isnull=True)
+    open_involvements = Involvement.objects.filter(ended_on__isnull=True).select_related(
+        "lead_professional", "lead_agency"
+    )
+    open_flags = (
+        DriftFlag.objects.filter(child=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # The caseload's ids first (two indexed lookups), then the policy on those few children:
+    # asking PostgreSQL for "visible and (allocated or named)" reads every child.
+    caseload = list(
+        allocated.order_by()
+        .values_list("child_id", flat=True)
+        .union(named.order_by().values_list("child_id", flat=True))
+    )
     return (
         children_visible_to(user=user)
+        .filter(pk__in=caseload)
+        .annotate(
+            is_allocated=Exists(allocated.filter(child=OuterRef("pk"))),
+            open_flag_count=Coalesce(Subquery(open_flags, output_field=IntegerField()), 0),
+        )
         .select_related("family")
         .prefetch_related(Prefetch("involvements", open_involvements, to_attr="open_involvements"))
-        .order_by("last_name", "first_name", "pk")
+        .order_by("-is_allocated", "last_name", "first_name", "pk")
     )
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime
 from functools import lru_cache
+from typing import Any
 
 import holidays
+from django.db.models import DateField, Func
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -70,3 +72,44 @@ def breach_boundary(as_of: datetime.date, working_days: int) -> datetime.date:
     A start on or before the boundary has more than `working_days` working days up to as_of.
     """
     return nth_working_day_back(as_of, working_days + 1)
+
+
+def bank_holidays_around(as_of: datetime.date) -> list[datetime.date]:
+    """England's bank holidays from four years before `as_of` to one year after."""
+    return sorted(
+        day for year in range(as_of.year - 4, as_of.year + 2) for day in _bank_holidays(year)
+    )
+
+
+class NthWorkingDayFrom(Func):
+    """`nth_working_day_from(start, n)` as SQL, for a start date that differs per child.
+
+    The drift rules use it for the day a timescale was first breached: working day N+1 of a
+    timescale of N. A bounded series of calendar days is enough (N working days never span
+    more than 2N + 20 calendar days with England's holidays); holidays come as one array.
+    """
+
+    output_field = DateField()
+
+    def __init__(self, start: Any, n: int, *, as_of: datetime.date) -> None:
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        super().__init__(start)
+        self.n = n
+        self.holidays = bank_holidays_around(as_of)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        start_sql, start_params = compiler.compile(self.source_expressions[0])
+        # The start's SQL comes from Django's compiler; every value is a parameter.
+        sql = (
+            "(SELECT day::date FROM "  # noqa: S608  # nosec B608
+            f"(SELECT ({start_sql})::timestamp AS first) AS start_day, "
+            "generate_series(start_day.first, start_day.first + %s * interval '1 day', "
+            "interval '1 day') AS day "
+            "WHERE extract(isodow FROM day) < 6 AND day::date <> ALL(%s::date[]) "
+            "ORDER BY day OFFSET %s LIMIT 1)"
+        )
+        params = [*start_params, 2 * self.n + 20, self.holidays, self.n - 1]
+        return sql, params

@@ -2,7 +2,9 @@
 
 Each rule is set-based: given the children under evaluation, it returns the queryset of those
 that breach it, so evaluating 100,000 children is a handful of SQL queries, never a Python loop
-per child. Apps above `cases` register their own rules in `AppConfig.ready` (the GCP2 rules
+per child. The queryset also annotates, per child, `drift_since` (the date the condition first
+held) and `drift_figures` (the child's own facts as a JSON object of dates and counts); the
+engine stores both on the flag, and the rule's `describe` turns the figures into one sentence. Apps above `cases` register their own rules in `AppConfig.ready` (the GCP2 rules
 live in `assessments`), so this module never imports them.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -38,9 +41,18 @@ class DriftRule:
     # Which of the child's records show why (the lead's queue links to them): "concerns",
     # "visits", "plan_actions", "referrals", "meetings", "involvement" or "" for the child's page.
     evidence: str = ""
+    # The child's figures (as stored on the flag) in one sentence, as of a day: figures hold
+    # dates rather than ages, so a flag left open reads true tomorrow without re-evaluation.
+    describe: Callable[[Mapping[str, Any], datetime.date], str] | None = None
 
     def reason_with(self, thresholds: Mapping[str, int]) -> str:
         return self.reason.format(**thresholds)
+
+    def sentence(self, figures: Mapping[str, Any], today: datetime.date) -> str:
+        if self.describe is None or not figures:
+            return ""
+        words = self.describe(figures, today)
+        return words[:1].upper() + words[1:]
 
 
 _rules: dict[str, DriftRule] = {}

@@ -1,8 +1,10 @@
 """The drift engine: evaluates every registered rule and opens or closes flags, idempotently.
 
-Each rule is one INSERT ... SELECT (open the flags that now apply; an open flag already there
-is left alone by the partial unique index) and one UPDATE (close the open flags that no longer
-apply, with the time they resolved). Re-running with nothing changed changes nothing.
+Each rule is one INSERT ... SELECT (open the flags that now apply, with the day the condition
+first held and the child's figures from the rule's annotations; an open flag already there keeps
+its dates and only takes new figures, through the partial unique index) and one UPDATE (close
+the open flags that no longer apply, with the time they resolved). Re-running with nothing
+changed changes nothing.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, JSONField, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from cases.codes import DriftSeverity
@@ -104,11 +105,13 @@ def drift_evaluate(
             context = DriftContext(
                 as_of=as_of, thresholds=configuration.thresholds, children=children
             )
-            matching = configuration.rule.matching_children(context).values("pk")
-            result.opened[code] = _open_flags(configuration, matching, as_of, now)
+            matching = configuration.rule.matching_children(context)
+            opened, refigured = _open_flags(configuration, matching, as_of, now)
+            result.opened[code] = opened
+            result.updated += refigured
             result.closed[code] = (
                 open_flags.filter(rule_code=code)
-                .exclude(Exists(matching.filter(pk=OuterRef("child_id"))))
+                .exclude(Exists(matching.values("pk").filter(pk=OuterRef("child_id"))))
                 .update(resolved_at=now)
             )
             result.updated += (
@@ -134,19 +137,40 @@ def drift_evaluate(
 
 def _open_flags(
     configuration: RuleConfiguration,
-    matching: QuerySet[Child, Any],
+    matching: QuerySet[Child],
     as_of: datetime.date,
     now: datetime.datetime,
-) -> int:
-    sql, params = matching.query.sql_with_params()
+) -> tuple[int, int]:
+    """Open the flags that now apply; refresh the figures of those already open.
+
+    Returns (opened, refigured). A rule without the annotations (a partnership's own, say)
+    opens its flags as of the evaluation date with no figures.
+    """
+    if not {"drift_since", "drift_figures"} <= set(matching.query.annotations):
+        matching = matching.annotate(
+            drift_since=Value(as_of, output_field=DateField()),
+            drift_figures=Value({}, output_field=JSONField()),
+        )
+    columns = matching.values("pk", "drift_since", "drift_figures")  # type: ignore[misc]
+    sql, params = columns.query.sql_with_params()
     table = DriftFlag._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             # Table name from the model, the rule's SQL from the ORM; every value is a parameter.
-            f"INSERT INTO {table} "  # noqa: S608  # nosec B608
-            "(child_id, rule_code, severity, severity_rank, reason, opened_at, opened_on) "
-            f"SELECT matching.pk, %s, %s, %s, %s, %s, %s FROM ({sql}) AS matching "
-            "ON CONFLICT (child_id, rule_code) WHERE resolved_at IS NULL DO NOTHING",
+            # xmax is 0 on a row this statement inserted, not on one it updated.
+            f"WITH upserted AS (INSERT INTO {table} AS flag "  # noqa: S608  # nosec B608
+            "(child_id, rule_code, severity, severity_rank, reason, opened_at, opened_on, "
+            "condition_since, figures) "
+            "SELECT matching.pk, %s, %s, %s, %s, %s, %s, "
+            "LEAST(COALESCE(matching.drift_since, %s), %s), "
+            "COALESCE(matching.drift_figures, '{}'::jsonb) "
+            f"FROM ({sql}) AS matching "
+            "ON CONFLICT (child_id, rule_code) WHERE resolved_at IS NULL "
+            "DO UPDATE SET figures = EXCLUDED.figures "
+            "WHERE flag.figures IS DISTINCT FROM EXCLUDED.figures "
+            "RETURNING (flag.xmax = 0) AS inserted) "
+            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
+            "FROM upserted",
             [
                 configuration.rule.code,
                 configuration.severity,
@@ -154,7 +178,10 @@ def _open_flags(
                 configuration.reason,
                 now,
                 as_of,
+                as_of,
+                as_of,
                 *params,
             ],
         )
-        return cursor.rowcount
+        opened, refigured = cursor.fetchone()  # type: ignore[misc]
+        return int(opened), int(refigured)

@@ -4,23 +4,38 @@ Registered in CasesConfig.ready. Working-day timescales compare every child's st
 one boundary date (cases.working_days.breach_boundary), so each rule is one SQL query however
 many children are evaluated. Thresholds come from the context: the rule's defaults overridden
 by the partnership's DriftRuleSetting.
+
+Each rule's queryset annotates the children it matches with `drift_since` (the day the condition
+first held: for a working-day timescale of N, working day N + 1 from its start) and
+`drift_figures` (the dates and counts its `describe_*` function says in one sentence).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import (
+    Case,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 
 from cases.codes import (
     OPEN_ACTION_STATUSES,
@@ -30,6 +45,14 @@ from cases.codes import (
     NeedLevel,
 )
 from cases.drift import DriftContext, DriftRule, register_drift_rule
+from cases.drift.wording import (
+    agency_types_in_words,
+    day_in,
+    level_phrase,
+    plural,
+    short_date,
+    working_days_after,
+)
 from cases.models import (
     Child,
     ChronologyEntry,
@@ -40,7 +63,7 @@ from cases.models import (
     Referral,
     Visit,
 )
-from cases.working_days import breach_boundary
+from cases.working_days import NthWorkingDayFrom, breach_boundary
 
 # Levels at which a child has a plan and a lead professional.
 SERVICE_LEVELS = (
@@ -55,6 +78,20 @@ RESPONSE_EVENTS = (
     ChronologyEventType.INVOLVEMENT_CHANGE,
     ChronologyEventType.PLAN,
 )
+
+
+def _flagged(children: QuerySet[Child], *, since: Any, **figures: Any) -> QuerySet[Child]:
+    """The matching children with the day the condition first held and their figures."""
+    return children.annotate(drift_since=since, drift_figures=JSONObject(**figures))
+
+
+def _breached_on(start: Any, working_days: int, context: DriftContext) -> NthWorkingDayFrom:
+    """The first day a timescale of `working_days` from `start` is breached."""
+    return NthWorkingDayFrom(start, working_days + 1, as_of=context.as_of)
+
+
+def _overdue_by(figures: Mapping[str, Any], key: str, today: datetime.date) -> str:
+    return plural(working_days_after(day_in(figures, key), today), "working day")
 
 
 def _open_involvement() -> QuerySet[Involvement]:
@@ -83,7 +120,48 @@ def cumulative_concerns(context: DriftContext) -> QuerySet[Child]:
     responded = ChronologyEntry.objects.filter(
         child=OuterRef("pk"), event_type__in=RESPONSE_EVENTS, **in_window
     )
-    return context.children.filter(pk__in=many_concerns).exclude(Exists(responded))
+    in_window_of_child = ConcernChild.objects.filter(
+        child=OuterRef("pk"),
+        concern__observed_on__gte=window_start,
+        concern__observed_on__lte=context.as_of,
+    )
+
+    def about_child(**aggregate: Any) -> Subquery:
+        (name,) = aggregate
+        return Subquery(
+            in_window_of_child.values("child_id").annotate(**aggregate).values(name)[:1]
+        )
+
+    matching = context.children.filter(pk__in=many_concerns).exclude(Exists(responded))
+    return _flagged(
+        matching,
+        # The threshold-th concern in the window is when "N concerns" first held.
+        since=Subquery(
+            in_window_of_child.order_by("concern__observed_on", "pk").values(
+                "concern__observed_on"
+            )[context.thresholds["concerns"] - 1 : context.thresholds["concerns"]]
+        ),
+        concerns=about_child(n=Count("id")),
+        first=about_child(first=Min("concern__observed_on")),
+        last=about_child(last=Max("concern__observed_on")),
+        agencies=about_child(
+            agencies=ArrayAgg(
+                "concern__author_agency__agency_type",
+                distinct=True,
+                order_by="concern__author_agency__agency_type",
+            )
+        ),
+    )
+
+
+def describe_cumulative_concerns(figures: Mapping[str, Any], today: datetime.date) -> str:
+    first, last = day_in(figures, "first"), day_in(figures, "last")
+    span = (last - first).days + 1 if first and last else 0
+    return (
+        f"{plural(int(figures.get('concerns') or 0), 'concern')} in {plural(span, 'day')} "
+        f"from {agency_types_in_words(figures.get('agencies') or [])} with no assessment, "
+        "change of level or plan"
+    )
 
 
 def child_not_seen(context: DriftContext) -> QuerySet[Child]:
@@ -104,7 +182,7 @@ def child_not_seen(context: DriftContext) -> QuerySet[Child]:
         seen_alone_since=Greatest(last_seen_alone, "open_started"),
     )
     protection_field = "seen_alone_since" if t["cp_seen_alone"] else "seen_since"
-    return children.filter(
+    matching = children.filter(
         Q(
             open_level=NeedLevel.CHILD_PROTECTION,
             **{f"{protection_field}__lte": breach_boundary(context.as_of, t["cp_working_days"])},
@@ -118,27 +196,91 @@ def child_not_seen(context: DriftContext) -> QuerySet[Child]:
             seen_since__lte=breach_boundary(context.as_of, t["early_help_working_days"]),
         )
     )
+    by_level = {
+        NeedLevel.CHILD_PROTECTION: (protection_field, t["cp_working_days"]),
+        NeedLevel.CHILD_IN_NEED: ("seen_since", t["cin_working_days"]),
+        NeedLevel.EARLY_HELP: ("seen_since", t["early_help_working_days"]),
+    }
+
+    def per_level(value: Any, output_field: Any) -> Case:
+        return Case(
+            *(When(open_level=level, then=value(*spec)) for level, spec in by_level.items()),
+            output_field=output_field,
+        )
+
+    alone = bool(t["cp_seen_alone"])
+    return _flagged(
+        matching,
+        since=per_level(lambda field, days: _breached_on(F(field), days, context), DateField()),
+        level=F("open_level"),
+        seen_from=per_level(lambda field, days: F(field), DateField()),
+        opened=F("open_started"),
+        allowed=per_level(lambda field, days: Value(days), IntegerField()),
+        alone=Case(
+            When(open_level=NeedLevel.CHILD_PROTECTION, then=Value(alone)), default=Value(False)
+        ),
+    )
+
+
+def describe_child_not_seen(figures: Mapping[str, Any], today: datetime.date) -> str:
+    seen_from, opened = day_in(figures, "seen_from"), day_in(figures, "opened")
+    alone = " alone" if figures.get("alone") else ""
+    ago = plural(working_days_after(seen_from, today), "working day")
+    when = (
+        f"not seen{alone} since the case opened on {short_date(opened, today)}, {ago} ago"
+        if seen_from == opened
+        else f"last seen{alone} {ago} ago ({short_date(seen_from, today)})"
+    )
+    return f"{when}; {figures.get('allowed')} allowed {level_phrase(figures.get('level'))}"
+
+
+def _earliest(records: QuerySet[Any], field: str) -> Subquery:
+    return Subquery(records.order_by(field).values(field)[:1], output_field=DateField())
 
 
 def referral_decision_late(context: DriftContext) -> QuerySet[Child]:
+    days = context.thresholds["working_days"]
     late = Referral.objects.filter(
         child=OuterRef("pk"),
         decision_on__isnull=True,
-        received_on__lte=breach_boundary(context.as_of, context.thresholds["working_days"]),
+        received_on__lte=breach_boundary(context.as_of, days),
     )
-    return context.children.filter(Exists(late))
+    return _flagged(
+        context.children.filter(Exists(late)),
+        since=_breached_on(_earliest(late, "received_on"), days, context),
+        received=_earliest(late, "received_on"),
+        allowed=Value(days),
+    )
+
+
+def describe_referral_decision_late(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"referral received {short_date(day_in(figures, 'received'), today)}, no decision "
+        f"after {_overdue_by(figures, 'received', today)}; {figures.get('allowed')} allowed"
+    )
 
 
 def assessment_late(context: DriftContext) -> QuerySet[Child]:
+    days = context.thresholds["working_days"]
     late = Referral.objects.filter(
         child=OuterRef("pk"),
         assessment_started_on__isnull=False,
         assessment_completed_on__isnull=True,
-        assessment_started_on__lte=breach_boundary(
-            context.as_of, context.thresholds["working_days"]
-        ),
+        assessment_started_on__lte=breach_boundary(context.as_of, days),
     )
-    return context.children.filter(Exists(late))
+    return _flagged(
+        context.children.filter(Exists(late)),
+        since=_breached_on(_earliest(late, "assessment_started_on"), days, context),
+        started=_earliest(late, "assessment_started_on"),
+        allowed=Value(days),
+    )
+
+
+def describe_assessment_late(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"assessment started {short_date(day_in(figures, 'started'), today)}, open for "
+        f"{_overdue_by(figures, 'started', today)}; {figures.get('allowed')} allowed"
+    )
 
 
 def _meetings(kind: str) -> QuerySet[ProtectionMeeting]:
@@ -158,12 +300,25 @@ def initial_conference_late(context: DriftContext) -> QuerySet[Child]:
         kind=MeetingKind.INITIAL_CONFERENCE,
         held_on__gte=OuterRef("last_strategy"),
     )
-    return (
+    days = context.thresholds["working_days"]
+    matching = (
         context.children.annotate(last_strategy=last_strategy)
-        .filter(
-            last_strategy__lte=breach_boundary(context.as_of, context.thresholds["working_days"])
-        )
+        .filter(last_strategy__lte=breach_boundary(context.as_of, days))
         .exclude(Exists(conference_since))
+    )
+    return _flagged(
+        matching,
+        since=_breached_on(F("last_strategy"), days, context),
+        strategy=F("last_strategy"),
+        allowed=Value(days),
+    )
+
+
+def describe_initial_conference_late(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"strategy discussion {short_date(day_in(figures, 'strategy'), today)}, no initial "
+        f"conference after {_overdue_by(figures, 'strategy', today)}; "
+        f"{figures.get('allowed')} allowed"
     )
 
 
@@ -182,13 +337,25 @@ def first_core_group_late(context: DriftContext) -> QuerySet[Child]:
     core_group_since = ProtectionMeeting.objects.filter(
         child=OuterRef("pk"), kind=MeetingKind.CORE_GROUP, held_on__gte=OuterRef("last_initial")
     )
-    return (
+    days = context.thresholds["working_days"]
+    matching = (
         context.children.filter(_on_protection_plan())
         .annotate(last_initial=last_initial)
-        .filter(
-            last_initial__lte=breach_boundary(context.as_of, context.thresholds["working_days"])
-        )
+        .filter(last_initial__lte=breach_boundary(context.as_of, days))
         .exclude(Exists(core_group_since))
+    )
+    return _flagged(
+        matching,
+        since=_breached_on(F("last_initial"), days, context),
+        initial=F("last_initial"),
+        allowed=Value(days),
+    )
+
+
+def describe_first_core_group_late(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"initial conference {short_date(day_in(figures, 'initial'), today)}, no core group "
+        f"after {_overdue_by(figures, 'initial', today)}; {figures.get('allowed')} allowed"
     )
 
 
@@ -209,7 +376,7 @@ def review_conference_overdue(context: DriftContext) -> QuerySet[Child]:
         last_conference_kind=Subquery(conferences.values("kind")[:1]),
     )
     # No conference recorded: the plan's start stands in for the initial conference.
-    return children.filter(
+    matching = children.filter(
         Q(last_conference_on__isnull=True, open_started__lt=first_due_before)
         | Q(
             last_conference_kind=MeetingKind.INITIAL_CONFERENCE,
@@ -220,16 +387,73 @@ def review_conference_overdue(context: DriftContext) -> QuerySet[Child]:
             last_conference_on__lt=then_due_before,
         )
     )
+    matching = matching.annotate(
+        review_due=Case(
+            When(
+                last_conference_kind=MeetingKind.REVIEW_CONFERENCE,
+                then=months_after(F("last_conference_on"), t["then_every_months"]),
+            ),
+            default=months_after(
+                Coalesce(F("last_conference_on"), F("open_started")), t["first_review_months"]
+            ),
+            output_field=DateField(),
+        )
+    )
+    return _flagged(
+        matching,
+        # Due on the date itself: overdue from the day after.
+        since=Cast(F("review_due") + datetime.timedelta(days=1), DateField()),
+        due=F("review_due"),
+        last=Coalesce(F("last_conference_on"), F("open_started")),
+    )
+
+
+def months_after(day: Any, months: int) -> Func:
+    """PostgreSQL's calendar-month arithmetic (31 August + 6 months is 28 February)."""
+    return Func(
+        day,
+        Value(int(months)),
+        template="(%(expressions)s))::date",
+        arg_joiner=" + make_interval(months => ",
+        output_field=DateField(),
+    )
+
+
+def describe_review_conference_overdue(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"review conference due {short_date(day_in(figures, 'due'), today)}, "
+        f"{_overdue_by(figures, 'due', today)} overdue"
+    )
 
 
 def plan_actions_overdue(context: DriftContext) -> QuerySet[Child]:
+    grace = datetime.timedelta(days=context.thresholds["days"])
     overdue = PlanAction.objects.filter(
         child=OuterRef("pk"),
         plan__ended_on__isnull=True,
         status__in=OPEN_ACTION_STATUSES,
-        due_on__lt=context.as_of - datetime.timedelta(days=context.thresholds["days"]),
+        due_on__lt=context.as_of - grace,
     )
-    return context.children.filter(Exists(overdue))
+    oldest_due = _earliest(overdue, "due_on")
+    return _flagged(
+        context.children.filter(Exists(overdue)),
+        since=Cast(oldest_due + grace + datetime.timedelta(days=1), DateField()),
+        actions=Subquery(
+            overdue.values("child_id").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        oldest_due=oldest_due,
+    )
+
+
+def describe_plan_actions_overdue(figures: Mapping[str, Any], today: datetime.date) -> str:
+    count = int(figures.get("actions") or 0)
+    oldest = "" if count == 1 else "the oldest "
+    return (
+        f"{plural(count, 'plan action')} overdue, {oldest}due "
+        f"{short_date(day_in(figures, 'oldest_due'), today)} "
+        f"({_overdue_by(figures, 'oldest_due', today)} ago)"
+    )
 
 
 def start_again(context: DriftContext) -> QuerySet[Child]:
@@ -257,7 +481,28 @@ def start_again(context: DriftContext) -> QuerySet[Child]:
         received_on__gt=context.as_of - window,
         received_on__lte=context.as_of,
     ).filter(Exists(closed_before))
-    return context.children.filter(Exists(re_referral))
+    latest = re_referral.order_by("-received_on").annotate(
+        closed_on=Subquery(closed_before.order_by("-ended_on").values("ended_on")[:1])
+    )
+    return _flagged(
+        context.children.filter(Exists(re_referral)),
+        since=_earliest(re_referral, "received_on"),
+        referred=Subquery(latest.values("received_on")[:1]),
+        closed=Subquery(latest.values("closed_on")[:1]),
+    )
+
+
+def describe_start_again(figures: Mapping[str, Any], today: datetime.date) -> str:
+    referred, closed = day_in(figures, "referred"), day_in(figures, "closed")
+    months = (
+        (referred.year - closed.year) * 12 + referred.month - closed.month
+        if (referred and closed)
+        else 0
+    )
+    return (
+        f"referred again {short_date(referred, today)}, "
+        f"{plural(months, 'month')} after a case closed on {short_date(closed, today)}"
+    )
 
 
 def no_voice_of_the_child(context: DriftContext) -> QuerySet[Child]:
@@ -272,21 +517,68 @@ def no_voice_of_the_child(context: DriftContext) -> QuerySet[Child]:
         occurred_on__gte=OuterRef("nth_latest"),
         occurred_on__lte=context.as_of,
     ).exclude(child_voice="")
-    return (
+    matching = (
         context.children.filter(Exists(_open_involvement().filter(level__in=SERVICE_LEVELS)))
         .annotate(nth_latest=nth_latest)
         .filter(nth_latest__isnull=False)
         .exclude(Exists(heard_since))
+        .annotate(
+            last_heard=Subquery(
+                visits.exclude(child_voice="").order_by("-occurred_on").values("occurred_on")[:1],
+                output_field=DateField(),
+            )
+        )
+    )
+    unheard = visits.filter(
+        occurred_on__gt=Coalesce(OuterRef("last_heard"), Value(datetime.date.min))
+    )
+    return _flagged(
+        matching,
+        # The contact that made it N in a row without the child's voice.
+        since=Subquery(
+            unheard.order_by("occurred_on", "pk").values("occurred_on")[contacts - 1 : contacts],
+            output_field=DateField(),
+        ),
+        contacts=Subquery(
+            unheard.values("child_id").annotate(n=Count("id")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        last_heard=F("last_heard"),
+    )
+
+
+def describe_no_voice_of_the_child(figures: Mapping[str, Any], today: datetime.date) -> str:
+    heard = day_in(figures, "last_heard")
+    return (
+        f"the child's voice not recorded at the last "
+        f"{plural(int(figures.get('contacts') or 0), 'contact')}; "
+        + (f"last heard {short_date(heard, today)}" if heard else "never recorded")
     )
 
 
 def no_lead_professional(context: DriftContext) -> QuerySet[Child]:
+    days = context.thresholds["working_days"]
     unallocated = _open_involvement().filter(
         level__in=SERVICE_LEVELS,
         lead_professional__isnull=True,
-        started_on__lte=breach_boundary(context.as_of, context.thresholds["working_days"]),
+        started_on__lte=breach_boundary(context.as_of, days),
     )
-    return context.children.filter(Exists(unallocated))
+    opened = Subquery(unallocated.values("started_on")[:1], output_field=DateField())
+    return _flagged(
+        context.children.filter(Exists(unallocated)),
+        since=_breached_on(opened, days, context),
+        opened=opened,
+        level=Subquery(unallocated.values("level")[:1]),
+        allowed=Value(days),
+    )
+
+
+def describe_no_lead_professional(figures: Mapping[str, Any], today: datetime.date) -> str:
+    return (
+        f"open {level_phrase(figures.get('level'))} since "
+        f"{short_date(day_in(figures, 'opened'), today)} with no lead professional for "
+        f"{_overdue_by(figures, 'opened', today)}; {figures.get('allowed')} allowed"
+    )
 
 
 CASES_RULES = (
@@ -300,6 +592,7 @@ CASES_RULES = (
         severity=DriftSeverity.HIGH,
         default_thresholds={"concerns": 3, "window_days": 90},
         matching_children=cumulative_concerns,
+        describe=describe_cumulative_concerns,
         evidence="concerns",
     ),
     DriftRule(
@@ -318,6 +611,7 @@ CASES_RULES = (
             "early_help_working_days": 40,
         },
         matching_children=child_not_seen,
+        describe=describe_child_not_seen,
         evidence="visits",
     ),
     DriftRule(
@@ -327,6 +621,7 @@ CASES_RULES = (
         severity=DriftSeverity.HIGH,
         default_thresholds={"working_days": 1},
         matching_children=referral_decision_late,
+        describe=describe_referral_decision_late,
         evidence="referrals",
     ),
     DriftRule(
@@ -336,6 +631,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"working_days": 45},
         matching_children=assessment_late,
+        describe=describe_assessment_late,
         evidence="referrals",
     ),
     DriftRule(
@@ -348,6 +644,7 @@ CASES_RULES = (
         severity=DriftSeverity.HIGH,
         default_thresholds={"working_days": 15},
         matching_children=initial_conference_late,
+        describe=describe_initial_conference_late,
         evidence="meetings",
     ),
     DriftRule(
@@ -359,6 +656,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"working_days": 10},
         matching_children=first_core_group_late,
+        describe=describe_first_core_group_late,
         evidence="meetings",
     ),
     DriftRule(
@@ -371,6 +669,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"first_review_months": 3, "then_every_months": 6},
         matching_children=review_conference_overdue,
+        describe=describe_review_conference_overdue,
         evidence="meetings",
     ),
     DriftRule(
@@ -380,6 +679,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"days": 0},
         matching_children=plan_actions_overdue,
+        describe=describe_plan_actions_overdue,
         evidence="plan_actions",
     ),
     DriftRule(
@@ -389,6 +689,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"months": 12},
         matching_children=start_again,
+        describe=describe_start_again,
         evidence="referrals",
     ),
     DriftRule(
@@ -398,6 +699,7 @@ CASES_RULES = (
         severity=DriftSeverity.LOW,
         default_thresholds={"contacts": 3},
         matching_children=no_voice_of_the_child,
+        describe=describe_no_voice_of_the_child,
         evidence="visits",
     ),
     DriftRule(
@@ -407,6 +709,7 @@ CASES_RULES = (
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"working_days": 5},
         matching_children=no_lead_professional,
+        describe=describe_no_lead_professional,
         evidence="involvement",
     ),
 )

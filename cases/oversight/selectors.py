@@ -7,13 +7,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
-from cases.access import LEAD_ROLES, children_visible_to, is_lead
+from cases.access import LEAD_ROLES, children_visible_to, is_lead, visible_child_condition
 from cases.codes import OPEN_ACTION_STATUSES, StepUpStatus
-from cases.drift import drift_rules
+from cases.drift import DriftRule, drift_rules
 from cases.models import (
     Child,
     ConcernChild,
@@ -33,6 +44,17 @@ from cases.models import (
 )
 
 NEW_TO_TEAM_DAYS = 28
+AWAITING_OUTCOME_DAYS = 28  # the home page counts concerns logged this recently
+
+
+# Whose children the queue shows: every child the agency may see, or only the cases the
+# agency holds, the lead's team holds, or the lead is lead professional for.
+SCOPES = {
+    "": "All children your agency works with",
+    "agency": "Cases your agency holds",
+    "team": "Your team's cases",
+    "mine": "Your own cases",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,7 @@ class QueueFilters:
     team: int | None = None
     worker: int | None = None
     level: str = ""
+    scope: str = ""  # a key of SCOPES
 
 
 def flag_reviewed_by_agency(*, agency_id: int | None, as_of: datetime.date) -> Exists:
@@ -66,18 +89,15 @@ def agency_review_on(*, agency_id: int | None) -> Subquery:
     )
 
 
-def drift_queue(
-    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
-) -> QuerySet[DriftFlag]:
-    """Open flags of children the user's agency works with, most severe and oldest first.
+def _flags_for_queue(*, user: Practitioner, as_of: datetime.date) -> QuerySet[DriftFlag]:
+    """Open flags of children the user may see, beside the child's open involvement.
 
     A flag the user's agency decided on stays out of the queue until its review date, then
     comes back; other agencies' decisions leave it on this agency's queue.
     """
-    as_of = as_of or timezone.localdate()
-    filters = filters or QueueFilters()
-    flags = (
-        DriftFlag.objects.filter(resolved_at__isnull=True, child__in=children_visible_to(user=user))
+    return (
+        DriftFlag.objects.filter(resolved_at__isnull=True)
+        .filter(visible_child_condition(user=user))
         .exclude(flag_reviewed_by_agency(agency_id=user.agency_id, as_of=as_of))
         .annotate(review_on=agency_review_on(agency_id=user.agency_id))
         # One LEFT JOIN to the child's open involvement (at most one, by constraint).
@@ -90,18 +110,157 @@ def drift_queue(
             level=F("open_involvement__level"),
             team_id=F("open_involvement__team_id"),
             worker_id=F("open_involvement__lead_professional_id"),
+            holding_agency_id=F("open_involvement__lead_agency_id"),
         )
-        .select_related("child")
     )
+
+
+def _scope_condition(*, user: Practitioner, scope: str) -> Q:
+    if scope == "mine":
+        return Q(worker_id=user.pk)
+    if scope == "team":
+        return Q(team_id=user.team_id) if user.team_id else Q(pk__in=[])
+    if scope == "agency":
+        return Q(holding_agency_id=user.agency_id)
+    return Q()
+
+
+def _filtered_flags(
+    *, user: Practitioner, as_of: datetime.date, filters: QueueFilters
+) -> QuerySet[DriftFlag]:
+    flags = _flags_for_queue(user=user, as_of=as_of).filter(
+        _scope_condition(user=user, scope=filters.scope)
+    )
+    if filters.team:
+        flags = flags.filter(Q(team_id=filters.team))
+    if filters.worker:
+        flags = flags.filter(Q(worker_id=filters.worker))
+    if filters.level:
+        flags = flags.filter(Q(level=filters.level))
+    return flags
+
+
+def drift_queue(
+    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
+) -> QuerySet[DriftFlag]:
+    """The queue's open flags one by one (the API), most severe then longest drifting first."""
+    as_of = as_of or timezone.localdate()
+    filters = filters or QueueFilters()
+    flags = _filtered_flags(user=user, as_of=as_of, filters=filters)
     if filters.rule:
         flags = flags.filter(rule_code=filters.rule)
-    if filters.team:
-        flags = flags.filter(team_id=filters.team)
-    if filters.worker:
-        flags = flags.filter(worker_id=filters.worker)
-    if filters.level:
-        flags = flags.filter(level=filters.level)
-    return flags.order_by("severity_rank", "opened_at", "pk")
+    return flags.select_related("child").order_by("severity_rank", "condition_since", "pk")
+
+
+def drift_queue_children(
+    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
+) -> QuerySet[Any, Any]:
+    """One row per child with open flags: the child's worst severity, then the longest drifting.
+
+    Rows are dicts of child_id, worst_rank and drifting_since; `drift_queue_rows` fills a page.
+    A rule filter keeps the children with a flag of that rule, still ordered by all their flags.
+    """
+    as_of = as_of or timezone.localdate()
+    filters = filters or QueueFilters()
+    children = (
+        _filtered_flags(user=user, as_of=as_of, filters=filters)
+        .values("child_id")
+        .annotate(worst_rank=Min("severity_rank"), drifting_since=Min("condition_since"))
+    )
+    if filters.rule:
+        children = children.filter(Exists(_open_flag_of_rule(filters.rule, as_of, user.agency_id)))
+    return children.order_by("worst_rank", "drifting_since", "child_id")
+
+
+def _open_flag_of_rule(
+    rule: str, as_of: datetime.date, agency_id: int | None
+) -> QuerySet[DriftFlag]:
+    return DriftFlag.objects.filter(
+        child_id=OuterRef("child_id"), rule_code=rule, resolved_at__isnull=True
+    ).exclude(flag_reviewed_by_agency(agency_id=agency_id, as_of=as_of))
+
+
+# One row per child in the queue: the child and their open involvement's holders.
+CHILD_ROW = ("child_id", "team_id", "worker_id", "holding_agency_id")
+
+
+def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
+    """Children in the queue under each scope, and those with an overdue GCP2 among them, in
+    one query (the scope links and the lead's home page figures): one row per child first, so
+    each count is a plain filtered count."""
+    as_of = as_of or timezone.localdate()
+    children = (
+        _flags_for_queue(user=user, as_of=as_of)
+        .values(*CHILD_ROW)
+        .annotate(gcp2_overdue=Count("pk", filter=Q(rule_code="GCP2_OVERDUE")))
+    )
+    counts: dict[str, Any] = {}
+    for scope in SCOPES:
+        if scope == "team" and not user.team_id:
+            continue  # an always-empty condition would empty the whole aggregate
+        condition = _scope_condition(user=user, scope=scope)
+        counts[scope or "all"] = Count("child_id", filter=condition)
+        counts[f"{scope or 'all'}_gcp2_overdue"] = Count(
+            "child_id", filter=condition & Q(gcp2_overdue__gt=0)
+        )
+    return {"team": 0, "team_gcp2_overdue": 0, **children.aggregate(**counts)}
+
+
+@dataclass(frozen=True)
+class QueueFlag:
+    flag: DriftFlag
+    title: str
+    sentence: str  # the child's own figures, or the rule's general reason
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    child: Child
+    involvement: Involvement | None
+    flags: list[QueueFlag]
+    drifting_since: datetime.date
+
+    @property
+    def worst(self) -> DriftFlag:
+        return self.flags[0].flag
+
+
+def queue_flag(flag: DriftFlag, today: datetime.date) -> QueueFlag:
+    rule = _rules_by_code().get(flag.rule_code)
+    sentence = rule.sentence(flag.figures, today) if rule else ""
+    return QueueFlag(flag, rule.title if rule else flag.rule_code, sentence or flag.reason)
+
+
+def drift_queue_rows(
+    *, user: Practitioner, rows: list[dict[str, Any]], as_of: datetime.date | None = None
+) -> list[QueueRow]:
+    """A page of the queue filled in: three queries however many flags the children have."""
+    as_of = as_of or timezone.localdate()
+    ids = [row["child_id"] for row in rows]
+    flags: dict[int, list[QueueFlag]] = {pk: [] for pk in ids}
+    for flag in (
+        DriftFlag.objects.filter(child_id__in=ids, resolved_at__isnull=True)
+        .exclude(flag_reviewed_by_agency(agency_id=user.agency_id, as_of=as_of))
+        .annotate(review_on=agency_review_on(agency_id=user.agency_id))
+        .order_by("severity_rank", "condition_since", "pk")
+    ):
+        flags[flag.child_id].append(queue_flag(flag, as_of))
+    involvements = {
+        involvement.child_id: involvement
+        for involvement in Involvement.objects.filter(
+            child_id__in=ids, ended_on__isnull=True
+        ).select_related("lead_professional", "lead_agency", "team")
+    }
+    children = Child.objects.in_bulk(ids)
+    return [
+        QueueRow(
+            child=children[row["child_id"]],
+            involvement=involvements.get(row["child_id"]),
+            flags=flags[row["child_id"]],
+            drifting_since=row["drifting_since"],
+        )
+        for row in rows
+    ]
 
 
 def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None:
@@ -116,10 +275,14 @@ def rule_titles() -> dict[str, str]:
     return {rule.code: rule.title for rule in drift_rules()}
 
 
+def _rules_by_code() -> dict[str, DriftRule]:
+    return {rule.code: rule for rule in drift_rules()}
+
+
 def flag_evidence(*, flag: DriftFlag, as_of: datetime.date | None = None) -> dict[str, object]:
     """The records behind a flag, by the kind of evidence its rule names."""
     as_of = as_of or timezone.localdate()
-    rule = next((r for r in drift_rules() if r.code == flag.rule_code), None)
+    rule = _rules_by_code().get(flag.rule_code)
     kind = rule.evidence if rule else ""
     child = flag.child
     evidence: dict[str, object] = {"kind": kind}
@@ -202,11 +365,19 @@ class AwaitingFilters:
     newest_first: bool = False
 
 
+def awaiting_outcome_since() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=AWAITING_OUTCOME_DAYS)
+
+
 def concerns_awaiting_outcome(
-    *, user: Practitioner, filters: AwaitingFilters | None = None
+    *,
+    user: Practitioner,
+    filters: AwaitingFilters | None = None,
+    logged_since: datetime.datetime | None = None,
 ) -> QuerySet[ConcernChild]:
     """Concerns about children whose case the user's agency holds, with no outcome yet, oldest
-    first unless asked otherwise."""
+    first unless asked otherwise (optionally only those logged since a time: an index range,
+    not every concern)."""
     filters = filters or AwaitingFilters()
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
@@ -214,9 +385,12 @@ def concerns_awaiting_outcome(
     answered = ConcernOutcome.objects.filter(
         concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
     )
-    links = ConcernChild.objects.filter(
-        Exists(held), child__in=children_visible_to(user=user)
-    ).exclude(Exists(answered))
+    links = ConcernChild.objects.all()
+    if logged_since is not None:
+        links = links.filter(concern__submitted_at__gte=logged_since)
+    links = links.filter(Exists(held), child__in=children_visible_to(user=user)).exclude(
+        Exists(answered)
+    )
     if filters.agency:
         links = links.filter(concern__author_agency_id=filters.agency)
     if filters.age in CONCERN_AGES:
@@ -229,6 +403,49 @@ def concerns_awaiting_outcome(
             )
     order = "-concern__submitted_at" if filters.newest_first else "concern__submitted_at"
     return links.select_related("child", "concern", "concern__author_agency").order_by(order, "pk")
+
+
+@dataclass(frozen=True)
+class ScopeFigures:
+    scope: str  # a key of SCOPES: the queue's filter these figures link to
+    label: str
+    children: int  # children in the queue (open flags needing a decision)
+    gcp2_overdue: int  # of them, children with an overdue GCP2
+    awaiting_outcome: int | None  # concerns awaiting an outcome (only on cases held)
+
+
+def lead_home_figures(
+    *, user: Practitioner, as_of: datetime.date | None = None
+) -> list[ScopeFigures]:
+    """The lead's home page figures for their team, the cases their agency holds and every
+    child their agency works with, in two queries.
+
+    Each is the count behind a filtered view of the queue, so a figure and its list agree.
+    (Professional challenges waiting for an answer join these once challenges exist.)
+    """
+    counts = drift_queue_counts(user=user, as_of=as_of)
+    held = Involvement.objects.filter(
+        child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
+    )
+    # Recent concerns only: a count over every concern the agency's cases ever had reads
+    # them all, and the ones a lead must chase are those still waiting after a few days.
+    awaiting = (
+        concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
+        .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
+        .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
+    )
+    columns = [("team", "Your team's cases")] if user.team_id else []
+    columns += [("agency", "Cases your agency holds"), ("", "All children your agency works with")]
+    return [
+        ScopeFigures(
+            scope=scope,
+            label=label,
+            children=counts[scope or "all"],
+            gcp2_overdue=counts[f"{scope or 'all'}_gcp2_overdue"],
+            awaiting_outcome=awaiting.get(scope),
+        )
+        for scope, label in columns
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -97,24 +98,43 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def queue_filters(params: QueryDict) -> selectors.QueueFilters:
+    level = params.get("level", "")
+    scope = params.get("scope", "")
+    return selectors.QueueFilters(
+        rule=params.get("rule", ""),
+        team=_int_or_none(params.get("team")),
+        worker=_int_or_none(params.get("worker")),
+        level=level if level in NeedLevel.values else "",
+        scope=scope if scope in selectors.SCOPES else "",
+    )
+
+
 @lead_required
 @require_http_methods(["GET"])
 def drift_queue(request: HttpRequest) -> HttpResponse:
+    """One row per child with all of the child's open flags, worst and longest drifting first."""
     user = access.acting_user(request)
-    filters = selectors.QueueFilters(
-        rule=request.GET.get("rule", ""),
-        team=_int_or_none(request.GET.get("team")),
-        worker=_int_or_none(request.GET.get("worker")),
-        level=request.GET.get("level", "") if request.GET.get("level") in NeedLevel.values else "",
-    )
-    flags = selectors.drift_queue(user=user, filters=filters)
-    page = Paginator(flags, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    filters = queue_filters(request.GET)
+    children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
+    counts = selectors.drift_queue_counts(user=user, as_of=today)
+    paginator = Paginator(children, QUEUE_PAGE_SIZE)
+    if not (filters.rule or filters.team or filters.worker or filters.level):
+        # The scope's count is already known: no second pass over the flags to count them.
+        paginator.count = counts[filters.scope or "all"]  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
+    rows = selectors.drift_queue_rows(user=user, rows=list(page.object_list), as_of=today)
     new_to_team = list(selectors.new_to_team(user=user)[:20])
-    awaiting_outcome = list(selectors.concerns_awaiting_outcome(user=user)[:20])
+    awaiting_outcome = list(
+        selectors.concerns_awaiting_outcome(
+            user=user, logged_since=selectors.awaiting_outcome_since()
+        )[:20]
+    )
     access.log_children_read(
         user=user,
         children=[
-            *(flag.child for flag in page.object_list),
+            *(row.child for row in rows),
             *(change.child for change in new_to_team),
             *(link.child for link in awaiting_outcome),
         ],
@@ -124,19 +144,38 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     teams = Team.objects.filter(
         Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
     ).select_related("agency")
-    workers = Practitioner.objects.filter(agency=user.agency, is_active=True)
+    # The lead's own team (a county agency has a thousand practitioners, too many to choose
+    # from); the whole agency's for a lead without a team.
+    workers = Practitioner.objects.filter(
+        agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
+    ).order_by("last_name", "first_name")
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
-        for key in ("rule", "team", "worker", "level")
+        for key in ("rule", "team", "worker", "level", "scope")
         if request.GET.get(key)
     }
+    others = {key: value for key, value in chosen.items() if key != "scope"}
+    scopes = [
+        {
+            "key": key,
+            "label": label,
+            "count": counts[key or "all"],
+            "query": urlencode({**others, **({"scope": key} if key else {})}),
+            "current": key == filters.scope,
+        }
+        for key, label in selectors.SCOPES.items()
+        if key != "team" or user.team_id
+    ]
     return render(
         request,
         "cases/drift_queue.html",
         {
             "page": page,
+            "rows": rows,
+            "today": today,
             "query_string": urlencode(chosen),
-            "rule_titles": titles,
+            "filters": filters,
+            "scopes": scopes,
             "filter_form": DriftQueueFilterForm(
                 initial=chosen,
                 choices={
@@ -182,6 +221,8 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "child": child,
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
+            "queue_flag": selectors.queue_flag(flag, timezone.localdate()),
+            "today": timezone.localdate(),
             "evidence": selectors.flag_evidence(flag=flag),
             "reviews": reviews,
             "own_review": next((r for r in reviews if r.agency_id == user.agency_id), None),

@@ -302,10 +302,10 @@ def _seed_family_batch(
                     started = born
                 lead_agency = _lead_agency(partnership, level, agency_ids)
                 team_ids = partnership.team_ids[lead_agency]
+                # A few new cases are still waiting for a lead professional to be allocated.
+                waiting = (today - started).days < 45 and rng.random() < 0.25
                 lead_professional = (
-                    rng.choice(partnership.practitioner_ids[lead_agency])
-                    if rng.random() < 0.93
-                    else None
+                    None if waiting else rng.choice(partnership.practitioner_ids[lead_agency])
                 )
                 involvements.append(
                     (

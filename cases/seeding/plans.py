@@ -3,7 +3,9 @@ early help or above, so the drift rules find a realistic share of stuck cases at
 
 Most cases are kept to timescale; a minority drift (a visit overdue, an action past its date,
 a late core group or review conference, an assessment running long, a re-referral after a
-recent closure), at rates a partnership would recognise.
+recent closure), at rates a partnership would recognise. Drift is recent as often as old: a
+visit weeks to a few months overdue, an action a few weeks to four months past its date, so
+the flags open at any time have many ages (README: the seed's drift shape).
 """
 
 from __future__ import annotations
@@ -17,11 +19,18 @@ from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, 
 DAY = datetime.timedelta(days=1)
 PLAN_LEVELS = {NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION}
 SOCIAL_CARE_LEVELS = {NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION, NeedLevel.LOOKED_AFTER}
+# Share of cases whose visits have lapsed, and how far behind (multiples of the visit interval).
+VISITS_LAPSED = 0.06
+LAPSED_BY = (2, 6)
+# Share of past-due actions still open, among those due in the last OVERDUE_WITHIN_DAYS days:
+# older ones have been done or dropped at a review.
+ACTIONS_OPEN_PAST_DUE = 0.04
+OVERDUE_WITHIN_DAYS = 120
 # Days between visits when practice keeps to timescale, by level.
 VISIT_EVERY: dict[str, int] = {
     NeedLevel.CHILD_PROTECTION: 9,
-    NeedLevel.CHILD_IN_NEED: 20,
-    NeedLevel.EARLY_HELP: 30,
+    NeedLevel.CHILD_IN_NEED: 15,
+    NeedLevel.EARLY_HELP: 28,
     NeedLevel.LOOKED_AFTER: 35,
 }
 ACTIONS = (
@@ -62,7 +71,7 @@ def seed_plans_visits_and_meetings(batch: SeedBatch) -> None:
             _plan(rows, rng, child, today, now)
         if child.level in SOCIAL_CARE_LEVELS:
             _referral(rows, rng, child, today, now)
-        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < 0.04:
+        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < 0.05:
             _awaiting(rows, rng, child, today, now)
         if child.level == NeedLevel.CHILD_PROTECTION:
             _meetings(rows, rng, child, today, now)
@@ -78,21 +87,25 @@ def _visits(
 ) -> None:
     assert child.involvement_started is not None
     every = VISIT_EVERY[child.level]
-    drifting = rng.random() < 0.12
-    last = today - DAY * (rng.randrange(every * 2, every * 4) if drifting else rng.randrange(every))
+    drifting = rng.random() < VISITS_LAPSED
+    last = today - DAY * (
+        rng.randrange(every * LAPSED_BY[0], every * LAPSED_BY[1])
+        if drifting
+        else rng.randrange(every)
+    )
     agency = child.agency_ids[-1]
     practitioner = child.practitioner_ids[-1]
     day, count = last, 0
     while day >= child.involvement_started and count < 6:
-        seen = rng.random() < 0.92
-        voice = rng.choice(VOICES) if seen and rng.random() < 0.7 else ""
+        seen = rng.random() < 0.96
+        voice = rng.choice(VOICES) if seen and rng.random() < 0.85 else ""
         rows.visits.append(
             (
                 child.id,
                 day,
                 rng.choice(("home_visit", "home_visit", "school_visit", "office", "phone")),
                 seen,
-                seen and rng.random() < 0.8,
+                seen and rng.random() < 0.95,
                 voice,
                 agency,
                 practitioner,
@@ -125,7 +138,12 @@ def _plan(
     for _ in range(rng.randrange(2, 5)):
         due = _between(rng, started + DAY * 14, today + DAY * 60)
         if due < today:
-            status = "done" if rng.random() < 0.96 else rng.choice(("not_started", "in_progress"))
+            recent = (today - due).days <= OVERDUE_WITHIN_DAYS
+            status = (
+                rng.choice(("not_started", "in_progress"))
+                if recent and rng.random() < ACTIONS_OPEN_PAST_DUE
+                else "done"
+            )
         else:
             status = rng.choice(("not_started", "in_progress"))
         rows.actions.append(
@@ -169,7 +187,7 @@ def _referral(
             now,
         )
     )
-    if rng.random() < 0.2:  # a re-referral: a previous episode closed within the year before
+    if rng.random() < 0.15:  # a re-referral: a previous episode closed within the year before
         ended = received - DAY * rng.randrange(30, 330)
         begun = ended - DAY * rng.randrange(60, 400)
         if child.date_of_birth is None or begun >= child.date_of_birth:
@@ -179,11 +197,18 @@ def _referral(
 def _awaiting(
     rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
 ) -> None:
-    """A child in need with fresh work in progress: a new referral awaiting its decision, or a
-    strategy discussion whose initial conference has not been held yet (some of them late)."""
-    if rng.random() < 0.5:
+    """A child in need with fresh work in progress: a new referral awaiting its decision, an
+    assessment still open (some beyond 45 working days), or a strategy discussion whose initial
+    conference has not been held yet (some of them late)."""
+    kind = rng.random()
+    if kind < 0.35:
         received = today - DAY * rng.randrange(0, 6)
         rows.referrals.append((child.id, received, "6", "", None, None, None, now))
+    elif kind < 0.65:
+        started = today - DAY * rng.randrange(20, 110)
+        rows.referrals.append(
+            (child.id, started - DAY, "3B", "assessment", started - DAY, started, None, now)
+        )
     else:
         held = today - DAY * rng.randrange(3, 35)
         rows.meetings.append((child.id, "strategy_discussion", held, True, now))
@@ -197,7 +222,9 @@ def _meetings(
     strategy = initial - DAY * rng.randrange(5, 22)
     rows.meetings.append((child.id, "strategy_discussion", strategy, True, now))
     rows.meetings.append((child.id, "initial_conference", initial, False, now))
-    if rng.random() < 0.93 and initial + DAY * 8 <= today:
+    # A core group is missing only while the plan is new (later ones were held).
+    new_plan = (today - initial).days < 45
+    if (not new_plan or rng.random() < 0.5) and initial + DAY * 8 <= today:
         rows.meetings.append(
             (child.id, "core_group", initial + DAY * rng.randrange(3, 12), False, now)
         )

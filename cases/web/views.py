@@ -11,8 +11,11 @@ from django.views.decorators.http import require_GET
 
 from cases import access, selectors
 from cases.codes import Role
+from cases.oversight import selectors as oversight_selectors
 from cases.web import health
 from cases.web.home import home_panels
+
+HOME_PAGE_SIZE = 25
 
 
 @require_GET
@@ -30,9 +33,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"panels": home_panels(user=user, request=request)}
     if access.does_casework(user):
         children = selectors.children_for_home(user=user)
-        page = Paginator(children, 25).get_page(request.GET.get("page"))
+        page = Paginator(children, HOME_PAGE_SIZE).get_page(request.GET.get("page"))
         access.log_children_read(user=user, children=page.object_list, view_name="home")
         context["page"] = page
+        if access.is_lead(user):
+            context["figures"] = oversight_selectors.lead_home_figures(user=user)
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):
         template = "cases/home_partnership.html"

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("role", "heading"),
     [
-        ("practitioner", "Children your agency works with"),
+        ("practitioner", "Your caseload"),
         ("executive", "Partnership overview"),
         ("admin", "Administration"),
     ],

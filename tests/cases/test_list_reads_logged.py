@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
 from cases.drift.evaluation import drift_evaluate
-from cases.models import AccessLogEntry
+from cases.models import AccessLogEntry, TeamAroundFamilyMember
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,8 @@ def scene() -> dict:
         )
     worker = factories.practitioner(social_care, Role.PRACTITIONER)
     manager = factories.practitioner(social_care, Role.SOCIAL_CARE_MANAGER)
+    for child in (elder, younger, other):  # the worker's caseload, on their home page
+        TeamAroundFamilyMember.objects.create(child=child, agency=social_care, practitioner=worker)
     factories.concern(worker, [elder, younger], what_was_seen="No heating in the bedroom.")
     factories.concern(worker, [other])
     drift_evaluate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cases.codes import AgencyType, Role
+from cases.models import TeamAroundFamilyMember
 from tests.support import factories
 
 
@@ -32,3 +33,8 @@ class World:
                 self.social_care, Role.INFORMATION_GOVERNANCE, "governance"
             ),
         }
+        # The health visitor is named in the child's team around the family: the child is on
+        # their home page's caseload.
+        TeamAroundFamilyMember.objects.create(
+            child=self.child, agency=self.health, practitioner=self.users["practitioner"]
+        )

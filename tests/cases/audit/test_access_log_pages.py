@@ -96,8 +96,8 @@ def test_alerts_name_unusual_reads_restricted_reads_late_reviews_and_searches(
 ) -> None:
     reader = world.users["practitioner"]
     for _ in range(3):
-        team_around_family_add(child=factories.child(), agency=world.health)
-    client_for(reader).get("/")  # the home page lists four children: four reads in an hour
+        team_around_family_add(child=factories.child(), agency=world.health, practitioner=reader)
+    client_for(reader).get("/")  # the home caseload lists four children: four reads in an hour
     restricted = factories.child(is_restricted=True)
     restricted.restricted_to.add(reader)
     client_for(reader).get(f"/children/{restricted.pk}/")

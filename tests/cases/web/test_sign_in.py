@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "heading"),
     [
-        ("practitioner", "Children your agency works with"),
-        ("lead", "Children your agency works with"),
-        ("manager", "Children your agency works with"),
+        ("practitioner", "Your caseload"),
+        ("lead", "Your team and agency"),
+        ("manager", "Your team and agency"),
         ("analyst", "Partnership overview"),
         ("executive", "Partnership overview"),
         ("admin", "Administration"),
@@ -50,13 +50,17 @@ def test_it_asks_for_both_fields(world: World) -> None:
     assert 'href="#id_password">Enter your password' in page
 
 
-def test_the_practitioner_home_lists_only_children_their_agency_knows(world: World) -> None:
+def test_the_practitioner_home_lists_their_caseload_not_every_child_the_agency_knows(
+    world: World,
+) -> None:
     unknown = factories.child(known_to=[world.school], first_name="Ulysses")
+    known_not_mine = factories.child(known_to=[world.health], first_name="Violet")
     client = Client()
     client.force_login(world.users["practitioner"])
     page = client.get("/").content.decode()
     assert world.child.last_name in page
     assert unknown.last_name not in page
+    assert known_not_mine.last_name not in page
 
 
 def test_the_executive_home_shows_no_child(world: World) -> None:
