@@ -17,6 +17,7 @@ class CasesConfig(AppConfig):
         from cases.oversight import views as oversight
         from cases.plans import views as plans
         from cases.seeding import register_seed_step
+        from cases.census.seeding import seed_census_facts
         from cases.seeding.concerns import seed_concerns
         from cases.seeding.plans import seed_plans_visits_and_meetings
         from cases.web.home import register_home_panel
@@ -24,6 +25,7 @@ class CasesConfig(AppConfig):
         register_cases_rules()
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
+        register_seed_step(seed_census_facts)  # after plans: it fills in their referrals
         # The child's page, top to bottom (assessments adds GCP2 at 30).
         register_child_page_section(
             "record", 10, "cases/child_page/record.html", casework.child_record_section
