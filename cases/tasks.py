@@ -29,3 +29,9 @@ def drift_evaluate_pending() -> int:
     with transaction.atomic():
         child_ids = drift_evaluation_requests_take()
         return drift_evaluate(child_ids=child_ids).changed if child_ids else 0
+
+
+# The census job lives with its package; imported here so the worker registers it.
+from cases.census.tasks import census_job_run  # noqa: E402
+
+__all__ = ["census_job_run", "drift_evaluate_all", "drift_evaluate_children", "drift_evaluate_pending"]

@@ -230,7 +230,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
-CELERY_TASK_ROUTES = {"reporting.tasks.*": {"queue": "builds"}}
+CELERY_TASK_ROUTES = {
+    "reporting.tasks.*": {"queue": "builds"},
+    "cases.census.tasks.*": {"queue": "builds"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing happens in the request path (drift re-evaluation on commit): with the broker
 # down it must fail at once, not retry. Redis results are never read, and storing them made a
