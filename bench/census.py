@@ -50,26 +50,62 @@ def bench_census(scale: str, children: int) -> None:
         seconds, peak = manage_measured(scale, "census_export", "--year", YEAR, "--out", str(path))
         exported = path.read_bytes().count(b"<Child>")
         parse_seconds, parse_peak = _parse_only(path)
-        report(Result(f"census export, {children:,}-child partnership: children in the census",
-                      exported, "children"))
-        report(Result("census export: rate", exported / seconds, "children/s",
-                      "standard library parse of the same file", exported / parse_seconds,
-                      "100,000 children under 2 minutes"))
-        report(Result("census export: peak memory", peak, "MB",
-                      "standard library parse of the same file", parse_peak, "flat"))
+        report(
+            Result(
+                f"census export, {children:,}-child partnership: children in the census",
+                exported,
+                "children",
+            )
+        )
+        report(
+            Result(
+                "census export: rate",
+                exported / seconds,
+                "children/s",
+                "standard library parse of the same file",
+                exported / parse_seconds,
+                "100,000 children under 2 minutes",
+            )
+        )
+        report(
+            Result(
+                "census export: peak memory",
+                peak,
+                "MB",
+                "standard library parse of the same file",
+                parse_peak,
+                "flat",
+            )
+        )
         empty = f"{DATABASE_PREFIX}_bench_census_import"
         recreate_database(empty)
         manage(empty, "migrate", "--noinput")
         seconds, peak = manage_measured(
             empty, "census_import", str(path), "--year", YEAR, "--no-validate"
         )
-        report(Result("census import into an empty database: rate", exported / seconds,
-                      "children/s", "standard library parse of the same file",
-                      exported / parse_seconds, "100,000 children under 2 minutes"))
-        report(Result("census import: peak memory", peak, "MB",
-                      "standard library parse of the same file", parse_peak, "flat"))
+        report(
+            Result(
+                "census import into an empty database: rate",
+                exported / seconds,
+                "children/s",
+                "standard library parse of the same file",
+                exported / parse_seconds,
+                "100,000 children under 2 minutes",
+            )
+        )
+        report(
+            Result(
+                "census import: peak memory",
+                peak,
+                "MB",
+                "standard library parse of the same file",
+                parse_peak,
+                "flat",
+            )
+        )
         seconds, _ = manage_measured(
             empty, "census_import", str(path), "--year", YEAR, "--no-validate"
         )
-        report(Result("census import again (nothing changes): rate", exported / seconds,
-                      "children/s"))
+        report(
+            Result("census import again (nothing changes): rate", exported / seconds, "children/s")
+        )

@@ -13,11 +13,11 @@ class CasesConfig(AppConfig):
         post_migrate.connect(app_role_grants_after_migrate, sender=self)
         from cases.casework import views as casework
         from cases.casework.child_page import register_child_page_section
+        from cases.census.seeding import seed_census_facts
         from cases.drift.rules import register_cases_rules
         from cases.oversight import views as oversight
         from cases.plans import views as plans
         from cases.seeding import register_seed_step
-        from cases.census.seeding import seed_census_facts
         from cases.seeding.concerns import seed_concerns
         from cases.seeding.plans import seed_plans_visits_and_meetings
         from cases.web.home import register_home_panel

@@ -173,9 +173,7 @@ class Child(models.Model):
     la_child_id = models.CharField(
         "the authority's child id", max_length=20, blank=True, db_default="", db_index=True
     )
-    ethnicity = models.CharField(
-        max_length=4, choices=Ethnicity.choices, blank=True, db_default=""
-    )
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True, db_default="")
     upn_unknown = models.CharField(
         "why there is no UPN", max_length=4, choices=UpnUnknown.choices, blank=True, db_default=""
     )

@@ -34,4 +34,9 @@ def drift_evaluate_pending() -> int:
 # The census job lives with its package; imported here so the worker registers it.
 from cases.census.tasks import census_job_run  # noqa: E402
 
-__all__ = ["census_job_run", "drift_evaluate_all", "drift_evaluate_children", "drift_evaluate_pending"]
+__all__ = [
+    "census_job_run",
+    "drift_evaluate_all",
+    "drift_evaluate_children",
+    "drift_evaluate_pending",
+]

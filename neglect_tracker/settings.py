@@ -326,6 +326,10 @@ if TESTING:
 # The children in need census (cases/census/): where export and upload files live, the
 # authority's code for the file's header and synthetic UPNs, and the Python of the separate
 # virtual environment that holds the Department's rules (csc-validator-be-cin pins pandas<2).
-NT_CENSUS_DIR = Path(env("NT_CENSUS_DIR", str(Path(env("NT_RUN_DIR", str(BASE_DIR / "run"))) / "census")))
+NT_CENSUS_DIR = Path(
+    env("NT_CENSUS_DIR", str(Path(env("NT_RUN_DIR", str(BASE_DIR / "run"))) / "census"))
+)
 NT_CENSUS_LA_CODE = env("NT_CENSUS_LA_CODE", "001")
-NT_CIN_PYTHON = env("NT_CIN_PYTHON", str(BASE_DIR / ".cin-venv" / "bin" / "python"))
+NT_CIN_PYTHON = env(
+    "NT_CIN_PYTHON", str(Path(env("NT_CIN_VENV", str(BASE_DIR / ".cin-venv"))) / "bin" / "python")
+)

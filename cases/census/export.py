@@ -58,11 +58,13 @@ def census_xml_write(
 
     The header's DateTime is the reference date unless given, so the same records always give
     the same bytes."""
-    start, end = census_period(year)
+    end = census_period(year)[1]
     stamp = generated_at or datetime.datetime.combine(end, datetime.time())
     out.write(b"<?xml version='1.0' encoding='utf-8'?>\n<Message>")
     out.write(
-        ET.tostring(header_element(year=year, la_code=settings.NT_CENSUS_LA_CODE, generated_at=stamp))
+        ET.tostring(
+            header_element(year=year, la_code=settings.NT_CENSUS_LA_CODE, generated_at=stamp)
+        )
     )
     out.write(b"<Children>")
     written = 0
@@ -125,6 +127,7 @@ class _Records:
 
 def _records_for(child_ids: list[int], end: datetime.date) -> _Records:
     records = _Records()
+    row: Any
     for row in (
         Referral.objects.filter(child_id__in=child_ids, received_on__lte=end)
         .order_by("child_id", "received_on", "pk")
@@ -141,7 +144,7 @@ def _records_for(child_ids: list[int], end: datetime.date) -> _Records:
             "closure_reason",
         )
     ):
-        records.referrals[row["child_id"]].append(row)
+        records.referrals[row["child_id"]].append(dict(row))
     for row in (
         Plan.objects.filter(
             child_id__in=child_ids, level=NeedLevel.CHILD_IN_NEED, started_on__lte=end
@@ -149,7 +152,7 @@ def _records_for(child_ids: list[int], end: datetime.date) -> _Records:
         .order_by("child_id", "started_on", "pk")
         .values("child_id", "started_on", "ended_on")
     ):
-        records.cin_plans[row["child_id"]].append(row)
+        records.cin_plans[row["child_id"]].append(dict(row))
     for row in (
         ProtectionMeeting.objects.filter(
             child_id__in=child_ids,
@@ -163,7 +166,7 @@ def _records_for(child_ids: list[int], end: datetime.date) -> _Records:
         .order_by("child_id", "held_on", "pk")
         .values("child_id", "kind", "held_on", "conference_needed")
     ):
-        records.meetings[row["child_id"]].append(row)
+        records.meetings[row["child_id"]].append(dict(row))
     for row in (
         Involvement.objects.filter(
             child_id__in=child_ids, level=NeedLevel.CHILD_PROTECTION, started_on__lte=end
@@ -173,7 +176,7 @@ def _records_for(child_ids: list[int], end: datetime.date) -> _Records:
             "child_id", "started_on", "ended_on", "protection_category", "previous_protection_plans"
         )
     ):
-        records.protection[row["child_id"]].append(row)
+        records.protection[row["child_id"]].append(dict(row))
     return records
 
 
@@ -193,7 +196,11 @@ def _census_child(
             continue
         following = referrals[index + 1]["received_on"] - DAY if index + 1 < len(referrals) else end
         window = (referral["received_on"], closed_on or following)
-        episodes.append(_episode(referral, closed_on, window, records, meetings, protection, start, end, child_id))
+        episodes.append(
+            _episode(
+                referral, closed_on, window, records, meetings, protection, start, end, child_id
+            )
+        )
     unborn = row["is_unborn"]
     return CensusChild(
         la_child_id=row["la_child_id"],
@@ -255,9 +262,11 @@ def _episode(
         if meeting["kind"] != MeetingKind.STRATEGY_DISCUSSION or not inside(meeting["held_on"]):
             continue
         held = meeting["held_on"]
-        conference = next(
-            (day for day in conferences if held <= day and inside(day)), None
-        ) if meeting["conference_needed"] else None
+        conference = (
+            next((day for day in conferences if held <= day and inside(day)), None)
+            if meeting["conference_needed"]
+            else None
+        )
         if (conference or held) < start:
             continue
         episode.section47s.append(
@@ -284,9 +293,7 @@ def _episode(
                 if plan["previous_protection_plans"] is not None
                 else plan["number"],
                 reviews=[
-                    day
-                    for day in reviews
-                    if plan["started_on"] < day <= last and day >= start
+                    day for day in reviews if plan["started_on"] < day <= last and day >= start
                 ],
             )
         )

@@ -11,18 +11,28 @@ MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 
 def _years() -> list[tuple[int, str]]:
     current = collection_year_on(timezone.localdate())
-    return [(year, f"{year - 1} to {year} (ending 31 March {year})") for year in
-            range(current, current - 4, -1)]
+    return [
+        (year, f"{year - 1} to {year} (ending 31 March {year})")
+        for year in range(current, current - 4, -1)
+    ]
 
 
 class CensusExportForm(GovUKForm):
-    year = forms.TypedChoiceField(label="Collection year", coerce=int, choices=_years,
-                                  error_messages={"required": "Choose the collection year"})
+    year = forms.TypedChoiceField(
+        label="Collection year",
+        coerce=int,
+        choices=_years,
+        error_messages={"required": "Choose the collection year"},
+    )
 
 
 class CensusImportForm(GovUKForm):
-    year = forms.TypedChoiceField(label="Collection year of the file", coerce=int, choices=_years,
-                                  error_messages={"required": "Choose the collection year"})
+    year = forms.TypedChoiceField(
+        label="Collection year of the file",
+        coerce=int,
+        choices=_years,
+        error_messages={"required": "Choose the collection year"},
+    )
     file = forms.FileField(
         label="Census file (XML)",
         widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".xml"}),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import pyexpat
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -53,6 +54,9 @@ from cases.models import (
 from cases.services import drift_evaluation_request
 
 PAGE = 1000
+# SAFE_PARSING: uploads are untrusted. ElementTree never fetches external entities or DTDs,
+# and the expat it runs on (2.4.1 or later, checked below) refuses entity-expansion bombs.
+assert pyexpat.version_info >= (2, 4, 1)
 SOURCE_KIND = "census_import"
 
 
@@ -66,7 +70,7 @@ class ImportSummary:
 def census_children_read(path: Path) -> Iterator[tuple[int, CensusChild]]:
     """Each child in the file, in order, parsed from its own element (cleared once read)."""
     position = 0
-    for event, element in ET.iterparse(path, events=("end",)):
+    for _, element in ET.iterparse(path, events=("end",)):  # noqa: S314 - see SAFE_PARSING
         if element.tag != "Child":
             continue
         position += 1
@@ -80,7 +84,7 @@ def census_file_layout_errors(path: Path, limit: int = 50) -> list[str]:
     errors: list[str] = []
     seen: set[str] = set()
     try:
-        root_tag = next(ET.iterparse(path, events=("start",)))[1].tag
+        root_tag = next(ET.iterparse(path, events=("start",)))[1].tag  # noqa: S314
         if root_tag != "Message":
             return [f"A census file starts with <Message>; this one starts with <{root_tag}>"]
         for position, child in _read_checked(path, errors):
@@ -103,7 +107,7 @@ def census_file_layout_errors(path: Path, limit: int = 50) -> list[str]:
 
 def _read_checked(path: Path, errors: list[str]) -> Iterator[tuple[int, CensusChild]]:
     position = 0
-    for _, element in ET.iterparse(path, events=("end",)):
+    for _, element in ET.iterparse(path, events=("end",)):  # noqa: S314
         if element.tag != "Child":
             continue
         position += 1
@@ -265,18 +269,32 @@ class _PageWriter:
             )
         return self._members
 
-    def _children_update(self, page: list[CensusChild], children: list[Child], new: set[int]) -> None:
+    def _children_update(
+        self, page: list[CensusChild], children: list[Child], new: set[int]
+    ) -> None:
         changed = []
         for census_child, child in zip(page, children, strict=True):
             if child.pk in new:
                 continue
-            before = (child.la_child_id, child.upn, child.ethnicity, child.upn_unknown, child.disabilities)
+            before = (
+                child.la_child_id,
+                child.upn,
+                child.ethnicity,
+                child.upn_unknown,
+                child.disabilities,
+            )
             child.la_child_id = child.la_child_id or census_child.la_child_id
             child.upn = child.upn or census_child.upn
             child.ethnicity = census_child.ethnicity or child.ethnicity
             child.upn_unknown = census_child.upn_unknown
             child.disabilities = census_child.disabilities
-            if before != (child.la_child_id, child.upn, child.ethnicity, child.upn_unknown, child.disabilities):
+            if before != (
+                child.la_child_id,
+                child.upn,
+                child.ethnicity,
+                child.upn_unknown,
+                child.disabilities,
+            ):
                 changed.append(child)
         if changed:
             Child.objects.bulk_update(
@@ -305,11 +323,15 @@ class _PageWriter:
     def child_records(self, census_child: CensusChild, child: Child) -> None:
         for episode in census_child.episodes:
             self._referral(child, episode)
-            for plan in episode.cin_plans:
-                self._cin_plan(child, plan.started_on, plan.ended_on)
+            for cin_plan in episode.cin_plans:
+                self._cin_plan(child, cin_plan.started_on, cin_plan.ended_on)
             for enquiry in episode.section47s:
-                self._meeting(child, MeetingKind.STRATEGY_DISCUSSION, enquiry.started_on,
-                              conference_needed=not enquiry.conference_not_required)
+                self._meeting(
+                    child,
+                    MeetingKind.STRATEGY_DISCUSSION,
+                    enquiry.started_on,
+                    conference_needed=not enquiry.conference_not_required,
+                )
                 if enquiry.conference_on:
                     self._meeting(child, MeetingKind.INITIAL_CONFERENCE, enquiry.conference_on)
             for plan in episode.protection_plans:
@@ -334,7 +356,9 @@ class _PageWriter:
             decision = (
                 ReferralDecision.NO_FURTHER_ACTION
                 if episode.no_further_action
-                else ReferralDecision.ASSESSMENT if assessment else ""
+                else ReferralDecision.ASSESSMENT
+                if assessment
+                else ""
             )
             referral = Referral(  # type: ignore[misc]
                 child=child,
@@ -346,11 +370,21 @@ class _PageWriter:
             )
             self.referrals[(child.pk, episode.referral_date)] = referral
             self.new_referrals.append(referral)
-            self._entry(child, episode.referral_date, ChronologyEventType.OTHER, Significance.MEDIUM,
-                        "Referral to children's social care (from the CIN census)")
+            self._entry(
+                child,
+                episode.referral_date,
+                ChronologyEventType.OTHER,
+                Significance.MEDIUM,
+                "Referral to children's social care (from the CIN census)",
+            )
             if episode.closed_on:
-                self._entry(child, episode.closed_on, ChronologyEventType.OTHER, Significance.LOW,
-                            f"Children's social care episode closed ({episode.closure_reason})")
+                self._entry(
+                    child,
+                    episode.closed_on,
+                    ChronologyEventType.OTHER,
+                    Significance.LOW,
+                    f"Children's social care episode closed ({episode.closure_reason})",
+                )
             return
         if episode.no_further_action and referral.decision != ReferralDecision.NO_FURTHER_ACTION:
             referral.decision = ReferralDecision.NO_FURTHER_ACTION
@@ -359,8 +393,13 @@ class _PageWriter:
         for name, value in wanted.items():
             if getattr(referral, name) != value:
                 if name == "closed_on" and value and not referral.closed_on:
-                    self._entry(child, value, ChronologyEventType.OTHER, Significance.LOW,
-                                f"Children's social care episode closed ({episode.closure_reason})")
+                    self._entry(
+                        child,
+                        value,
+                        ChronologyEventType.OTHER,
+                        Significance.LOW,
+                        f"Children's social care episode closed ({episode.closure_reason})",
+                    )
                 setattr(referral, name, value)
                 self.changed["referral"][id(referral)] = referral
 
@@ -378,16 +417,28 @@ class _PageWriter:
             )
             self.plans[(child.pk, started)] = plan
             self.new_plans.append(plan)
-            self._entry(child, started, ChronologyEventType.PLAN, Significance.MEDIUM,
-                        "Child in need plan started (from the CIN census)")
+            self._entry(
+                child,
+                started,
+                ChronologyEventType.PLAN,
+                Significance.MEDIUM,
+                "Child in need plan started (from the CIN census)",
+            )
         elif plan.ended_on != ended:
             plan.ended_on = ended
             self.changed["plan"][id(plan)] = plan
             if ended:
-                self._entry(child, ended, ChronologyEventType.PLAN, Significance.LOW,
-                            "Child in need plan ended (from the CIN census)")
+                self._entry(
+                    child,
+                    ended,
+                    ChronologyEventType.PLAN,
+                    Significance.LOW,
+                    "Child in need plan ended (from the CIN census)",
+                )
 
-    def _meeting(self, child: Child, kind: str, held: datetime.date, conference_needed: bool = False) -> None:
+    def _meeting(
+        self, child: Child, kind: str, held: datetime.date, conference_needed: bool = False
+    ) -> None:
         if (child.pk, kind, held) in self.meetings:
             return
         self.meetings.add((child.pk, kind, held))
@@ -401,9 +452,13 @@ class _PageWriter:
             )
         )
         label = MeetingKind(kind).label
-        self._entry(child, held, ChronologyEventType.PLAN, Significance.HIGH
-                    if kind != MeetingKind.REVIEW_CONFERENCE else Significance.MEDIUM,
-                    f"{label} (from the CIN census)")
+        self._entry(
+            child,
+            held,
+            ChronologyEventType.PLAN,
+            Significance.HIGH if kind != MeetingKind.REVIEW_CONFERENCE else Significance.MEDIUM,
+            f"{label} (from the CIN census)",
+        )
 
     def _protection_plan(self, child: Child, plan: Any) -> None:
         involvement = self.protection.get((child.pk, plan.started_on))
@@ -428,20 +483,35 @@ class _PageWriter:
                 self.open_involvements[child.pk] = involvement
             self.protection[(child.pk, plan.started_on)] = involvement
             self.new_involvements.append(involvement)
-            self._entry(child, plan.started_on, ChronologyEventType.INVOLVEMENT_CHANGE,
-                        Significance.HIGH, f"Child protection plan started: {category} (from the CIN census)")
+            self._entry(
+                child,
+                plan.started_on,
+                ChronologyEventType.INVOLVEMENT_CHANGE,
+                Significance.HIGH,
+                f"Child protection plan started: {category} (from the CIN census)",
+            )
             return
-        wanted = {"ended_on": plan.ended_on, "protection_category": category,
-                  "previous_protection_plans": plan.previous_plans}
+        wanted = {
+            "ended_on": plan.ended_on,
+            "protection_category": category,
+            "previous_protection_plans": plan.previous_plans,
+        }
         for name, value in wanted.items():
             if getattr(involvement, name) != value:
                 if name == "ended_on" and value:
-                    self._entry(child, value, ChronologyEventType.INVOLVEMENT_CHANGE,
-                                Significance.MEDIUM, "Child protection plan ended (from the CIN census)")
+                    self._entry(
+                        child,
+                        value,
+                        ChronologyEventType.INVOLVEMENT_CHANGE,
+                        Significance.MEDIUM,
+                        "Child protection plan ended (from the CIN census)",
+                    )
                 setattr(involvement, name, value)
                 self.changed["involvement"][id(involvement)] = involvement
 
-    def _entry(self, child: Child, day: datetime.date, event_type: str, significance: str, summary: str) -> None:
+    def _entry(
+        self, child: Child, day: datetime.date, event_type: str, significance: str, summary: str
+    ) -> None:
         self.entries.append(
             ChronologyEntry(
                 child=child,
@@ -460,20 +530,35 @@ class _PageWriter:
         # Close what a new open plan replaces before creating it (one open involvement a child).
         closing = [i for i in self.changed["involvement"].values() if i.pk is not None]
         if closing:
-            Involvement.objects.bulk_update(closing, ["ended_on", "protection_category", "previous_protection_plans"])
+            Involvement.objects.bulk_update(
+                closing, ["ended_on", "protection_category", "previous_protection_plans"]
+            )
         if self.changed["referral"]:
             Referral.objects.bulk_update(
                 [r for r in self.changed["referral"].values() if r.pk is not None],
-                ["decision", "decision_on", "source", "primary_need", "closed_on", "closure_reason",
-                 "assessment_started_on", "assessment_completed_on", "assessment_factors"],
+                [
+                    "decision",
+                    "decision_on",
+                    "source",
+                    "primary_need",
+                    "closed_on",
+                    "closure_reason",
+                    "assessment_started_on",
+                    "assessment_completed_on",
+                    "assessment_factors",
+                ],
             )
         if self.changed["plan"]:
-            Plan.objects.bulk_update([p for p in self.changed["plan"].values() if p.pk is not None], ["ended_on"])
+            Plan.objects.bulk_update(
+                [p for p in self.changed["plan"].values() if p.pk is not None], ["ended_on"]
+            )
         Referral.objects.bulk_create(self.new_referrals)
         Plan.objects.bulk_create(self.new_plans)
         ProtectionMeeting.objects.bulk_create(self.new_meetings)
         # Closed plans first, then the open one, so the constraint holds at every insert.
-        Involvement.objects.bulk_create(sorted(self.new_involvements, key=lambda i: i.ended_on is None))
+        Involvement.objects.bulk_create(
+            sorted(self.new_involvements, key=lambda i: i.ended_on is None)
+        )
         ChronologyEntry.objects.bulk_create(self.entries)
         self.counts["referrals created"] += len(self.new_referrals)
         self.counts["referrals updated"] += len(self.changed["referral"])

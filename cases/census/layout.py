@@ -146,10 +146,10 @@ def _episode_element(episode: Episode) -> ET.Element:
             factors = ET.SubElement(block, "FactorsIdentifiedAtAssessment")
             for code in assessment.factors:
                 _text(factors, "AssessmentFactors", code)
-    for plan in episode.cin_plans:
+    for cin_plan in episode.cin_plans:
         block = ET.SubElement(element, "CINPlanDates")
-        _date(block, "CINPlanStartDate", plan.started_on)
-        _date(block, "CINPlanEndDate", plan.ended_on)
+        _date(block, "CINPlanStartDate", cin_plan.started_on)
+        _date(block, "CINPlanEndDate", cin_plan.ended_on)
     for enquiry in episode.section47s:
         block = ET.SubElement(element, "Section47")
         _date(block, "S47ActualStartDate", enquiry.started_on)
@@ -182,7 +182,8 @@ def child_from_element(element: ET.Element, position: int) -> CensusChild:
     where = f"Child {position} ({la_child_id or 'no LAchildID'})"
     try:
         disabilities = [
-            (item.text or "").strip() for item in characteristics.iterfind("Disabilities/Disability")
+            (item.text or "").strip()
+            for item in characteristics.iterfind("Disabilities/Disability")
         ]
         return CensusChild(
             la_child_id=la_child_id,

@@ -9,9 +9,22 @@ from django.db import connection
 from cases.seeding import SeedBatch
 
 # Roughly England's child population (the census's main ethnicity codes).
-ETHNICITIES = (("WBRI", 70), ("WOTH", 6), ("MWBC", 2), ("MWAS", 2), ("MOTH", 2), ("AIND", 3),
-               ("APKN", 4), ("ABAN", 2), ("AOTH", 2), ("BAFR", 3), ("BCRB", 1), ("CHNE", 1),
-               ("OOTH", 1), ("NOBT", 1))
+ETHNICITIES = (
+    ("WBRI", 70),
+    ("WOTH", 6),
+    ("MWBC", 2),
+    ("MWAS", 2),
+    ("MOTH", 2),
+    ("AIND", 3),
+    ("APKN", 4),
+    ("ABAN", 2),
+    ("AOTH", 2),
+    ("BAFR", 3),
+    ("BCRB", 1),
+    ("CHNE", 1),
+    ("OOTH", 1),
+    ("NOBT", 1),
+)
 NEEDS = (("N1", 60), ("N2", 6), ("N3", 5), ("N4", 10), ("N5", 14), ("N6", 2), ("N8", 3))
 # Factors seen at assessment where neglect is the concern (never 18A/19A: the Department now
 # asks for 18B/18C and 19B/19C, query rules 8945Q and 8950Q).

@@ -63,7 +63,7 @@ def _queue_on_commit(job: CensusJob) -> None:
     def publish() -> None:
         try:
             census_job_run.delay(job.pk)
-        except Exception:  # noqa: BLE001 - the broker is down: the job stays queued, shown so
+        except Exception:
             CensusJob.objects.filter(pk=job.pk).update(stage="Waiting: the worker queue is down")
 
     transaction.on_commit(publish)
@@ -113,7 +113,9 @@ def _export(job: CensusJob) -> None:
 def _validated(job: CensusJob) -> bool:
     """Run the Department's rules; True when the file has no errors (queries are allowed)."""
     _progress(job, "Checking the file with the Department's rules")
-    result = census_file_validate(path=census_job_path(job), ruleset=ruleset_for(job.collection_year))
+    result = census_file_validate(
+        path=census_job_path(job), ruleset=ruleset_for(job.collection_year)
+    )
     job.errors = [finding.__dict__ for finding in result.findings]
     job.error_count = len(result.errors)
     if result.schema_errors:
@@ -127,11 +129,19 @@ def _import(job: CensusJob, *, validate: bool) -> None:
     layout = census_file_layout_errors(path)
     if layout:
         job.summary = {"schema_errors": layout}
-        job.status, job.stage, job.finished_at = CensusJobStatus.INVALID, "Not imported", timezone.now()
+        job.status, job.stage, job.finished_at = (
+            CensusJobStatus.INVALID,
+            "Not imported",
+            timezone.now(),
+        )
         job.save()
         return
     if validate and not _validated(job):
-        job.status, job.stage, job.finished_at = CensusJobStatus.INVALID, "Not imported", timezone.now()
+        job.status, job.stage, job.finished_at = (
+            CensusJobStatus.INVALID,
+            "Not imported",
+            timezone.now(),
+        )
         job.save()
         return
     _progress(job, "Importing", 0)

@@ -9,5 +9,9 @@ urlpatterns = [
     path("census/jobs/<int:job_id>/", views.census_job, name="census-job"),
     path("census/jobs/<int:job_id>/status/", views.census_job_status, name="census-job-status"),
     path("census/jobs/<int:job_id>/file.xml", views.census_job_download, name="census-job-file"),
-    path("census/jobs/<int:job_id>/errors.csv", views.census_job_findings_csv, name="census-job-errors-csv"),
+    path(
+        "census/jobs/<int:job_id>/errors.csv",
+        views.census_job_findings_csv,
+        name="census-job-errors-csv",
+    ),
 ]

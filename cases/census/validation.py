@@ -47,7 +47,9 @@ def census_file_validate(*, path: Path, ruleset: str, timeout: int = 3600) -> Va
     """Every finding of the year's rules on the file, in the validator's own order."""
     python = Path(settings.NT_CIN_PYTHON)
     if not python.exists():
-        raise ValidatorUnavailable(f"The CIN validator's Python is missing: run scripts/setup.sh ({python})")
+        raise ValidatorUnavailable(
+            f"The CIN validator's Python is missing: run scripts/setup.sh ({python})"
+        )
     completed = subprocess.run(  # noqa: S603 - our own script, arguments we built
         [str(python), str(RUNNER), str(path), ruleset],
         capture_output=True,

@@ -51,13 +51,21 @@ def census_home(request: HttpRequest) -> HttpResponse:
     return _home(request, CensusExportForm(), CensusImportForm())
 
 
-def _home(request: HttpRequest, export_form: CensusExportForm, import_form: CensusImportForm,
-          status: int = 200) -> HttpResponse:
+def _home(
+    request: HttpRequest,
+    export_form: CensusExportForm,
+    import_form: CensusImportForm,
+    status: int = 200,
+) -> HttpResponse:
     user = access.acting_user(request)
-    jobs = CensusJob.objects.filter(requested_by__agency_id=user.agency_id).select_related("requested_by")
+    jobs = CensusJob.objects.filter(requested_by__agency=user.agency).select_related("requested_by")
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
-    return render(request, "cases/census/home.html",
-                  {"export_form": export_form, "import_form": import_form, "page": page}, status=status)
+    return render(
+        request,
+        "cases/census/home.html",
+        {"export_form": export_form, "import_form": import_form, "page": page},
+        status=status,
+    )
 
 
 @census_required
@@ -66,7 +74,9 @@ def census_export_start(request: HttpRequest) -> HttpResponse:
     form = CensusExportForm(request.POST)
     if not form.is_valid():
         return _home(request, form, CensusImportForm(), status=400)
-    job = census_export_request(year=form.cleaned_data["year"], requested_by=access.acting_user(request))
+    job = census_export_request(
+        year=form.cleaned_data["year"], requested_by=access.acting_user(request)
+    )
     return redirect("census-job", job_id=job.pk)
 
 
@@ -76,8 +86,11 @@ def census_import_start(request: HttpRequest) -> HttpResponse:
     form = CensusImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _home(request, CensusExportForm(), form, status=400)
-    job = census_import_request(year=form.cleaned_data["year"], upload=form.cleaned_data["file"],
-                                requested_by=access.acting_user(request))
+    job = census_import_request(
+        year=form.cleaned_data["year"],
+        upload=form.cleaned_data["file"],
+        requested_by=access.acting_user(request),
+    )
     return redirect("census-job", job_id=job.pk)
 
 
@@ -86,23 +99,36 @@ def census_import_start(request: HttpRequest) -> HttpResponse:
 def census_job(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     findings = Paginator(job.errors, 100).get_page(request.GET.get("page"))
-    return render(request, "cases/census/job.html", {
-        "job": job, "findings": findings, "page": findings,
-        "schema_errors": (job.summary or {}).get("schema_errors", []),
-        "counts": {k: v for k, v in (job.summary or {}).items() if k != "schema_errors"},
-        "finished": job.status in (CensusJobStatus.DONE, CensusJobStatus.INVALID, CensusJobStatus.FAILED),
-    })
+    return render(
+        request,
+        "cases/census/job.html",
+        {
+            "job": job,
+            "findings": findings,
+            "page": findings,
+            "schema_errors": (job.summary or {}).get("schema_errors", []),
+            "counts": {k: v for k, v in (job.summary or {}).items() if k != "schema_errors"},
+            "finished": job.status
+            in (CensusJobStatus.DONE, CensusJobStatus.INVALID, CensusJobStatus.FAILED),
+        },
+    )
 
 
 @census_required
 @require_GET
 def census_job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = _job(request, job_id)
-    return JsonResponse({
-        "status": job.status, "status_label": job.get_status_display(), "stage": job.stage,
-        "done": job.done_children, "total": job.total_children,
-        "finished": job.status in (CensusJobStatus.DONE, CensusJobStatus.INVALID, CensusJobStatus.FAILED),
-    })
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "stage": job.stage,
+            "done": job.done_children,
+            "total": job.total_children,
+            "finished": job.status
+            in (CensusJobStatus.DONE, CensusJobStatus.INVALID, CensusJobStatus.FAILED),
+        }
+    )
 
 
 @census_required
@@ -111,8 +137,12 @@ def census_job_download(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     if job.kind != CensusJobKind.EXPORT or job.status != CensusJobStatus.DONE:
         return HttpResponse("The file is not ready", status=404, content_type="text/plain")
-    return FileResponse(census_job_path(job).open("rb"), as_attachment=True,
-                        filename=f"cin-census-{job.collection_year}.xml", content_type="application/xml")
+    return FileResponse(  # type: ignore[return-value]
+        census_job_path(job).open("rb"),
+        as_attachment=True,
+        filename=f"cin-census-{job.collection_year}.xml",
+        content_type="application/xml",
+    )
 
 
 @census_required
@@ -126,6 +156,10 @@ def census_job_findings_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     for message in (job.summary or {}).get("schema_errors", []):
         writer.writerow(["layout", "ERROR", csv_cell(message), "", "", "", ""])
     for row in job.errors:
-        writer.writerow([csv_cell(row[key]) for key in
-                         ("rule_code", "kind", "message", "child", "table", "field", "value")])
+        writer.writerow(
+            [
+                csv_cell(row[key])
+                for key in ("rule_code", "kind", "message", "child", "table", "field", "value")
+            ]
+        )
     return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 from cases.codes import NeedLevel
 from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
@@ -198,7 +199,7 @@ def _episode_close(
 ) -> bool:
     """Close the child's open episode (and its plan) before a new referral: a child has one open
     episode at a time (census rules 8815, 8820). False when it is too young to close."""
-    last = list(rows.referrals[-1])
+    last: list[Any] = list(rows.referrals[-1])
     closed = new_referral - DAY * rng.randrange(1, 10)
     started = last[5]
     if last[0] != child.id or last[1] >= closed or (started is not None and started > closed):
@@ -208,8 +209,8 @@ def _episode_close(
     last[7], last[8] = closed, "RC7"
     rows.referrals[-1] = tuple(last)
     if rows.plans and rows.plans[-1][0] == child.id:
-        plan = list(rows.plans[-1])
-        plan[6] = max(closed, plan[4])  # type: ignore[type-var]
+        plan: list[Any] = list(rows.plans[-1])
+        plan[6] = max(closed, plan[4])
         rows.plans[-1] = tuple(plan)
     return True
 
@@ -220,8 +221,8 @@ def _meetings(
     assert child.involvement_started is not None
     initial = child.involvement_started
     strategy = initial - DAY * rng.randrange(5, 22)
-    received = rows.referrals[-1][1] if rows.referrals[-1][0] == child.id else None
-    if received is not None and strategy < received:  # type: ignore[operator]
+    received: Any = rows.referrals[-1][1] if rows.referrals[-1][0] == child.id else None
+    if received is not None and strategy < received:
         strategy = received  # the enquiry follows the referral (census rule 2889)
     rows.meetings.append((child.id, "strategy_discussion", strategy, True, now))
     rows.meetings.append((child.id, "initial_conference", initial, False, now))

@@ -35,6 +35,5 @@ class Command(BaseCommand):
                     f"{finding.field}={finding.value}: {finding.message}"
                 )
             self.stdout.write(
-                f"{len(result.errors)} errors, {len(result.queries)} queries "
-                f"({ruleset_for(year)})"
+                f"{len(result.errors)} errors, {len(result.queries)} queries ({ruleset_for(year)})"
             )

@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, year: int, no_validate: bool, **options: Any) -> None:
         job = CensusJob.objects.create(
-            kind=CensusJobKind.IMPORT, collection_year=year, file_name=f"import-{uuid.uuid4().hex}.xml"
+            kind=CensusJobKind.IMPORT,
+            collection_year=year,
+            file_name=f"import-{uuid.uuid4().hex}.xml",
         )
         shutil.copyfile(Path(file), census_dir() / job.file_name)
         job = census_job_run(job_id=job.pk, validate=not no_validate)
