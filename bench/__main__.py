@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from . import harness
+from .census import bench_census
 from .drift import bench_drift, bench_queue_pages
 from .gcp2 import bench_gcp2_page
 from .harness import (
@@ -30,7 +31,7 @@ from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
 
-GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift")
+GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift", "census")
 
 
 def compare(argv: list[str]) -> None:
@@ -92,6 +93,10 @@ def main() -> None:
         print(f"\nDrift evaluation ({scale_size:,} children)", flush=True)
         bench_drift(scale, scale_size, functools.partial(connect_to, scale))
         bench_queue_pages(scale, scale_size)
+
+    if "census" in wanted:
+        print(f"\nChildren in need census ({scale_size:,} children)", flush=True)
+        bench_census(scale, scale_size)
 
     folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
     print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")

@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         post_migrate.connect(app_role_grants_after_migrate, sender=self)
         from cases.casework import views as casework
         from cases.casework.child_page import register_child_page_section
+        from cases.census.seeding import seed_census_facts
         from cases.drift.rules import register_cases_rules
         from cases.oversight import views as oversight
         from cases.plans import views as plans
@@ -24,6 +25,7 @@ class CasesConfig(AppConfig):
         register_cases_rules()
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
+        register_seed_step(seed_census_facts)  # after plans: it fills in their referrals
         # The child's page, top to bottom (assessments adds GCP2 at 30).
         register_child_page_section(
             "record", 10, "cases/child_page/record.html", casework.child_record_section

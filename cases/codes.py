@@ -160,6 +160,46 @@ ADULT_RISK_FACTORS = [
 TOXIC_TRIO = {"1B", "2B", "3B", "4B"}
 
 
+class Ethnicity(models.TextChoices):
+    """The census ethnicity codes (the Department's extended list, main categories)."""
+
+    WBRI = "WBRI", "White: British"
+    WIRI = "WIRI", "White: Irish"
+    WIRT = "WIRT", "White: Traveller of Irish heritage"
+    WROM = "WROM", "White: Gypsy or Roma"
+    WOTH = "WOTH", "White: any other White background"
+    MWBC = "MWBC", "Mixed: White and Black Caribbean"
+    MWBA = "MWBA", "Mixed: White and Black African"
+    MWAS = "MWAS", "Mixed: White and Asian"
+    MOTH = "MOTH", "Mixed: any other mixed background"
+    AIND = "AIND", "Asian or Asian British: Indian"
+    APKN = "APKN", "Asian or Asian British: Pakistani"
+    ABAN = "ABAN", "Asian or Asian British: Bangladeshi"
+    AOTH = "AOTH", "Asian or Asian British: any other Asian background"
+    BCRB = "BCRB", "Black or Black British: Caribbean"
+    BAFR = "BAFR", "Black or Black British: African"
+    BOTH = "BOTH", "Black or Black British: any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class UpnUnknown(models.TextChoices):
+    """Why a child of school age has no unique pupil number (census UPNunknown)."""
+
+    UN1 = "UN1", "Child is now over compulsory school age"
+    UN2 = "UN2", "Child has never attended a maintained school in England"
+    UN3 = "UN3", "Child is educated outside England"
+    UN4 = "UN4", "Child newly arrived and has not yet been allocated a UPN"
+    UN5 = "UN5", "Sources collating UPNs reflect discrepancies"
+    UN6 = "UN6", "Child is under 6 years old and not yet in school"
+    UN7 = "UN7", "Referral with no further action"
+    UN8 = "UN8", "Unborn child"
+    UN9 = "UN9", "Child aged 6 or over with no UPN recorded"
+    UN10 = "UN10", "Not known"
+
+
 class Disability(models.TextChoices):
     MOB = "MOB", "Mobility"
     HAND = "HAND", "Hand function"

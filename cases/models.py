@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 
 from cases.codes import (
@@ -29,6 +29,7 @@ from cases.codes import (
     Disability,
     DriftDecision,
     DriftSeverity,
+    Ethnicity,
     MeetingKind,
     NeedLevel,
     NeglectType,
@@ -45,6 +46,7 @@ from cases.codes import (
     Sex,
     Significance,
     StepUpStatus,
+    UpnUnknown,
 )
 from cases.request_context import current_client_request_id
 from cases.validators import normalise_nhs_number, validate_nhs_number, validate_upn
@@ -179,6 +181,14 @@ class Child(models.Model):
         models.CharField(max_length=4, choices=Disability.choices), default=list, blank=True
     )
     elective_home_education = models.BooleanField(default=False)
+    # The census fields (issue 13): db defaults let the seed's COPY leave them out.
+    la_child_id = models.CharField(
+        "the authority's child id", max_length=20, blank=True, db_default="", db_index=True
+    )
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True, db_default="")
+    upn_unknown = models.CharField(
+        "why there is no UPN", max_length=4, choices=UpnUnknown.choices, blank=True, db_default=""
+    )
     registered_with_gp = models.BooleanField(default=True)
     is_restricted = models.BooleanField(
         default=False, help_text="Visible only to the people named on the record"
@@ -318,6 +328,9 @@ class Involvement(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
     change_reason = models.TextField(blank=True, max_length=SUMMARY_MAX_LENGTH)
+    # A protection plan's census NumberOfPreviousCPP when it came from an imported census (the
+    # earlier plans may be in no file we hold); otherwise counted from the child's involvements.
+    previous_protection_plans = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on"]
@@ -716,6 +729,20 @@ class Referral(models.Model):
     decision_on = models.DateField(null=True, blank=True)
     assessment_started_on = models.DateField(null=True, blank=True)
     assessment_completed_on = models.DateField(null=True, blank=True)
+    # The census episode (CINdetails) this referral opened: its need, factors and closure.
+    primary_need = models.CharField(
+        max_length=2, choices=PrimaryNeed.choices, blank=True, db_default=""
+    )
+    assessment_factors = ArrayField(
+        models.CharField(max_length=4, choices=AssessmentFactor.choices),
+        default=list,
+        blank=True,
+        db_default=Value([], output_field=ArrayField(models.CharField(max_length=4))),
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(
+        max_length=3, choices=ClosureReason.choices, blank=True, db_default=""
+    )
     recorded_by = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -1065,3 +1092,44 @@ class StepUpRequest(models.Model):
             models.Index(fields=["receiving_agency", "status", "requested_at"]),
             models.Index(fields=["requesting_agency", "-requested_at"]),
         ]
+
+
+class CensusJobKind(models.TextChoices):
+    EXPORT = "export", "Export"
+    IMPORT = "import", "Import"
+
+
+class CensusJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    INVALID = "invalid", "Not imported: the file has errors"
+    FAILED = "failed", "Failed"
+
+
+class CensusJob(models.Model):
+    """One children in need census export or import, run by a worker (cases/census/)."""
+
+    kind = models.CharField(max_length=6, choices=CensusJobKind.choices)
+    collection_year = models.PositiveSmallIntegerField()  # the year the census ends: 2027
+    status = models.CharField(
+        max_length=8, choices=CensusJobStatus.choices, default=CensusJobStatus.QUEUED
+    )
+    stage = models.CharField(max_length=100, blank=True)
+    done_children = models.PositiveIntegerField(default=0)
+    total_children = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200)  # inside settings.NT_CENSUS_DIR
+    # The Department's rules' findings: [{rule_code, message, child, table, field, value}].
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    # An import's counts of what changed, and the official figures the census holds.
+    summary = models.JSONField(default=dict, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]

@@ -37,3 +37,15 @@ def challenges_escalate() -> int:
     from cases.oversight.services import challenges_escalate as escalate
 
     return escalate()
+
+
+# The census job lives with its package; imported here so the worker registers it.
+from cases.census.tasks import census_job_run  # noqa: E402
+
+__all__ = [
+    "census_job_run",
+    "challenges_escalate",
+    "drift_evaluate_all",
+    "drift_evaluate_children",
+    "drift_evaluate_pending",
+]

@@ -230,7 +230,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "interactive"
-CELERY_TASK_ROUTES = {"reporting.tasks.*": {"queue": "builds"}}
+CELERY_TASK_ROUTES = {
+    "reporting.tasks.*": {"queue": "builds"},
+    "cases.census.tasks.*": {"queue": "builds"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing happens in the request path (drift re-evaluation on commit): with the broker
 # down it must fail at once, not retry. Redis results are never read, and storing them made a
@@ -324,3 +327,14 @@ LOGGING = {
 if TESTING:
     # Tests create many accounts; a deliberately slow password hash would dominate their time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The children in need census (cases/census/): where export and upload files live, the
+# authority's code for the file's header and synthetic UPNs, and the Python of the separate
+# virtual environment that holds the Department's rules (csc-validator-be-cin pins pandas<2).
+NT_CENSUS_DIR = Path(
+    env("NT_CENSUS_DIR", str(Path(env("NT_RUN_DIR", str(BASE_DIR / "run"))) / "census"))
+)
+NT_CENSUS_LA_CODE = env("NT_CENSUS_LA_CODE", "001")
+NT_CIN_PYTHON = env(
+    "NT_CIN_PYTHON", str(Path(env("NT_CIN_VENV", str(BASE_DIR / ".cin-venv"))) / "bin" / "python")
+)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cases.plans.urls")),
     path("", include("cases.oversight.urls")),
     path("", include("cases.audit.urls")),
+    path("", include("cases.census.urls")),
     path("api/", include("cases.casework.api_urls")),
     path("api/", include("cases.oversight.api_urls")),
     path("", include("reporting.urls")),

@@ -37,6 +37,17 @@ if [ ! -x "$PY" ] || [ ! -f "$VENV/.deps-$deps_hash" ]; then
   touch "$VENV/.deps-$deps_hash"
 fi
 
+# The Department for Education's CIN census rules (csc-validator-be-cin) pin pandas<2 and need
+# numpy<2 and pytest, so they live in a virtual environment of their own, run as a subprocess.
+CIN_VENV="${NT_CIN_VENV:-$ROOT/.cin-venv}"
+if [ ! -f "$CIN_VENV/.cin-validator-0.1.13" ]; then
+  log "Installing the CIN census validator into $CIN_VENV"
+  [ -x "$CIN_VENV/bin/python" ] || python3 -m venv "$CIN_VENV"
+  "$CIN_VENV/bin/pip" install -q csc-validator-be-cin==0.1.13 'numpy<2' pytest 2>&1 | grep -v '^WARNING' || true
+  "$CIN_VENV/bin/python" -c 'import cin_validator.cin_validator'
+  touch "$CIN_VENV/.cin-validator-0.1.13"
+fi
+
 npm_hash=$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
 if [ ! -f "node_modules/.deps-$npm_hash" ]; then
   log "Installing front-end packages (govuk-frontend, Chart.js, axe-core)"

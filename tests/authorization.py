@@ -846,3 +846,41 @@ EXPECTED.update(
         ],
     }
 )
+
+
+# --- Issue 13: the children in need census (social-care managers only: the file names children)
+def _census_managers(status: int) -> dict[str, int]:
+    return {**everyone(403), "anonymous": SIGN_IN, "manager": status}
+
+
+def _census_job(w: Any) -> int:
+    from cases.models import CensusJob, CensusJobKind
+
+    job, _ = CensusJob.objects.get_or_create(
+        kind=CensusJobKind.EXPORT,
+        collection_year=2027,
+        file_name="authorization.xml",
+        defaults={"requested_by": w.users["manager"]},
+    )
+    return job.pk
+
+
+EXPECTED.update(
+    {
+        "census": [("get", lambda w: "/census/", _census_managers(200))],
+        # An empty form is answered with its errors.
+        "census-export": [("post", lambda w: "/census/export/", _census_managers(400))],
+        "census-import": [("post", lambda w: "/census/import/", _census_managers(400))],
+        "census-job": [("get", lambda w: f"/census/jobs/{_census_job(w)}/", _census_managers(200))],
+        "census-job-status": [
+            ("get", lambda w: f"/census/jobs/{_census_job(w)}/status/", _census_managers(200))
+        ],
+        # The job has not run, so there is no file yet.
+        "census-job-file": [
+            ("get", lambda w: f"/census/jobs/{_census_job(w)}/file.xml", _census_managers(404))
+        ],
+        "census-job-errors-csv": [
+            ("get", lambda w: f"/census/jobs/{_census_job(w)}/errors.csv", _census_managers(200))
+        ],
+    }
+)

@@ -482,13 +482,13 @@ def start_again(context: DriftContext) -> QuerySet[Child]:
         received_on__lte=context.as_of,
     ).filter(Exists(closed_before))
     latest = re_referral.order_by("-received_on").annotate(
-        closed_on=Subquery(closed_before.order_by("-ended_on").values("ended_on")[:1])
+        episode_closed_on=Subquery(closed_before.order_by("-ended_on").values("ended_on")[:1])
     )
     return _flagged(
         context.children.filter(Exists(re_referral)),
         since=_earliest(re_referral, "received_on"),
         referred=Subquery(latest.values("received_on")[:1]),
-        closed=Subquery(latest.values("closed_on")[:1]),
+        closed=Subquery(latest.values("episode_closed_on")[:1]),
     )
 
 

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -88,8 +89,9 @@ def synthetic_nhs_number(rng: random.Random) -> str:
 
 
 def synthetic_upn(rng: random.Random, born: datetime.date) -> str:
+    # Characters 2-4 are the authority's code: one the census rules recognise (rule 1530).
     body = (
-        "999"
+        settings.NT_CENSUS_LA_CODE
         + f"{rng.randrange(10000):04d}"
         + f"{born.year % 100:02d}"
         + f"{rng.randrange(1000):03d}"
@@ -300,6 +302,12 @@ def _seed_family_batch(
                 started = today - datetime.timedelta(days=rng.randrange(20, 700))
                 if born and started < born:
                     started = born
+                if due and started < due - datetime.timedelta(days=250):
+                    # Pre-birth work starts in pregnancy (census rule 8606: 40 weeks at most).
+                    started = due - datetime.timedelta(days=250)
+                if level == NeedLevel.CHILD_PROTECTION and started.weekday() > 4:
+                    # A plan starts at its initial conference, held on a weekday (rule 8875).
+                    started += datetime.timedelta(days=7 - started.weekday())
                 lead_agency = _lead_agency(partnership, level, agency_ids)
                 team_ids = partnership.team_ids[lead_agency]
                 # A few new cases are still waiting for a lead professional to be allocated.

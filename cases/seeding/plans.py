@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 from cases.codes import NeedLevel
 from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
@@ -163,7 +164,8 @@ def _referral(
     rows: _Rows, rng: random.Random, child: SeedChild, today: datetime.date, now: object
 ) -> None:
     assert child.involvement_started is not None
-    received = max(child.involvement_started - DAY * rng.randrange(0, 30), today - DAY * 900)
+    # The referral comes before the work it led to (census rules 1105, 4015).
+    received = child.involvement_started - DAY * rng.randrange(0, 30)
     if child.date_of_birth and received < child.date_of_birth:
         received = child.date_of_birth
     undecided = (today - received).days < 5 and rng.random() < 0.3
@@ -184,6 +186,8 @@ def _referral(
             decided,
             started,
             completed,
+            None,
+            "",
             now,
         )
     )
@@ -203,15 +207,49 @@ def _awaiting(
     kind = rng.random()
     if kind < 0.35:
         received = today - DAY * rng.randrange(0, 6)
-        rows.referrals.append((child.id, received, "6", "", None, None, None, now))
+        if _episode_close(rows, rng, child, received):
+            rows.referrals.append((child.id, received, "6", "", None, None, None, None, "", now))
     elif kind < 0.65:
         started = today - DAY * rng.randrange(20, 110)
-        rows.referrals.append(
-            (child.id, started - DAY, "3B", "assessment", started - DAY, started, None, now)
-        )
+        if _episode_close(rows, rng, child, started - DAY):
+            rows.referrals.append(
+                (
+                    child.id,
+                    started - DAY,
+                    "3B",
+                    "assessment",
+                    started - DAY,
+                    started,
+                    None,
+                    None,
+                    "",
+                    now,
+                )
+            )
     else:
         held = today - DAY * rng.randrange(3, 35)
         rows.meetings.append((child.id, "strategy_discussion", held, True, now))
+
+
+def _episode_close(
+    rows: _Rows, rng: random.Random, child: SeedChild, new_referral: datetime.date
+) -> bool:
+    """Close the child's open episode (and its plan) before a new referral: a child has one open
+    episode at a time (census rules 8815, 8820). False when it is too young to close."""
+    last: list[Any] = list(rows.referrals[-1])
+    closed = new_referral - DAY * rng.randrange(1, 10)
+    started = last[5]
+    if last[0] != child.id or last[1] >= closed or (started is not None and started > closed):
+        return False
+    if started is not None and (last[6] is None or last[6] > closed):
+        last[6] = closed  # the assessment was finished before the episode closed (rule 8867)
+    last[7], last[8] = closed, "RC7"
+    rows.referrals[-1] = tuple(last)
+    if rows.plans and rows.plans[-1][0] == child.id:
+        plan: list[Any] = list(rows.plans[-1])
+        plan[6] = max(closed, plan[4])
+        rows.plans[-1] = tuple(plan)
+    return True
 
 
 def _meetings(
@@ -220,6 +258,9 @@ def _meetings(
     assert child.involvement_started is not None
     initial = child.involvement_started
     strategy = initial - DAY * rng.randrange(5, 22)
+    received: Any = rows.referrals[-1][1] if rows.referrals[-1][0] == child.id else None
+    if received is not None and strategy < received:
+        strategy = received  # the enquiry follows the referral (census rule 2889)
     rows.meetings.append((child.id, "strategy_discussion", strategy, True, now))
     rows.meetings.append((child.id, "initial_conference", initial, False, now))
     # A core group is missing only while the plan is new (later ones were held).
@@ -306,6 +347,8 @@ def _write(rows: _Rows) -> None:
             "decision_on",
             "assessment_started_on",
             "assessment_completed_on",
+            "closed_on",
+            "closure_reason",
             "recorded_at",
         ),
         rows.referrals,

@@ -1,0 +1,70 @@
+"""The census facts the synthetic partnership needs (a seed step): each child's authority id
+and ethnicity, and each referral's primary need and the factors its completed assessment found.
+Set with a few UPDATEs a batch, so seeding stays fast at any size."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from cases.seeding import SeedBatch
+
+# Roughly England's child population (the census's main ethnicity codes).
+ETHNICITIES = (
+    ("WBRI", 70),
+    ("WOTH", 6),
+    ("MWBC", 2),
+    ("MWAS", 2),
+    ("MOTH", 2),
+    ("AIND", 3),
+    ("APKN", 4),
+    ("ABAN", 2),
+    ("AOTH", 2),
+    ("BAFR", 3),
+    ("BCRB", 1),
+    ("CHNE", 1),
+    ("OOTH", 1),
+    ("NOBT", 1),
+)
+NEEDS = (("N1", 60), ("N2", 6), ("N3", 5), ("N4", 10), ("N5", 14), ("N6", 2), ("N8", 3))
+# Factors seen at assessment where neglect is the concern (never 18A/19A: the Department now
+# asks for 18B/18C and 19B/19C, query rules 8945Q and 8950Q).
+FACTORS = ("16A", "16A", "16A", "3B", "4B", "2B", "1B", "17A", "6B", "5B", "7A", "10A")
+
+
+def seed_census_facts(batch: SeedBatch) -> None:
+    rng = batch.rng
+    children = [
+        (child.id, f"C{child.id:08d}", _weighted(rng, ETHNICITIES)) for child in batch.children
+    ]
+    if not children:
+        return
+    ids = [child_id for child_id, _, _ in children]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_child c SET la_child_id = v.la, ethnicity = v.eth "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, la, eth) WHERE c.id = v.id",
+            [ids, [la for _, la, _ in children], [eth for _, _, eth in children]],
+        )
+        cursor.execute(
+            "SELECT id, assessment_completed_on IS NOT NULL FROM cases_referral "
+            "WHERE child_id = ANY(%s) ORDER BY id",
+            [ids],
+        )
+        referrals = cursor.fetchall()
+        if not referrals:
+            return
+        needs, factors = [], []
+        for _, completed in referrals:
+            needs.append(_weighted(rng, NEEDS))
+            found = sorted(set(rng.sample(FACTORS, rng.randrange(1, 4)))) if completed else []
+            factors.append("{" + ",".join(found) + "}")
+        cursor.execute(
+            "UPDATE cases_referral r SET primary_need = v.need, assessment_factors = v.factors::varchar[] "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, need, factors) "
+            "WHERE r.id = v.id",
+            [[pk for pk, _ in referrals], needs, factors],
+        )
+
+
+def _weighted(rng, options):  # type: ignore[no-untyped-def]
+    return rng.choices([code for code, _ in options], weights=[w for _, w in options])[0]

@@ -1,0 +1,205 @@
+"""The children in need census file: the demo export passes the Department's rules, a file with
+known errors is reported rule by rule and imports nothing, and a clean file round-trips byte for
+byte through an empty database."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from cases.census.export import census_xml_write
+from cases.census.importing import census_file_layout_errors
+from cases.census.layout import (
+    Assessment,
+    CensusChild,
+    Episode,
+    ProtectionPlan,
+    Section47,
+    child_element,
+    header_element,
+    ruleset_for,
+)
+from cases.census.services import census_dir, census_job_run
+from cases.census.validation import census_file_validate
+from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Referral
+from tests.support.seeding import seeded_partnership
+
+YEAR = 2027
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def census_files(settings: Any, tmp_path: Path) -> None:
+    settings.NT_CENSUS_DIR = tmp_path / "census"
+
+
+@pytest.fixture(scope="module")
+def demo_export(django_db_blocker: Any) -> Iterator[bytes]:
+    """The demo partnership's census, exported once (transactional tests empty the database)."""
+    with seeded_partnership(django_db_blocker, children=300), django_db_blocker.unblock():
+        yield _export()
+
+
+def _export() -> bytes:
+    out = io.BytesIO()
+    census_xml_write(year=YEAR, out=out)
+    return out.getvalue()
+
+
+def _import(content: bytes, *, validate: bool = True) -> CensusJob:
+    job = CensusJob.objects.create(
+        kind=CensusJobKind.IMPORT, collection_year=YEAR, file_name="upload.xml"
+    )
+    (census_dir() / job.file_name).write_bytes(content)
+    return census_job_run(job_id=job.pk, validate=validate)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_export_passes_the_departments_rules_with_no_errors(
+    demo_export: bytes, tmp_path: Path
+) -> None:
+    path = tmp_path / "demo.xml"
+    path.write_bytes(demo_export)
+    result = census_file_validate(path=path, ruleset=ruleset_for(YEAR))
+    assert result.schema_errors == []
+    assert [f"{f.rule_code} {f.child} {f.field}" for f in result.errors] == []
+    assert ET.fromstring(demo_export).find("Children")  # noqa: S314 - our own export  # children were exported
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clean_export_round_trips_byte_for_byte_through_an_empty_database(
+    demo_export: bytes,
+) -> None:
+    first = demo_export
+    call_command("flush", interactive=False)
+    assert not Child.objects.exists()
+
+    job = _import(first)
+
+    assert job.status == CensusJobStatus.DONE, job.errors
+    assert job.summary["children created"] == first.count(b"<Child>")
+    assert _export() == first
+    again = _import(first, validate=False)
+    assert again.summary.get("referrals created", 0) == 0
+    assert again.summary.get("chronology entries", 0) == 0
+
+
+def _child(la_child_id: str, **changes: Any) -> CensusChild:
+    episode = Episode(
+        referral_date=D(2026, 5, 4),
+        source="2A",
+        primary_need="N1",
+        closed_on=None,
+        closure_reason="",
+        no_further_action=False,
+        assessments=[Assessment(D(2026, 5, 5), D(2026, 6, 1), ["16A"])],
+        section47s=[Section47(D(2026, 6, 2), D(2026, 6, 23), D(2026, 6, 16), False)],
+        protection_plans=[ProtectionPlan(D(2026, 6, 16), None, "NEG", "NEG", 0, [D(2026, 9, 8)])],
+    )
+    child = CensusChild(
+        la_child_id=la_child_id,
+        upn="",
+        former_upn="",
+        upn_unknown="",
+        birth_date=D(2022, 1, 9),
+        expected_birth_date=None,
+        sex="F",
+        death_date=None,
+        ethnicity="WBRI",
+        disabilities=[],
+        episodes=[episode],
+    )
+    for name, value in changes.items():
+        target = episode if hasattr(episode, name) else child
+        setattr(target, name, value)
+    return child
+
+
+def _file(children: list[CensusChild]) -> bytes:
+    root = ET.Element("Message")
+    root.append(
+        header_element(year=YEAR, la_code="001", generated_at=datetime.datetime(2027, 3, 31))
+    )
+    listing = ET.SubElement(root, "Children")
+    listing.extend(child_element(child) for child in children)
+    return ET.tostring(root)
+
+
+KNOWN_ERRORS = {
+    "4220": _child("ETHNIC1", ethnicity="XXXX"),  # ethnicity not in the code set
+    "8866": _child("SOURCE1", source="99"),  # referral source not in the code set
+    "8650": _child("NEED1", primary_need="N99"),  # primary need not in the code set
+    "8805": _child("CLOSED1", closed_on=D(2026, 12, 1)),  # closed without a reason
+    "8794": _child("DISAB1", disabilities=["MOB", "MOB"]),  # the same disability twice
+}
+
+
+@pytest.mark.django_db
+def test_a_file_with_known_errors_reports_each_rule_and_imports_nothing() -> None:
+    job = _import(_file([_child("CLEAN1"), *KNOWN_ERRORS.values()]))
+
+    assert job.status == CensusJobStatus.INVALID
+    found = {(error["rule_code"], error["child"]) for error in job.errors}
+    for code, child in KNOWN_ERRORS.items():
+        assert (code, child.la_child_id) in found
+    assert not any(error["child"] == "CLEAN1" for error in job.errors)
+    assert job.error_count >= len(KNOWN_ERRORS)
+    assert not Child.objects.exists() and not Referral.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_with_layout_errors_imports_nothing_and_says_where() -> None:
+    content = _file([_child("GOOD1"), _child("GOOD2")]).replace(
+        b"<CPPstartDate>2026-06-16</CPPstartDate>", b"<CPPstartDate>16/06/2026</CPPstartDate>", 1
+    )
+
+    job = _import(content)
+
+    assert job.status == CensusJobStatus.INVALID
+    assert any(
+        "Child 1 (GOOD1)" in message and "CPPstartDate" in message
+        for message in job.summary["schema_errors"]
+    )
+    assert not Child.objects.exists()
+    broken = _import(b"<Message><Header>")
+    assert "not well-formed" in broken.summary["schema_errors"][0]
+
+
+@pytest.mark.django_db
+def test_a_later_file_updates_what_changed_and_matches_by_upn() -> None:
+    first = _import(_file([_child("LATER1")]))
+    assert first.status == CensusJobStatus.DONE, first.errors
+    child = Child.objects.get(la_child_id="LATER1")
+    child.la_child_id = ""  # the tracker's own record, found again by its UPN
+    child.upn = "A001202200001"
+    child.save()
+    closed = _child("LATER1", closed_on=D(2026, 12, 1), closure_reason="RC7", upn=child.upn)
+    closed.episodes[0].protection_plans[0].ended_on = D(2026, 11, 30)
+
+    later = _import(_file([closed]), validate=False)
+
+    assert later.summary["children matched"] == 1
+    assert Child.objects.count() == 1
+    referral = Referral.objects.get()
+    assert (referral.closed_on, referral.closure_reason) == (D(2026, 12, 1), "RC7")
+    assert child.involvements.get().ended_on == D(2026, 11, 30)
+
+
+def test_a_file_declaring_entities_is_refused_before_anything_expands(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        '<?xml version="1.0"?><!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Message><Header/><Children>&b;'
+        "</Children></Message>"
+    )
+    errors = census_file_layout_errors(bomb)
+    assert errors == [
+        "The file declares entities or a document type, which a census file never does"
+    ]
