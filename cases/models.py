@@ -26,6 +26,7 @@ from cases.codes import (
     Disability,
     DriftDecision,
     DriftSeverity,
+    GrantPurpose,
     MeetingKind,
     NeedLevel,
     NeglectType,
@@ -482,6 +483,9 @@ class AccessGrant(models.Model):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="grants")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="access_grants")
     reason = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    purpose = models.CharField(
+        max_length=12, choices=GrantPurpose.choices, default=GrantPurpose.BREAK_GLASS
+    )
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(

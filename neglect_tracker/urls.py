@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("cases.audit.urls")),
     path("api/", include("cases.casework.api_urls")),
     path("api/", include("cases.oversight.api_urls")),
+    path("", include("learning.urls")),
     path("", include("reporting.urls")),
     path("api/reporting/", include("reporting.api_urls")),
     path("", include("assessments.urls")),

@@ -128,6 +128,18 @@ DIMENSIONS = {
             "direction", "Change since the previous GCP2", "direction", _case("key", DIRECTIONS)
         ),
         Dimension("rule", "Drift rule", "rule", labels=_drift_rule_titles),
+        Dimension(
+            "audit_theme",
+            "Case audit theme",
+            "audit_id",
+            "(SELECT theme FROM learning_caseaudit WHERE id = NULLIF(key, '')::bigint)",
+        ),
+        Dimension(
+            "audit_question",
+            "Case audit question",
+            "question_id",
+            "(SELECT text FROM learning_auditquestion WHERE id = NULLIF(key, '')::bigint)",
+        ),
         Dimension("open_for", "Open for", "open_for", _case("key", OPEN_FOR)),
     )
 }
@@ -660,6 +672,29 @@ METRICS: list[Metric] = [
         SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
                             ELSE e.cin_boundary END AS boundary
     ) b""",  # nosec B608
+    ),
+    Metric(
+        code="audit_grades_good",
+        name="Case audits: practice graded good or better",
+        definition=(
+            "Of the grades agreed at the moderation of multi-agency case audits moderated in "
+            "the period (one per sampled child, question and agency taking part), the share "
+            "graded good or outstanding, by the audit's theme, its question and the agency."
+        ),
+        numerator="Agreed grades of good or outstanding",
+        denominator="Agreed grades",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("audit_theme", "audit_question", "agency"),
+        higher_is_better=True,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("a.moderated_at"))} AS period_start,
+           (g.grade IN ('outstanding', 'good'))::int AS num, 1 AS den,
+           a.id AS audit_id, g.question_id, g.agency_id
+    FROM learning_agreedgrade g
+    JOIN learning_auditsample s ON s.id = g.sample_id AND s.swapped_out_at IS NULL
+    JOIN learning_caseaudit a ON a.id = s.audit_id
+    {EACH_PERIOD_TYPE}
+    WHERE a.moderated_at IS NOT NULL AND {in_window(local_day("a.moderated_at"))}""",  # nosec B608
     ),
 ]
 

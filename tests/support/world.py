@@ -31,4 +31,7 @@ class World:
             "information_governance": factories.practitioner(
                 self.social_care, Role.INFORMATION_GOVERNANCE, "governance"
             ),
+            "business_manager": factories.practitioner(
+                self.social_care, Role.PARTNERSHIP_BUSINESS_MANAGER, "business"
+            ),
         }
