@@ -12,7 +12,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import (
     KeepTogether,
@@ -77,6 +77,8 @@ def headlines_csv_response(items: list[Headline], filename: str) -> HttpResponse
 # The report pack shows the same recent periods in every chart and its table.
 PACK_PERIODS = 8
 COLOURS = ["#1d70b8", "#00703c", "#d4351c", "#f47738", "#4c2c92", "#505a5f", "#912b88"]
+# Directions of change are stacked better first, in the colours people read them by.
+DIRECTION_COLOURS = {"Improved": "#00703c", "No change": "#b1b4b6", "Deteriorated": "#d4351c"}
 TREND_WORDS = {"up": "Up", "down": "Down", "same": "No change", "": "Not comparable"}
 
 
@@ -109,8 +111,11 @@ def _bar_chart(
     chart.valueAxis.labels.fontSize = 7
     if len(series) > 1:
         chart.categoryAxis.style = "stacked"
+    palette = [
+        DIRECTION_COLOURS.get(name, COLOURS[i % len(COLOURS)]) for i, name in enumerate(names)
+    ] or [COLOURS[0]]
     for index in range(len(series)):
-        chart.bars[index].fillColor = colors.HexColor(COLOURS[index % len(COLOURS)])
+        chart.bars[index].fillColor = colors.HexColor(palette[index % len(palette)])
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     if len(series) > 1:
@@ -118,8 +123,9 @@ def _bar_chart(
         legend.x, legend.y = width - legend_width + 5, height - 30
         legend.fontSize = 7
         legend.alignment = "right"
+        # Top to bottom, as the stack reads (its first series is at the bottom).
         legend.colorNamePairs = [
-            (colors.HexColor(COLOURS[i % len(COLOURS)]), name) for i, name in enumerate(names)
+            (colors.HexColor(palette[i]), name) for i, name in reversed(list(enumerate(names)))
         ]
         drawing.add(legend)
     drawing.add(String(40, height - 12, title, fontSize=8))
@@ -127,10 +133,13 @@ def _bar_chart(
 
 
 def _pdf_table(
-    headers: list[str], body: list[list[object]], widths: list[float], numeric_from: int = 1
+    headers: list[str],
+    body: list[list[object]],
+    widths: list[float],
+    numeric_columns: tuple[int, ...] | None = None,
 ) -> PdfTable:
-    """A table whose headers sit over their columns: numbers (from `numeric_from` on) and
-    their headers right-aligned, words left-aligned."""
+    """A table whose headers sit over their columns: numbers (every column after the first,
+    unless `numeric_columns` names them) and their headers right-aligned, words left-aligned."""
     table = PdfTable([headers, *body], colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
@@ -142,8 +151,8 @@ def _pdf_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
-    if numeric_from < len(headers):
-        style.append(("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"))
+    numeric = range(1, len(headers)) if numeric_columns is None else numeric_columns
+    style += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in numeric]
     table.setStyle(TableStyle(style))
     return table
 
@@ -195,16 +204,21 @@ def _metric_part(
             )
             for i in indexes
         ]
-        names = sorted({row.label for t in shares for row in t.rows})
+        order = list(DIRECTION_COLOURS)
+        names = sorted(
+            {row.label for t in shares for row in t.rows},
+            key=lambda label: (order.index(label) if label in order else len(order), label),
+        )
         by_period = [{row.label: row for row in t.rows} for t in shares]
         series = [
             [round((rows[name].rate or 0) * 100, 1) if name in rows else 0.0 for rows in by_period]
             for name in names
         ]
-        name = next(d.name for d in metric.dimensions if d.code == dimension)
+        dimension_name = next(d.name for d in metric.dimensions if d.code == dimension)
+        name = dimension_name[0].lower() + dimension_name[1:]
         part.append(
             _bar_chart(
-                title=f"{metric.name}: share of each period's total by {name.lower()} (%)",
+                title=f"{metric.name}: share of each period's total by {name} (%)",
                 labels=labels,
                 series=series,
                 names=names,
@@ -230,9 +244,7 @@ def _metric_part(
         )
         part.append(
             Paragraph(
-                pdf_text(
-                    f"Each {name.lower()}'s share of the period's total; {SUPPRESSED} hidden."
-                ),
+                pdf_text(f"Each {name}: its share of the period's total; {SUPPRESSED} hidden."),
                 sheet["Italic"],  # type: ignore[index]
             )
         )
@@ -269,6 +281,11 @@ def _direction(headline: Headline) -> str:
     return f"{word}, {'better' if good else 'worse'}"
 
 
+def _cell_style(styles: object) -> ParagraphStyle:
+    """Text in a table cell: the size of the table's other cells, so rows line up."""
+    return ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)  # type: ignore[index]
+
+
 def _summary(items: list[Headline], width: float, styles: object) -> list[object]:
     """One page: each priority's headline figures beside the period before and the direction."""
     sheet = styles
@@ -284,7 +301,7 @@ def _summary(items: list[Headline], width: float, styles: object) -> list[object
                 ["Metric", "Latest", "Previous", "Direction"],
                 [
                     [
-                        Paragraph(pdf_text(h.metric.name), sheet["BodyText"]),  # type: ignore[index]
+                        Paragraph(pdf_text(h.metric.name), _cell_style(sheet)),
                         h.text,
                         h.previous_text,
                         _direction(h),
@@ -292,6 +309,7 @@ def _summary(items: list[Headline], width: float, styles: object) -> list[object
                     for h in rows
                 ],
                 [width * 0.5, width * 0.14, width * 0.14, width * 0.22],
+                numeric_columns=(1, 2),
             )
         )
     return story
@@ -307,7 +325,7 @@ def _delivery_plan_section(width: float, styles: object) -> list[object]:
         if not actions:
             story.append(Paragraph("No actions recorded.", sheet["Normal"]))  # type: ignore[index]
             continue
-        text = sheet["BodyText"]  # type: ignore[index]
+        text = _cell_style(sheet)
         story.append(
             _pdf_table(
                 ["Ref", "Activity", "Responsible", "Due", "Status", "Latest evidence"],
@@ -332,7 +350,7 @@ def _delivery_plan_section(width: float, styles: object) -> list[object]:
                     for action in actions
                 ],
                 [1.3 * cm, 5 * cm, 3 * cm, 1.9 * cm, 1.6 * cm, width - 12.8 * cm],
-                numeric_from=6,
+                numeric_columns=(),
             )
         )
     return story
@@ -343,7 +361,7 @@ def audit_findings_section(*, width: float, styles: object) -> list[object]:
     (counts suppressed like every other table), what worked well, what must change and its
     learning actions with where the delivery plan took them up."""
     sheet = styles
-    text = sheet["BodyText"]  # type: ignore[index]
+    text = _cell_style(sheet)
     story: list[object] = [
         Paragraph("Multi-agency case audits", sheet["Heading1"])  # type: ignore[index]
     ]
@@ -410,7 +428,7 @@ def audit_findings_section(*, width: float, styles: object) -> list[object]:
                         for a in actions
                     ],
                     [width * 0.45, width * 0.25, width * 0.12, width * 0.18],
-                    numeric_from=4,
+                    numeric_columns=(),
                 )
             )
     return story

@@ -748,9 +748,7 @@ def _audit(world: Any) -> Any:
             status=AuditStatus.GRADING,
         )
         AuditQuestion.objects.create(audit=audit, position=1, text="Is the child heard?")
-        AuditAgency.objects.create(
-            audit=audit, agency=world.health, auditor=world.users["lead"]
-        )
+        AuditAgency.objects.create(audit=audit, agency=world.health, auditor=world.users["lead"])
         world.issue14_sample = AuditSample.objects.create(
             audit=audit, child=world.child, stratum="Child in need / Health", position=1
         )
