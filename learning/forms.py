@@ -7,9 +7,17 @@ from django import forms
 from cases.access import LEAD_ROLES
 from cases.codes import NeedLevel
 from cases.models import Practitioner
-from cases.web.forms import DateField, GovUKForm, required
+from cases.web.forms import DateField, GovUKForm, required, submission_key_field
 
-from .models import AuditQuestion, Grade
+from .models import (
+    QUESTIONS_FOR,
+    SCALES,
+    AuditQuestion,
+    FeedbackOccasion,
+    FeedbackQuestion,
+    Grade,
+    Respondent,
+)
 from .services import QuestionFields
 
 GRADE_CHOICES = Grade.choices
@@ -167,3 +175,54 @@ class LearningActionForm(GovUKForm):
     due_on = DateField(
         label="Due date", min_year=2000, error_messages=required("Enter the due date")
     )
+
+
+class FeedbackForm(GovUKForm):
+    """The standard questionnaire on one scale (3 or 5 points, chosen by a link on the page):
+    the child's two statements and the parent's or carer's one."""
+
+    submission_key = submission_key_field()
+    respondent = forms.ChoiceField(
+        label="Whose answers are these?",
+        choices=Respondent.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Select whose answers these are"),
+    )
+    occasion = forms.ChoiceField(
+        label="Given at",
+        choices=FeedbackOccasion.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Select whether this was at a visit or a review"),
+    )
+    given_on = DateField(
+        label="Date given", min_year=2000, past_only=True, error_messages=required("Enter the date")
+    )
+
+    def __init__(self, *args: object, scale: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.scale = scale
+        choices = [(str(i), word) for i, word in enumerate(SCALES[scale], start=1)]
+        for respondent, questions in QUESTIONS_FOR.items():
+            for question in questions:
+                self.fields[f"answer_{question.value}"] = forms.ChoiceField(
+                    label=f"\u201c{question.label}\u201d",
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    required=False,
+                    help_text=f"{respondent.label}'s answer",
+                )
+        self.fields["own_words"] = forms.CharField(
+            label="In their own words",
+            max_length=4000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="What they said, as they said it",
+        )
+
+    def answers(self) -> dict[str, int | None]:
+        return {
+            q.value: int(self.cleaned_data[f"answer_{q.value}"])
+            if self.cleaned_data.get(f"answer_{q.value}")
+            else None
+            for q in FeedbackQuestion
+        }

@@ -25,4 +25,5 @@ urlpatterns = [
     ),
     path("audits/<int:audit_id>/close/", views.audit_close, name="audit-close"),
     path("audits/<int:audit_id>/report.pdf", views.audit_report, name="audit-report"),
+    path("children/<int:child_id>/feedback/new/", views.feedback_new, name="feedback-new"),
 ]

@@ -13,12 +13,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import access
 from cases.access import acting_user, child_for_audit_reading, is_business_manager
+from cases.models import Child, Practitioner
+from cases.services import SubmissionKeyReused
 from cases.web.forms import GovUKForm, add_service_errors
-from cases.web.guards import audit_work_required, business_manager_required
+from cases.web.guards import audit_work_required, business_manager_required, casework_required
 
-from . import selectors, services
-from .forms import AuditForm, GradesForm, LearningActionForm, ModerationForm, SwapForm
+from . import feedback, selectors, services
+from .forms import (
+    AuditForm,
+    FeedbackForm,
+    GradesForm,
+    LearningActionForm,
+    ModerationForm,
+    SwapForm,
+)
 from .models import AuditSample, CaseAudit
 from .reports import audit_report_pdf
 
@@ -293,3 +303,46 @@ def audit_report(request: HttpRequest, audit_id: int) -> HttpResponse:
     response = HttpResponse(audit_report_pdf(audit=audit), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-audit-{audit.pk}.pdf"'
     return response
+
+
+# --- Feedback from children and families ------------------------------------------------------
+
+
+@casework_required
+@require_http_methods(["GET", "POST"])
+def feedback_new(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = acting_user(request)
+    child = access.child_for_reading(user=user, child_id=child_id, view_name="feedback-new")
+    scale = 5 if request.GET.get("scale") == "5" else 3
+    form = FeedbackForm(request.POST or None, scale=scale)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            feedback.feedback_record(
+                author=user,
+                child=child,
+                respondent=data["respondent"],
+                occasion=data["occasion"],
+                given_on=data["given_on"],
+                scale=scale,
+                answers=form.answers(),
+                own_words=data["own_words"],
+                submission_key=data["submission_key"],
+            )
+        except SubmissionKeyReused as error:
+            form.add_error(None, error.messages)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Feedback recorded")
+            return redirect("child-detail", child.pk)
+    return render(
+        request, "learning/feedback_form.html", {"form": form, "child": child, "scale": scale}
+    )
+
+
+def child_feedback_section(
+    *, user: Practitioner, child: Child, request: HttpRequest
+) -> dict[str, object]:
+    """The child's page: questionnaire answers over time, beside the GCP2 section."""
+    return {"feedback": feedback.feedback_over_time(child=child)}

@@ -814,6 +814,9 @@ EXPECTED.update(
         "audit-report": [
             ("get", lambda w: f"/audits/{_audit(w).pk}/report.pdf", _business_manager())
         ],
+        "feedback-new": [
+            ("get", lambda w: f"/children/{w.child.pk}/feedback/new/", casework_on_known_child())
+        ],
         "learning-action-link": [
             (
                 "get",

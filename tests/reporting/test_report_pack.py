@@ -137,3 +137,14 @@ def test_every_page_turns_into_an_image(pack: Path, tmp_path: Path) -> None:
     images = sorted(tmp_path.glob("page-*.png"))
     assert len(images) == len(_pages(pack)) >= 6
     assert all(image.stat().st_size > 2000 for image in images)
+
+
+def test_the_seed_gives_some_children_feedback_over_time(pack: Path) -> None:
+    from django.db.models import Count
+
+    from learning.models import Feedback
+
+    per_child = Feedback.objects.values("child_id").annotate(n=Count("pk"))
+    assert per_child.count() > 10 and any(row["n"] >= 2 for row in per_child)
+    text = "\n".join(_pages(pack))
+    assert "Children who say they feel safe at home" in text
