@@ -37,8 +37,10 @@ def samples(*, audit: CaseAudit) -> list[AuditSample]:
 def grades_visible(*, user: Practitioner, audit: CaseAudit) -> QuerySet[AuditGrade]:
     """Every grade for the manager, and for auditors once moderated; before that an auditor
     sees only their own agency's."""
-    grades = AuditGrade.objects.filter(sample__audit=audit).select_related(
-        "agency", "question", "sample__child"
+    grades = (
+        AuditGrade.objects.filter(sample__audit=audit)
+        .select_related("agency", "question", "sample__child")
+        .order_by("sample__position", "question__position", "agency__name")
     )
     if is_business_manager(user) or audit.moderated_at is not None:
         return grades
@@ -46,8 +48,10 @@ def grades_visible(*, user: Practitioner, audit: CaseAudit) -> QuerySet[AuditGra
 
 
 def agreed_grades(*, audit: CaseAudit) -> QuerySet[AgreedGrade]:
-    return AgreedGrade.objects.filter(sample__audit=audit).select_related(
-        "agency", "question", "sample__child"
+    return (
+        AgreedGrade.objects.filter(sample__audit=audit)
+        .select_related("agency", "question", "sample__child")
+        .order_by("sample__position", "question__position", "agency__name")
     )
 
 
