@@ -24,6 +24,7 @@ GRADE_CHOICES = Grade.choices
 
 
 class AuditForm(GovUKForm):
+    submission_key = submission_key_field()
     theme = forms.CharField(
         label="Theme",
         max_length=200,
@@ -163,6 +164,7 @@ class ModerationForm(GovUKForm):
 
 
 class LearningActionForm(GovUKForm):
+    submission_key = submission_key_field()
     text = forms.CharField(
         label="Learning action",
         max_length=2000,

@@ -53,6 +53,7 @@ class CaseAudit(models.Model):
     must_change = models.TextField(blank=True, max_length=TEXT_MAX)
     moderated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-pk"]
@@ -153,6 +154,7 @@ class LearningAction(models.Model):
     owner = models.CharField(max_length=200)
     due_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -9,7 +9,7 @@ from collections import Counter
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
@@ -44,7 +44,8 @@ def _table(rows: list[list[object]], widths: list[float]) -> PdfTable:
 
 def audit_report_pdf(*, audit: CaseAudit) -> bytes:
     styles = getSampleStyleSheet()
-    text = styles["BodyText"]
+    # Cell text the size of the tables' other cells, so every row's cells line up.
+    text = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer, pagesize=A4, title=f"Case audit: {audit.theme}", author="Neglect Tracker"
@@ -73,7 +74,7 @@ def audit_report_pdf(*, audit: CaseAudit) -> bytes:
         *[
             Paragraph(
                 pdf_text(f"{q.position}. {q.text}" + (f" ({q.guidance})" if q.guidance else "")),
-                text,
+                styles["BodyText"],
             )
             for q in audit.questions.all()
         ],
@@ -123,9 +124,9 @@ def audit_report_pdf(*, audit: CaseAudit) -> bytes:
         story.append(Paragraph("Not moderated yet.", styles["Normal"]))
     story += [
         Paragraph("What worked well", styles["Heading2"]),
-        Paragraph(pdf_text(audit.worked_well or "Not recorded yet."), text),
+        Paragraph(pdf_text(audit.worked_well or "Not recorded yet."), styles["BodyText"]),
         Paragraph("What must change", styles["Heading2"]),
-        Paragraph(pdf_text(audit.must_change or "Not recorded yet."), text),
+        Paragraph(pdf_text(audit.must_change or "Not recorded yet."), styles["BodyText"]),
         Paragraph("Learning actions", styles["Heading2"]),
         Spacer(1, 0.2 * cm),
     ]

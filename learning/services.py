@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.access import LEAD_ROLES, is_business_manager
 from cases.codes import GrantPurpose, NeedLevel, PrimaryNeed, ProtectionCategory
 from cases.models import AccessGrant, Involvement, Practitioner
+from cases.services import submission_repeat
 
 from .models import (
     AgreedGrade,
@@ -58,8 +59,16 @@ def audit_create(
     sample_size: int,
     questions: list[QuestionFields],
     auditors: list[Practitioner],
+    submission_key: str = "",
 ) -> CaseAudit:
+    """Set up an audit. A resubmitted form (same key, same manager) returns the first one."""
     _manager_only(manager)
+    if submission_key:
+        existing = submission_repeat(
+            CaseAudit.objects.all(), submission_key=submission_key, created_by_id=manager.pk
+        )
+        if existing is not None:
+            return existing
     errors: dict[str, str] = {}
     if ends_on < starts_on:
         errors["ends_on"] = "The end date must be on or after the start date"
@@ -84,6 +93,7 @@ def audit_create(
         levels=levels,
         neglect_only=neglect_only,
         sample_size=sample_size,
+        submission_key=submission_key,
     )
     AuditQuestion.objects.bulk_create(
         AuditQuestion(audit=audit, position=i, text=q.text, guidance=q.guidance)
@@ -293,13 +303,28 @@ def audit_moderate(
 
 @transaction.atomic
 def learning_action_add(
-    *, manager: Practitioner, audit_id: int, text: str, owner: str, due_on: datetime.date
+    *,
+    manager: Practitioner,
+    audit_id: int,
+    text: str,
+    owner: str,
+    due_on: datetime.date,
+    submission_key: str = "",
 ) -> LearningAction:
+    """Add a learning action after moderation; a resubmitted form returns the first one."""
     _manager_only(manager)
     audit = CaseAudit.objects.get(pk=audit_id)
+    if submission_key:
+        existing = submission_repeat(
+            LearningAction.objects.all(), submission_key=submission_key, audit_id=audit.pk
+        )
+        if existing is not None:
+            return existing
     if audit.moderated_at is None:
         raise AuditError({"__all__": "Learning actions follow moderation"})
-    return LearningAction.objects.create(audit=audit, text=text, owner=owner, due_on=due_on)
+    return LearningAction.objects.create(
+        audit=audit, text=text, owner=owner, due_on=due_on, submission_key=submission_key
+    )
 
 
 @transaction.atomic

@@ -90,6 +90,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
                 sample_size=data["sample_size"],
                 questions=form.question_fields(),
                 auditors=list(data["auditors"]),
+                submission_key=data["submission_key"],
             )
         )
 
@@ -275,6 +276,7 @@ def learning_action_new(request: HttpRequest, audit_id: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             owner=form.cleaned_data["owner"],
             due_on=form.cleaned_data["due_on"],
+            submission_key=form.cleaned_data["submission_key"],
         ),
         done="Learning action added.",
         then=f"/audits/{audit.pk}/",

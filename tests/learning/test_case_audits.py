@@ -5,6 +5,8 @@ the metrics catalogue."""
 from __future__ import annotations
 
 import datetime
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -216,3 +218,64 @@ def test_moderated_grades_roll_up_into_the_metrics_catalogue(partnership: Partne
     assert by_agency == {"Audit Health": 12, "Audit School": 0}
     themes = rows.filter(dimension="audit_theme").values_list("dimension_label", flat=True)
     assert "Voice of the child in neglect cases" in themes
+
+
+def test_a_double_submitted_audit_is_set_up_once(partnership: Partnership) -> None:
+    client = Client()
+    client.force_login(partnership.manager)
+    today = timezone.localdate()
+    data = {
+        "submission_key": "one-audit",
+        "theme": "Neglect of teenagers",
+        "questions": "Was the young person seen alone? | Look at each visit",
+        "auditors": [partnership.health_lead.pk, partnership.school_lead.pk],
+        "starts_on-day": today.day,
+        "starts_on-month": today.month,
+        "starts_on-year": today.year,
+        "ends_on-day": today.day,
+        "ends_on-month": today.month,
+        "ends_on-year": today.year + 1,
+        "levels": [NeedLevel.CHILD_IN_NEED],
+        "sample_size": "3",
+    }
+    first = client.post("/audits/new/", data)
+    second = client.post("/audits/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert CaseAudit.objects.count() == 1
+    audit = CaseAudit.objects.get()
+    assert [q.guidance for q in audit.questions.all()] == ["Look at each visit"]
+
+
+def test_an_auditor_must_be_a_lead(partnership: Partnership) -> None:
+    partnership.school_lead = factories.practitioner(partnership.school, Role.PRACTITIONER)
+    with pytest.raises(ValidationError) as refused:
+        partnership.audit()
+    assert "safeguarding lead" in str(refused.value)
+
+
+def test_the_audits_own_report_is_a_pdf_of_its_findings(
+    partnership: Partnership, tmp_path: Path
+) -> None:
+    audit = partnership.audit(size=2)
+    services.audit_sample_draw(manager=partnership.manager, audit_id=audit.pk, seed=8)
+    first = audit.samples.first()
+    assert first is not None
+    services.audit_sample_swap(
+        manager=partnership.manager, sample_id=first.pk, reason="Moved <b>away</b>"
+    )
+    _grade_all(partnership, audit, partnership.health_lead, "good")
+    _grade_all(partnership, audit, partnership.school_lead, "outstanding")
+    _agree_with_every_grade(partnership, audit)
+    client = Client()
+    client.force_login(partnership.manager)
+    response = client.get(f"/audits/{audit.pk}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "audit.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Multi-agency case audit: Voice of the child in" in text
+    assert "Moved <b>away</b>" in text  # escaped, not markup
+    assert "Outstanding: 4" in text and "Good: 4" in text
