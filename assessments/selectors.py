@@ -202,6 +202,7 @@ def gcp2_profile(*, user: Practitioner, child: Child) -> Profile:
         )
     chart = {
         "labels": [f"{a.assessed_on:%-d %b %Y}" for a in compared],
+        "dates": [a.assessed_on.isoformat() for a in compared],
         "datasets": [{"label": row.label, "data": row.grades} for row in rows],
     }
     return Profile(compared, superseded, rows, comparisons, chart)

@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.codes import AgencyType, Role
+from cases.codes import AgencyType, GrantPurpose, Role
 from cases.models import AccessGrant, AccessLogEntry, Child, LegitimateRelationship, Practitioner
 from cases.request_context import current_request_id
 
@@ -87,8 +87,24 @@ def decides_need_level(user: Practitioner) -> bool:
     )
 
 
-def _active_grants(user: Practitioner) -> QuerySet[AccessGrant]:
-    return AccessGrant.objects.filter(practitioner=user, expires_at__gt=timezone.now())
+def is_business_manager(user: Practitioner) -> bool:
+    """Runs case audits and sees a child only as one of an audit's sample."""
+    return bool(
+        user.is_authenticated and user.is_active and user.role == Role.PARTNERSHIP_BUSINESS_MANAGER
+    )
+
+
+def does_audit_work(user: Practitioner) -> bool:
+    """The business manager, or a lead who may be an agency's auditor."""
+    return is_business_manager(user) or is_lead(user)
+
+
+def _active_grants(
+    user: Practitioner, purpose: str = GrantPurpose.BREAK_GLASS
+) -> QuerySet[AccessGrant]:
+    return AccessGrant.objects.filter(
+        practitioner=user, purpose=purpose, expires_at__gt=timezone.now()
+    )
 
 
 def children_visible_to(*, user: Practitioner) -> QuerySet[Child]:
@@ -144,6 +160,27 @@ def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
             request_id=current_request_id(),
             break_glass=break_glass,
         )
+
+
+def child_for_audit_reading(*, user: Practitioner, child_id: int, view_name: str) -> Child:
+    """A sampled child read by an auditor through an unexpired audit grant: only the audit's
+    own pages call this (an audit grant opens nothing else), and the read is logged."""
+    if (
+        not does_casework(user)
+        or not _active_grants(user, GrantPurpose.AUDIT).filter(child_id=child_id).exists()
+    ):
+        raise ChildAccessRefused()
+    child = Child.objects.select_related("family").get(pk=child_id)
+    with transaction.atomic():
+        AccessLogEntry.objects.create(
+            practitioner=user,
+            agency_id=user.agency_id,
+            child=child,
+            view_name=view_name,
+            request_id=current_request_id(),
+            break_glass=False,
+        )
+    return child
 
 
 def log_children_read(*, user: Practitioner, children: Iterable[Child], view_name: str) -> None:

@@ -28,6 +28,16 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", "Partnership executive"
     ADMINISTRATOR = "administrator", "System administrator"
     INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
+    PARTNERSHIP_BUSINESS_MANAGER = "business_manager", "Partnership business manager"
+
+
+class GrantPurpose(models.TextChoices):
+    """Why a time-limited grant to one child's record exists. Neither ever makes a
+    relationship: break glass opens the child's pages; an audit grant opens only the audit's
+    own page of that child, until the audit ends."""
+
+    BREAK_GLASS = "break_glass", "Break glass"
+    AUDIT = "audit", "Audit"
 
 
 class Sex(models.TextChoices):

@@ -30,6 +30,7 @@ from cases.codes import (
     DriftDecision,
     DriftSeverity,
     Ethnicity,
+    GrantPurpose,
     MeetingKind,
     NeedLevel,
     NeglectType,
@@ -548,6 +549,9 @@ class AccessGrant(models.Model):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="grants")
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="access_grants")
     reason = models.TextField(max_length=SUMMARY_MAX_LENGTH)
+    purpose = models.CharField(
+        max_length=12, choices=GrantPurpose.choices, default=GrantPurpose.BREAK_GLASS
+    )
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     reviewed_by = models.ForeignKey(

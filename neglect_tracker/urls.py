@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cases.census.urls")),
     path("api/", include("cases.casework.api_urls")),
     path("api/", include("cases.oversight.api_urls")),
+    path("", include("learning.urls")),
     path("", include("reporting.urls")),
     path("api/reporting/", include("reporting.api_urls")),
     path("", include("assessments.urls")),

@@ -10,7 +10,7 @@ from django import forms
 from cases.web.forms import DateField, GovUKForm, required, submission_key_field
 
 from .metrics import PERIOD_TYPES
-from .models import DeliveryAction, Priority, RagStatus
+from .models import DeliveryAction, LearningLinkKind, Priority, RagStatus
 from .services import ActionFields
 
 
@@ -133,3 +133,43 @@ class DeliveryEvidenceForm(GovUKForm):
     )
     recorded_on = _date_field("Date of the evidence", "Enter the date of the evidence")
     submission_key = submission_key_field()
+
+
+class LearningLinkForm(GovUKForm):
+    """Take a case audit's learning action into the delivery plan."""
+
+    how = forms.ChoiceField(
+        label="How should the delivery plan take it up?",
+        choices=LearningLinkKind.choices,
+        widget=forms.RadioSelect,
+        error_messages=required("Choose how the delivery plan takes it up"),
+    )
+    delivery_action = forms.ModelChoiceField(
+        label="Existing action it is evidence for",
+        queryset=DeliveryAction.objects.order_by("reference"),
+        required=False,
+        empty_label="Choose an action",
+    )
+    reference = forms.CharField(
+        label="Reference for a new action",
+        max_length=20,
+        required=False,
+        help_text="For example, M3.4",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    priority = forms.ChoiceField(
+        label="Strategy priority of a new action",
+        choices=[("", "Choose a priority"), *Priority.choices],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("how") == LearningLinkKind.EVIDENCE and not data.get("delivery_action"):
+            self.add_error("delivery_action", "Choose the action it is evidence for")
+        if data.get("how") == LearningLinkKind.NEW_ACTION:
+            if not data.get("reference"):
+                self.add_error("reference", "Enter a reference for the new action")
+            if not data.get("priority"):
+                self.add_error("priority", "Choose the new action's priority")
+        return data

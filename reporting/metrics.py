@@ -128,6 +128,18 @@ DIMENSIONS = {
             "direction", "Change since the previous GCP2", "direction", _case("key", DIRECTIONS)
         ),
         Dimension("rule", "Drift rule", "rule", labels=_drift_rule_titles),
+        Dimension(
+            "audit_theme",
+            "Case audit theme",
+            "audit_id",
+            "(SELECT theme FROM learning_caseaudit WHERE id = NULLIF(key, '')::bigint)",
+        ),
+        Dimension(
+            "audit_question",
+            "Case audit question",
+            "question_id",
+            "(SELECT text FROM learning_auditquestion WHERE id = NULLIF(key, '')::bigint)",
+        ),
         Dimension("open_for", "Open for", "open_for", _case("key", OPEN_FOR)),
     )
 }
@@ -660,6 +672,94 @@ METRICS: list[Metric] = [
         SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
                             ELSE e.cin_boundary END AS boundary
     ) b""",  # nosec B608
+    ),
+    Metric(
+        code="audit_grades_good",
+        name="Case audits: practice graded good or better",
+        definition=(
+            "Of the grades agreed at the moderation of multi-agency case audits moderated in "
+            "the period (one per sampled child, question and agency taking part), the share "
+            "graded good or outstanding, by the audit's theme, its question and the agency."
+        ),
+        numerator="Agreed grades of good or outstanding",
+        denominator="Agreed grades",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("audit_theme", "audit_question", "agency"),
+        higher_is_better=True,
+        facts=f"""
+    SELECT k.period_type, {period_of(local_day("a.moderated_at"))} AS period_start,
+           (g.grade IN ('outstanding', 'good'))::int AS num, 1 AS den,
+           a.id AS audit_id, g.question_id, g.agency_id
+    FROM learning_agreedgrade g
+    JOIN learning_auditsample s ON s.id = g.sample_id AND s.swapped_out_at IS NULL
+    JOIN learning_caseaudit a ON a.id = s.audit_id
+    {EACH_PERIOD_TYPE}
+    WHERE a.moderated_at IS NOT NULL AND {in_window(local_day("a.moderated_at"))}""",  # nosec B608
+    ),
+    Metric(
+        code="feedback_feel_safe",
+        name="Children who say they feel safe at home",
+        definition=(
+            "Of the children who answered \u201cI feel safe at home\u201d in the period (their "
+            "latest answer in it), the share who agreed: \u201cYes\u201d on the 3-point scale, "
+            "\u201cAgree\u201d or \u201cStrongly agree\u201d on the 5-point one. By the agency "
+            "of the practitioner who asked."
+        ),
+        numerator="Children who said they feel safe at home",
+        denominator="Children who answered",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency",),
+        higher_is_better=True,
+        facts=f"""
+    SELECT x.period_type, x.period_start, x.agreed::int AS num, 1 AS den, x.agency_id
+    FROM (
+        SELECT DISTINCT ON (k.period_type, {period_of("f.given_on")}, f.child_id)
+               k.period_type, {period_of("f.given_on")} AS period_start, f.agency_id,
+               a.score::numeric / f.scale >= 0.8 AS agreed
+        FROM learning_feedback f
+        JOIN learning_feedbackanswer a ON a.feedback_id = f.id AND a.question = 'safe_at_home'
+        {EACH_PERIOD_TYPE}
+        WHERE {in_window("f.given_on")}
+        ORDER BY k.period_type, {period_of("f.given_on")}, f.child_id, f.given_on DESC, f.id DESC
+    ) x""",  # nosec B608
+    ),
+    Metric(
+        code="feedback_safe_change",
+        name="Feeling safe at home: change since the first answer",
+        definition=(
+            "Children who answered \u201cI feel safe at home\u201d in the period and had "
+            "answered it before: their latest answer in the period against their first, each "
+            "as a share of its scale: better, no change or worse."
+        ),
+        numerator="Children whose answer moved in the direction",
+        denominator="Children who answered again",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("direction",),
+        kind=Kind.SHARE_OF_TOTAL,
+        facts=f"""
+    SELECT x.period_type, x.period_start, 1 AS num, 1 AS den,
+           CASE WHEN x.latest > x.first THEN 'improved' WHEN x.latest = x.first THEN 'same'
+                ELSE 'deteriorated' END AS direction
+    FROM (
+        SELECT DISTINCT ON (k.period_type, {period_of("f.given_on")}, f.child_id)
+               k.period_type, {period_of("f.given_on")} AS period_start, f.id,
+               (a.score - 1)::numeric / (f.scale - 1) AS latest, s.first_id, s.first
+        FROM learning_feedback f
+        JOIN learning_feedbackanswer a ON a.feedback_id = f.id AND a.question = 'safe_at_home'
+        CROSS JOIN LATERAL (
+            SELECT f0.id AS first_id, (a0.score - 1)::numeric / (f0.scale - 1) AS first
+            FROM learning_feedback f0
+            JOIN learning_feedbackanswer a0
+                 ON a0.feedback_id = f0.id AND a0.question = 'safe_at_home'
+            WHERE f0.child_id = f.child_id
+            ORDER BY f0.given_on, f0.id
+            LIMIT 1
+        ) s
+        {EACH_PERIOD_TYPE}
+        WHERE {in_window("f.given_on")}
+        ORDER BY k.period_type, {period_of("f.given_on")}, f.child_id, f.given_on DESC, f.id DESC
+    ) x
+    WHERE x.id <> x.first_id""",  # nosec B608
     ),
 ]
 

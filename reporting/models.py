@@ -163,3 +163,25 @@ class DeliveryActionChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+
+
+class LearningLinkKind(models.TextChoices):
+    EVIDENCE = "evidence", "Evidence for an existing action"
+    NEW_ACTION = "new_action", "A new action"
+
+
+class LearningActionLink(models.Model):
+    """A case audit's learning action taken into the delivery plan: as dated evidence on an
+    existing action, or as a new action of its own. Reporting reads learning, never back."""
+
+    learning_action = models.OneToOneField(
+        "learning.LearningAction", on_delete=models.PROTECT, related_name="+"
+    )
+    delivery_action = models.ForeignKey(
+        DeliveryAction, on_delete=models.PROTECT, related_name="learning_links"
+    )
+    kind = models.CharField(max_length=12, choices=LearningLinkKind.choices)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)

@@ -58,6 +58,16 @@ def period_label(period_type: str, start: datetime.date) -> str:
     return f"{start:%B %Y}"
 
 
+def period_short_label(period_type: str, start: datetime.date) -> str:
+    """A period as a chart's axis names it, year always included: "Apr to Jun 2026" drawn with an en dash."""
+    if period_type == "year":
+        return str(start.year)
+    if period_type == "quarter":
+        end = period_end(period_type, start)
+        return f"{start:%b}\u2013{end:%b %Y}"
+    return f"{start:%b %Y}"
+
+
 def available_periods(*, build: SnapshotBuild, period_type: str) -> list[datetime.date]:
     """Period starts the build holds, newest first."""
     return list(
@@ -91,6 +101,8 @@ class Table:
     metric: Metric
     rows: list[ShownFigure]
     total: ShownFigure | None = None
+    # For a table over time, each row's period start (the report pack labels charts by it).
+    period_starts: list[datetime.date] | None = None
 
     @property
     def has_rate(self) -> bool:
@@ -147,6 +159,7 @@ def trend_table(*, build: SnapshotBuild, metric: Metric, period_type: str) -> Ta
         first_column=PERIOD_TYPES[period_type],
         metric=metric,
         rows=shown,
+        period_starts=[row.period_start for row in rows],
     )
 
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from cases.access import is_business_manager
 from cases.models import Practitioner
 from cases.services import submission_repeat
+from learning.models import LearningAction
 
 from .metrics import METRICS, MONTHS_KEPT, Metric
 from .models import (
@@ -26,6 +28,9 @@ from .models import (
     DeliveryAction,
     DeliveryActionChange,
     DeliveryEvidence,
+    LearningActionLink,
+    LearningLinkKind,
+    RagStatus,
     SnapshotBuild,
     SnapshotRow,
 )
@@ -366,3 +371,57 @@ def delivery_evidence_add(
         changes={"evidence": [None, f"{recorded_on.isoformat()}: {text}"]},
     )
     return evidence
+
+
+@transaction.atomic
+def learning_action_link(
+    *,
+    manager: Practitioner,
+    learning_action: LearningAction,
+    delivery_action: DeliveryAction | None,
+    new_reference: str = "",
+    priority: str = "",
+) -> LearningActionLink:
+    """Take an audit's learning action into the delivery plan: as evidence on an existing
+    action (a dated evidence update quoting it), or as a new action (its text, owner and due
+    date). A learning action is linked once."""
+    if not is_business_manager(manager):
+        raise DeliveryPlanError({"__all__": "Only the partnership business manager may do this"})
+    if LearningActionLink.objects.filter(learning_action=learning_action).exists():
+        raise DeliveryPlanError({"__all__": "This learning action is already in the delivery plan"})
+    audit = learning_action.audit
+    if delivery_action is None:
+        if not new_reference or not priority:
+            raise DeliveryPlanError(
+                {
+                    "delivery_action": "Choose an action, or give a reference and priority for a new one"
+                }
+            )
+        delivery_action = delivery_action_create(
+            author=manager,
+            fields=ActionFields(
+                reference=new_reference,
+                priority=priority,
+                activity=f"{learning_action.text} (from the case audit: {audit.theme})",
+                responsible=learning_action.owner,
+                due_date=learning_action.due_on,
+                rag_status=RagStatus.AMBER,
+            ),
+        )
+        kind = LearningLinkKind.NEW_ACTION
+    else:
+        delivery_evidence_add(
+            author=manager,
+            action=delivery_action,
+            recorded_on=timezone.localdate(),
+            text=f"Case audit \u201c{audit.theme}\u201d: {learning_action.text} "
+            f"(owner {learning_action.owner}, due {learning_action.due_on:%d/%m/%Y})",
+            submission_key=f"learning-{learning_action.pk}",
+        )
+        kind = LearningLinkKind.EVIDENCE
+    return LearningActionLink.objects.create(
+        learning_action=learning_action,
+        delivery_action=delivery_action,
+        kind=kind,
+        linked_by=manager,
+    )

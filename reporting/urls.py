@@ -28,6 +28,11 @@ urlpatterns = [
         name="delivery-action-edit",
     ),
     path(
+        "delivery-plan/learning-actions/<int:learning_action_id>/",
+        views.learning_action_link,
+        name="learning-action-link",
+    ),
+    path(
         "delivery-plan/actions/<int:action_id>/evidence/",
         views.delivery_evidence_add,
         name="delivery-evidence-add",

@@ -15,12 +15,18 @@ from cases.access import acting_user, sees_aggregates
 from cases.models import Practitioner
 from cases.services import SubmissionKeyReused
 from cases.web.forms import add_service_errors
-from cases.web.guards import aggregates_required
+from cases.web.guards import aggregates_required, business_manager_required
+from learning.models import LearningAction
 
 from . import exports, selectors, services, tasks
-from .forms import DashboardFilterForm, DeliveryActionForm, DeliveryEvidenceForm
+from .forms import (
+    DashboardFilterForm,
+    DeliveryActionForm,
+    DeliveryEvidenceForm,
+    LearningLinkForm,
+)
 from .metrics import METRICS, Metric
-from .models import BuildTrigger, DeliveryAction, Priority, SnapshotBuild
+from .models import BuildTrigger, DeliveryAction, LearningLinkKind, Priority, SnapshotBuild
 
 # --- Dashboards ------------------------------------------------------------------------------
 
@@ -350,3 +356,39 @@ def home_headlines_panel(*, user: Practitioner, request: HttpRequest) -> dict[st
         "build": build,
         "headlines": selectors.headlines(build=build, period_type="quarter") if build else [],
     }
+
+
+@business_manager_required
+@require_http_methods(["GET", "POST"])
+def learning_action_link(request: HttpRequest, learning_action_id: int) -> HttpResponse:
+    """The business manager takes an audit's learning action into the delivery plan."""
+    learning_action = (
+        LearningAction.objects.select_related("audit").filter(pk=learning_action_id).first()
+    )
+    if learning_action is None:
+        raise Http404()
+    form = LearningLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = data["how"] == LearningLinkKind.NEW_ACTION
+        try:
+            link = services.learning_action_link(
+                manager=acting_user(request),
+                learning_action=learning_action,
+                delivery_action=None if new else data["delivery_action"],
+                new_reference=data["reference"] if new else "",
+                priority=data["priority"] if new else "",
+            )
+        except services.DeliveryPlanError as error:
+            add_service_errors(form, error.errors)
+        else:
+            messages.success(
+                request,
+                f"Learning action added to the delivery plan ({link.delivery_action.reference})",
+            )
+            return redirect("audit-detail", learning_action.audit_id)
+    return render(
+        request,
+        "reporting/learning_link_form.html",
+        {"form": form, "learning_action": learning_action},
+    )

@@ -13,6 +13,8 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v runuser >/dev/null || missing+=(util-linux)
+# pdftoppm and pdftotext: the report pack test turns its pages into images and text.
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium fonts-liberation); fi
 if [ ${#missing[@]} -gt 0 ]; then

@@ -23,6 +23,6 @@ log "Django system checks and migrations"
 "$PY" manage.py check --fail-level WARNING
 "$PY" manage.py makemigrations --check --dry-run >/dev/null
 log "bandit (medium and high findings fail; tests/test_security_headers.py runs check --deploy)"
-bandit -q -ll -c pyproject.toml -r neglect_tracker cases assessments reporting bench
+bandit -q -ll -c pyproject.toml -r neglect_tracker cases assessments learning reporting bench
 log "pytest"
 pytest "$@"

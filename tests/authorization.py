@@ -21,6 +21,7 @@ ROLES = (
     "executive",
     "admin",
     "information_governance",
+    "business_manager",
 )
 
 # Shorthands for the common shapes of answer.
@@ -881,6 +882,128 @@ EXPECTED.update(
         ],
         "census-job-errors-csv": [
             ("get", lambda w: f"/census/jobs/{_census_job(w)}/errors.csv", _census_managers(200))
+        ],
+    }
+)
+
+# --- Issue 14: multi-agency case audits ------------------------------------------------------
+# The partnership business manager runs audits and sees no case content beyond an audit's
+# sample; an agency's auditor (the World's health lead) grades through an audit grant; the
+# social-care manager, a lead but not an auditor here, finds no such audit (404).
+
+
+def _business_manager(status: int = 200, anonymous: int = SIGN_IN) -> dict[str, int]:
+    return {**everyone(403), "anonymous": anonymous, "business_manager": status}
+
+
+def _audit(world: Any) -> Any:
+    """An audit of the World's child, graded by the health lead, with one learning action."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.codes import GrantPurpose
+    from cases.models import AccessGrant
+    from learning.models import (
+        AuditAccess,
+        AuditAgency,
+        AuditQuestion,
+        AuditSample,
+        AuditStatus,
+        CaseAudit,
+        LearningAction,
+    )
+
+    if not hasattr(world, "issue14_audit"):
+        today = timezone.localdate()
+        audit = CaseAudit.objects.create(
+            theme="Voice of the child",
+            created_by=world.users["business_manager"],
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=30),
+            levels=["child_in_need"],
+            sample_size=1,
+            seed=7,
+            population=[[world.child.pk, "Child in need / Health"]],
+            sampled_at=timezone.now(),
+            status=AuditStatus.GRADING,
+        )
+        AuditQuestion.objects.create(audit=audit, position=1, text="Is the child heard?")
+        AuditAgency.objects.create(audit=audit, agency=world.health, auditor=world.users["lead"])
+        world.issue14_sample = AuditSample.objects.create(
+            audit=audit, child=world.child, stratum="Child in need / Health", position=1
+        )
+        grant = AccessGrant.objects.create(
+            practitioner=world.users["lead"],
+            child=world.child,
+            reason="audit",
+            purpose=GrantPurpose.AUDIT,
+            expires_at=timezone.now() + datetime.timedelta(days=30),
+        )
+        AuditAccess.objects.create(audit=audit, grant=grant)
+        world.issue14_action = LearningAction.objects.create(
+            audit=audit, text="Record words", owner="Health", due_on=today
+        )
+        world.issue14_audit = audit
+    return world.issue14_audit
+
+
+def _audit_workers(manager: int) -> dict[str, int]:
+    return {
+        **everyone(403),
+        "anonymous": SIGN_IN,
+        "business_manager": 200,
+        "lead": 200,
+        "manager": manager,
+    }
+
+
+EXPECTED.update(
+    {
+        "audit-list": [("get", lambda w: "/audits/", _audit_workers(200))],
+        "audit-new": [
+            ("get", lambda w: "/audits/new/", _business_manager()),
+            ("post", lambda w: "/audits/new/", _business_manager()),
+        ],
+        "audit-detail": [("get", lambda w: f"/audits/{_audit(w).pk}/", _audit_workers(404))],
+        "audit-sample-draw": [
+            ("post", lambda w: f"/audits/{_audit(w).pk}/sample/", _business_manager(302))
+        ],
+        "audit-sample-swap": [
+            (
+                "get",
+                lambda w: f"/audits/{_audit(w).pk}/sample/{w.issue14_sample.pk}/swap/",
+                _business_manager(),
+            )
+        ],
+        "audit-child": [
+            (
+                "get",
+                lambda w: f"/audits/{_audit(w).pk}/children/{w.issue14_sample.pk}/",
+                {**everyone(403), "anonymous": SIGN_IN, "lead": 200, "manager": 404},
+            )
+        ],
+        "audit-moderation": [
+            ("get", lambda w: f"/audits/{_audit(w).pk}/moderation/", _business_manager())
+        ],
+        "learning-action-new": [
+            ("get", lambda w: f"/audits/{_audit(w).pk}/actions/new/", _business_manager())
+        ],
+        "audit-close": [
+            ("post", lambda w: f"/audits/{_audit(w).pk}/close/", _business_manager(302))
+        ],
+        "audit-report": [
+            ("get", lambda w: f"/audits/{_audit(w).pk}/report.pdf", _business_manager())
+        ],
+        "feedback-new": [
+            ("get", lambda w: f"/children/{w.child.pk}/feedback/new/", casework_on_known_child())
+        ],
+        "learning-action-link": [
+            (
+                "get",
+                lambda w: f"/delivery-plan/learning-actions/{_audit(w) and w.issue14_action.pk}/",
+                _business_manager(),
+            )
         ],
     }
 )

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
 from cases import access
-from cases.codes import Role
+from cases.codes import GrantPurpose, Role
 from cases.models import (
     AccessGrant,
     AccessLogEntry,
@@ -137,7 +137,11 @@ def access_alerts(*, as_of: datetime.datetime | None = None) -> list[Alert]:
     )
     boundary = breach_boundary(timezone.localdate(now), BREAK_GLASS_REVIEW_WORKING_DAYS)
     grants = list(
-        AccessGrant.objects.filter(reviewed_at__isnull=True, granted_at__date__lte=boundary)
+        AccessGrant.objects.filter(
+            reviewed_at__isnull=True,
+            granted_at__date__lte=boundary,
+            purpose=GrantPurpose.BREAK_GLASS,
+        )
         .select_related("practitioner__agency")
         .order_by("-granted_at")
     )

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.access import does_casework, is_lead
+from cases.codes import GrantPurpose
 from cases.models import AccessGrant, Child, LegitimateRelationship, Practitioner
 from cases.services import change_log_record
 
@@ -50,7 +51,7 @@ def access_grants_to_review(*, lead: Practitioner) -> QuerySet[AccessGrant]:
         return AccessGrant.objects.none()
     known = LegitimateRelationship.objects.filter(child=OuterRef("child_id"), agency=lead.agency)
     return (
-        AccessGrant.objects.filter(reviewed_at__isnull=True)
+        AccessGrant.objects.filter(reviewed_at__isnull=True, purpose=GrantPurpose.BREAK_GLASS)
         .filter(Exists(known))
         .select_related("practitioner__agency", "child")
         .order_by("-granted_at")

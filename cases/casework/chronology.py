@@ -96,6 +96,7 @@ def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:
         .values_list("observed_on", "neglect_types")
     )
     months: list[str] = []
+    starts: list[str] = []  # each month's first day, so a chart can space months by time
     running: Counter[str] = Counter()
     table: list[tuple[str, list[int]]] = []
     for observed_on, neglect_types in rows:
@@ -105,8 +106,14 @@ def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:
             table[-1] = (month, [running[code] for code in NeglectType.values])
         else:
             months.append(month)
+            starts.append(observed_on.replace(day=1).isoformat())
             table.append((month, [running[code] for code in NeglectType.values]))
-    return {"types": NeglectType.labels, "codes": NeglectType.values, "rows": table}
+    return {
+        "types": NeglectType.labels,
+        "codes": NeglectType.values,
+        "rows": table,
+        "dates": starts,
+    }
 
 
 def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[ConcernChild]:

@@ -245,5 +245,12 @@ DEMO_ACCOUNTS = (
         "Information governance officer",
     ),
     ("admin", "administrator", "Northshire Children's Social Care", None, "System administrator"),
+    (
+        "business",
+        "business_manager",
+        "Northshire Children's Social Care",
+        None,
+        "Partnership business manager",
+    ),
 )
 DEMO_PASSWORD = "demo-Neglect-2026"  # noqa: S105 - synthetic demo data, printed by make run

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from cases import access
-from cases.access import does_casework, is_lead, sees_aggregates
+from cases.access import does_audit_work, does_casework, is_lead, sees_aggregates
 from cases.codes import Role
 
 
@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_casework": does_casework(user),
         "nav_lead": is_lead(user),
+        "nav_audits": does_audit_work(user),
         "nav_aggregates": sees_aggregates(user),
         "nav_admin": user.role == Role.ADMINISTRATOR and user.is_active,
         "nav_information_governance": user.role == Role.INFORMATION_GOVERNANCE and user.is_active,

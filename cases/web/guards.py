@@ -43,6 +43,17 @@ def lead_required(view: View) -> View:
     return _role_required(view, access.is_lead)
 
 
+def business_manager_required(view: View) -> View:
+    """Signed in as the partnership business manager (case audits)."""
+    return _role_required(view, access.is_business_manager)
+
+
+def audit_work_required(view: View) -> View:
+    """Signed in as the business manager or a lead (an agency's auditor); which audit and
+    which child is decided again inside the view."""
+    return _role_required(view, access.does_audit_work)
+
+
 def aggregates_required(view: View) -> View:
     """Signed in as a partnership analyst or executive, who see figures and no child."""
     return _role_required(view, access.sees_aggregates)

@@ -76,3 +76,11 @@ class IdentifierCleaning:
 
     def clean_postcode(self) -> str:
         return clean_postcode(str(self.cleaned_data["postcode"]))
+
+
+def nhs_number_display(value: str) -> str:
+    """An NHS number as people read it, in groups of 3, 3 and 4: "999 731 0004"."""
+    digits = "".join(value.split())
+    if len(digits) != 10:
+        return value
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"

@@ -32,6 +32,9 @@ class World:
             "information_governance": factories.practitioner(
                 self.social_care, Role.INFORMATION_GOVERNANCE, "governance"
             ),
+            "business_manager": factories.practitioner(
+                self.social_care, Role.PARTNERSHIP_BUSINESS_MANAGER, "business"
+            ),
         }
         # The health visitor is named in the child's team around the family: the child is on
         # their home page's caseload.

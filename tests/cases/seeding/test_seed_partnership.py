@@ -54,6 +54,7 @@ def test_there_is_one_demo_login_per_role(seeded: None) -> None:
         "executive",
         "administrator",
         "information_governance",
+        "business_manager",
     }
 
 
