@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("cases.casework.urls")),
     path("", include("cases.plans.urls")),
     path("", include("cases.oversight.urls")),
-    path("", include("cases.audit.urls")),
+    path("", include("cases.governance.urls")),
     path("", include("cases.census.urls")),
     path("api/", include("cases.casework.api_urls")),
     path("api/", include("cases.oversight.api_urls")),

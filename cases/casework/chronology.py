@@ -21,8 +21,8 @@ from django.utils import timezone
 from cases.access import children_visible_to
 from cases.codes import NeglectType
 from cases.models import Child, ChronologyEntry, Concern, ConcernChild, Practitioner
-from cases.spreadsheets import csv_cell
 from cases.web.pdf import pdf_text
+from cases.web.spreadsheets import csv_cell
 
 PAGE_SIZE = 25
 VOICE_CONTACTS = 10

@@ -18,8 +18,8 @@ from cases.census.forms import CensusExportForm, CensusImportForm
 from cases.census.services import census_export_request, census_import_request, census_job_path
 from cases.codes import Role
 from cases.models import CensusJob, CensusJobKind, CensusJobStatus
-from cases.spreadsheets import csv_cell
 from cases.web.guards import _role_required
+from cases.web.spreadsheets import csv_cell
 
 View = Callable[..., HttpResponse]
 

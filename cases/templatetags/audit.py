@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from cases import access
-from cases.audit.selectors import may_see_who_has_read
+from cases.governance.selectors import may_see_who_has_read
 
 register = template.Library()
 

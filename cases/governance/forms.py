@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from cases.audit.selectors import AccessLogFilters
+from cases.governance.selectors import AccessLogFilters
 from cases.models import Agency
 from cases.web.forms import DateField, GovUKForm
 

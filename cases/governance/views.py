@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases import access
-from cases.audit import selectors, services
-from cases.audit.forms import AccessLogSearchForm
+from cases.governance import selectors, services
+from cases.governance.forms import AccessLogSearchForm
 from cases.models import Practitioner
 
 PAGE_SIZE = 50

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.audit import views
+from cases.governance import views
 
 urlpatterns = [
     path("audit/access-log/", views.access_log, name="audit-access-log"),

@@ -9,10 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from cases.audit.selectors import AccessLogFilters, access_log_search, is_information_governance
+from cases.governance.selectors import (
+    AccessLogFilters,
+    access_log_search,
+    is_information_governance,
+)
 from cases.models import AccessLogExport, Practitioner
 from cases.request_context import current_request_id
-from cases.spreadsheets import csv_cell
+from cases.web.spreadsheets import csv_cell
 
 EXPORT_COLUMNS = [
     "When",

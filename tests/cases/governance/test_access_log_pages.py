@@ -9,9 +9,9 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from cases.audit.selectors import access_alerts
 from cases.casework.break_glass import access_grant_request
 from cases.codes import AgencyType, Role
+from cases.governance.selectors import access_alerts
 from cases.models import AccessGrant, AccessLogEntry, AccessLogExport, SearchLogEntry
 from cases.services import team_around_family_add
 from tests.support import factories
