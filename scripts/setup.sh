@@ -42,7 +42,7 @@ fi
 # The Department for Education's CIN census rules (csc-validator-be-cin) pin pandas<2 and need
 # numpy<2 and pytest, so they live in a virtual environment of their own, run as a subprocess.
 CIN_VENV="${NT_CIN_VENV:-$ROOT/.cin-venv}"
-if [ ! -f "$CIN_VENV/.cin-validator-0.1.13" ]; then
+if [ ! -f "$CIN_VENV/.cin-validator-0.1.13" ] || [ ! -x "$CIN_VENV/bin/python" ]; then
   log "Installing the CIN census validator into $CIN_VENV"
   [ -x "$CIN_VENV/bin/python" ] || python3 -m venv "$CIN_VENV"
   "$CIN_VENV/bin/pip" install -q csc-validator-be-cin==0.1.13 'numpy<2' pytest 2>&1 | grep -v '^WARNING' || true
