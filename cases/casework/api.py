@@ -13,7 +13,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.generics import ListAPIView
@@ -31,7 +36,7 @@ from cases.codes import (
     NeglectType,
     Significance,
 )
-from cases.models import SUMMARY_MAX_LENGTH, Child, ChronologyEntry, Concern
+from cases.models import SUMMARY_MAX_LENGTH, Child, ChronologyEntry, Concern, ConcernChild
 from cases.services import SubmissionKeyReused, chronology_entry_record
 from cases.web import identifiers
 from cases.web.api_errors import SubmissionKeyConflict
@@ -186,8 +191,19 @@ class ConcernInputSerializer(serializers.Serializer):
     )
 
 
+class ConcernChildAnswersSerializer(serializers.ModelSerializer):
+    """One child's own answers: seen, seen alone, spoken to and their words."""
+
+    class Meta:
+        model = ConcernChild
+        fields = ["child", "child_seen", "child_seen_alone", "child_spoken_to", "child_voice"]
+
+
 class ConcernOutputSerializer(serializers.ModelSerializer):
     children = serializers.SerializerMethodField()
+    # Each visible child's own answers, never the concern's: about siblings, one child's words
+    # must not reach a reader who may see only the other child.
+    answers = serializers.SerializerMethodField()
     author = serializers.CharField(source="author.display_name")
     author_agency = serializers.CharField(source="author_agency.name")
 
@@ -202,22 +218,23 @@ class ConcernOutputSerializer(serializers.ModelSerializer):
             "severity",
             "observed_on",
             "place_observed",
-            "child_seen",
-            "child_seen_alone",
-            "child_spoken_to",
-            "child_voice",
+            "answers",
             "actions_taken",
             "consent_to_share",
             "sharing_reason",
             "author",
             "author_agency",
             "submitted_at",
-            "submission_key",
         ]
 
     def get_children(self, concern: Concern) -> list[int]:
         """Only the children the user may see."""
         return [child.pk for child in getattr(concern, "visible_children", [])]
+
+    @extend_schema_field(ConcernChildAnswersSerializer(many=True))
+    def get_answers(self, concern: Concern) -> list[dict[str, object]]:
+        answers = getattr(concern, "visible_answers", [])
+        return list(ConcernChildAnswersSerializer(answers, many=True).data)
 
 
 class ConcernFilter(django_filters.FilterSet):

@@ -252,13 +252,16 @@ def concerns_visible_to(*, user: Practitioner) -> QuerySet[Concern]:
 def concerns_with_visible_children(
     *, user: Practitioner, concerns: QuerySet[Concern]
 ) -> QuerySet[Concern]:
-    """Prefetch, for each concern, only the children the user may see (`visible_children`)."""
+    """Prefetch, for each concern, only the children the user may see (`visible_children`) and
+    only their own answers (`visible_answers`): a sibling's words stay with the sibling."""
+    visible = children_visible_to(user=user)
     return concerns.prefetch_related(
+        Prefetch("children", visible.order_by("date_of_birth", "pk"), to_attr="visible_children"),
         Prefetch(
-            "children",
-            children_visible_to(user=user).order_by("date_of_birth", "pk"),
-            to_attr="visible_children",
-        )
+            "concernchild_set",
+            ConcernChild.objects.filter(child__in=visible).order_by("child_id"),
+            to_attr="visible_answers",
+        ),
     )
 
 

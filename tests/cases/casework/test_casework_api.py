@@ -193,3 +193,39 @@ def test_the_docs_page_uses_bundled_assets(api_world) -> None:
     assert response.status_code == 200
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in response.content
     assert b"cdn.jsdelivr" not in response.content
+
+
+def test_a_siblings_words_never_reach_a_reader_who_sees_only_the_other_child(api_world) -> None:
+    from cases.casework.concerns import ChildAnswers, concern_log
+
+    elder, younger = api_world["elder"], api_world["younger"]
+    concern_log(
+        author=api_world["nurse"],
+        children=[elder, younger],
+        neglect_types=["nutritional"],
+        what_was_seen="No lunch again.",
+        severity="medium",
+        observed_on=timezone.localdate(),
+        child_seen=True,
+        actions_taken=["advice"],
+        consent_to_share="given",
+        submission_key="siblings-1",
+        answers_by_child={
+            elder.pk: ChildAnswers(seen=True, spoken_to=True, voice="Ada's own words"),
+            younger.pk: ChildAnswers(seen=True, spoken_to=True, voice="Bea's own words"),
+        },
+    )
+    # The teacher's school knows only the younger child.
+    body = api_for(api_world["teacher"]).get("/api/concerns/").json()
+    (shown,) = body["results"]
+    assert shown["children"] == [younger.pk]
+    assert shown["answers"] == [
+        {
+            "child": younger.pk,
+            "child_seen": True,
+            "child_seen_alone": False,
+            "child_spoken_to": True,
+            "child_voice": "Bea's own words",
+        }
+    ]
+    assert "Ada's own words" not in str(body) and "submission_key" not in shown
