@@ -26,11 +26,12 @@ from .harness import (
     results_compare,
     results_write,
 )
+from .notifications import bench_notifications
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
 
-GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift")
+GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift", "notifications")
 
 
 def compare(argv: list[str]) -> None:
@@ -92,6 +93,10 @@ def main() -> None:
         print(f"\nDrift evaluation ({scale_size:,} children)", flush=True)
         bench_drift(scale, scale_size, functools.partial(connect_to, scale))
         bench_queue_page(scale, scale_size)
+
+    if "notifications" in wanted:
+        print(f"\nNotifications import ({scale_size:,} children)", flush=True)
+        bench_notifications(scale_size)
 
     folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
     print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")

@@ -15,6 +15,7 @@ class CasesConfig(AppConfig):
         from cases.casework import views as casework
         from cases.casework.child_page import register_child_page_section
         from cases.drift.rules import register_cases_rules
+        from cases.notifications.drift_rules import register_notification_rules
         from cases.oversight import views as oversight
         from cases.plans import views as plans
         from cases.seeding import register_seed_step
@@ -23,6 +24,7 @@ class CasesConfig(AppConfig):
         from cases.web.home import register_home_panel
 
         register_cases_rules()
+        register_notification_rules()
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
         # The child's page, top to bottom (assessments adds GCP2 at 30).

@@ -150,7 +150,7 @@ def row_check(kind: str, raw: dict[str, str]) -> tuple[dict[str, Any], RowErrors
         if not text:
             if column.required:
                 errors.append(
-                    {"column": column.name, "message": f"Enter the {column.description.lower()}"}
+                    {"column": column.name, "message": f"Enter the {column.name.replace('_', ' ')}"}
                 )
             values[column.name] = None if column.kind in ("date", "integer") else ""
             continue
