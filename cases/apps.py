@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
 
         # After every migrate (test databases too): the app role may only append to the logs.
         post_migrate.connect(app_role_grants_after_migrate, sender=self)
+        import cases.clients.schema
         import cases.notifications.tasks  # noqa: F401 - the worker finds the import task
         from cases.casework import views as casework
         from cases.casework.child_page import register_child_page_section
