@@ -82,9 +82,7 @@ def api_caller(request: pytest.FixtureRequest, db: None) -> Caller:
 
 @pytest.fixture
 def api_schema(api_caller: Caller) -> Iterator[Any]:
-    served = Client(
-        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in api_caller.headers.items()}
-    )
+    served = Client(headers=api_caller.headers)
     for name, value in api_caller.cookies.items():
         served.cookies[name] = value
     response = served.get("/api/schema/?format=json")
