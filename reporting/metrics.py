@@ -673,7 +673,7 @@ def known_for_neglect(child: str, day: str) -> str:
                     WHERE cc.child_id = {child} AND n.observed_on <= {day})
              OR EXISTS (SELECT 1 FROM cases_involvement kn
                     WHERE kn.child_id = {child} AND kn.started_on <= {day}
-                      AND (kn.protection_category = 'NEG' OR kn.primary_need = 'N1')))"""
+                      AND (kn.protection_category = 'NEG' OR kn.primary_need = 'N1')))"""  # nosec B608
 
 
 METRICS += [
