@@ -231,6 +231,18 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "cases.clients.scopes.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "cases.clients.validators.MachineClientValidator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("NT_CLIENT_TOKEN_SECONDS", "3600"),
+    # The OAuth 2.0 security best current practice (RFC 9700): tokens stored hashed, tokens
+    # only in the Authorization header, no implicit or password grant, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # django-oauth-toolkit's own models (named so our foreign keys to them can be migrated).
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

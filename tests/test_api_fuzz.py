@@ -72,7 +72,7 @@ def _session(world: World) -> Caller:
 
 
 @pytest.fixture(params=["machine_client", "signed_in_lead"])
-def api_caller(request: pytest.FixtureRequest, db: None) -> Caller:
+def api_caller(request: pytest.FixtureRequest, db: None, gcp2_framework: None) -> Caller:
     world = World()
     factories.child(known_to=[world.health], first_name="Sibling", in_family=world.child.family)
     caller = _machine_client(world) if request.param == "machine_client" else _session(world)

@@ -154,10 +154,14 @@ def test_rotating_ends_the_old_secret_and_its_tokens(world: World) -> None:
     assert token_for(client_id, new_secret).get("/api/children/").status_code == 200
 
 
-def test_the_secret_is_stored_hashed(world: World) -> None:
-    machine, _client_id, secret = register(world, ["children:read"])
+def test_the_secret_and_tokens_are_stored_hashed(world: World) -> None:
+    machine, client_id, secret = register(world, ["children:read"])
     stored = Application.objects.get(pk=machine.application_id).client_secret
     assert stored != secret and check_password(secret, stored)
+    api = token_for(client_id, secret)
+    bearer = api.defaults["HTTP_AUTHORIZATION"].removeprefix("Bearer ")
+    assert not AccessToken.objects.filter(token=bearer).exists()
+    assert api.get("/api/children/").status_code == 200
 
 
 def test_an_administrator_registers_a_client_on_the_page(world: World) -> None:
