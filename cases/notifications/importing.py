@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import ChangeLogEntry, Child, ChronologyEntry
+from cases.models import ChangeLogEntry, Child, ChronologyEntry, SearchLogEntry
 from cases.notifications import layouts
 from cases.notifications.models import (
     AttendanceRecord,
@@ -289,6 +289,28 @@ def rows_write(*, notification_import: NotificationImport, rows: list[Notificati
     drift_evaluation_request(child_ids={row.child_id for row in rows if row.child_id})
 
 
+def _search_log(
+    notification_import: NotificationImport,
+    valid: list[tuple[int, dict[str, Any]]],
+    rows: list[NotificationRow],
+) -> None:
+    """Matching confirms that children with these identifiers are known, as a search does: one
+    search-log row per import (kinds of identifier, never values; matches count as masked)."""
+    kinds = [
+        kind
+        for kind in ("nhs_number", "upn", "name", "date_of_birth", "postcode")
+        if any(values.get("first_name" if kind == "name" else kind) for _n, values in valid)
+    ]
+    SearchLogEntry.objects.create(
+        practitioner_id=notification_import.sent_by_id,
+        agency_id=notification_import.agency_id,
+        identifier_kinds=kinds,
+        masked_results=sum(1 for row in rows if row.child_id),
+        view_name="notification_import",
+        request_id=current_request_id(),
+    )
+
+
 # --- The import ------------------------------------------------------------------------------
 
 
@@ -361,6 +383,7 @@ def import_run(notification_import: NotificationImport) -> None:
                 else:
                     row.status = RowStatus.WOULD_QUEUE if dry_run else RowStatus.QUEUED
             rows.append(row)
+        _search_log(notification_import, valid, rows)
         _progress(notification_import, "Writing records")
         NotificationRow.objects.bulk_create(rows, batch_size=5000)
         if not dry_run:

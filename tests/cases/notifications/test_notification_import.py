@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from cases.accounts.services import account_confirm
 from cases.clients.services import machine_client_register
-from cases.models import ChronologyEntry, DriftEvaluationRequest
+from cases.models import ChronologyEntry, DriftEvaluationRequest, SearchLogEntry
 from cases.notifications import services
 from cases.notifications.layouts import header
 from cases.notifications.models import (
@@ -116,6 +116,9 @@ def test_good_bad_unmatched_ambiguous_and_repeated_rows(world: World, children) 
     assert set(entries.values_list("source_agency_id", flat=True)) == {world.health.pk}
     assert DriftEvaluationRequest.objects.filter(child=children["known"]).exists()
     assert first.counts == {"created": 2, "invalid": 1, "queued": 2, "repeated": 1}
+    # Matching confirms children are known, as a search does: logged without values.
+    logged = SearchLogEntry.objects.get(view_name="notification_import")
+    assert logged.masked_results == 2 and "nhs_number" in logged.identifier_kinds
 
     again = run(world, "was_not_brought", content, key="b")
     assert statuses(again) == {
