@@ -27,11 +27,12 @@ from .harness import (
     results_compare,
     results_write,
 )
+from .notifications import bench_notifications
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
 
-GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift", "census")
+GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift", "census", "notifications")
 
 
 def compare(argv: list[str]) -> None:
@@ -97,6 +98,10 @@ def main() -> None:
     if "census" in wanted:
         print(f"\nChildren in need census ({scale_size:,} children)", flush=True)
         bench_census(scale, scale_size)
+
+    if "notifications" in wanted:
+        print(f"\nNotifications import ({scale_size:,} children)", flush=True)
+        bench_notifications(scale_size)
 
     folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
     print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")

@@ -5,14 +5,25 @@ which records every change and needs a lead's confirmation before an account rea
 from django.contrib import admin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import AccessToken, Application, Grant, IDToken, RefreshToken
 
 from cases.models import Agency, DriftRuleSetting, Team
 
 # django-otp registers its devices with the admin; an administrator must not be able to give
 # an account a second factor whose secret they know.
-for device_model in (TOTPDevice, StaticDevice):
-    if admin.site.is_registered(device_model):
-        admin.site.unregister(device_model)
+# django-oauth-toolkit registers applications and tokens likewise: machine clients change only
+# through `cases.clients` (secrets shown once, stored hashed; tokens never shown).
+for model in (
+    TOTPDevice,
+    StaticDevice,
+    Application,
+    AccessToken,
+    RefreshToken,
+    Grant,
+    IDToken,
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(Agency)

@@ -11,10 +11,13 @@ class CasesConfig(AppConfig):
 
         # After every migrate (test databases too): the app role may only append to the logs.
         post_migrate.connect(app_role_grants_after_migrate, sender=self)
+        import cases.clients.schema
+        import cases.notifications.tasks  # noqa: F401 - the worker finds the import task
         from cases.casework import views as casework
         from cases.casework.child_page import register_child_page_section
         from cases.census.seeding import seed_census_facts
         from cases.drift.rules import register_cases_rules
+        from cases.notifications.drift_rules import register_notification_rules
         from cases.oversight import views as oversight
         from cases.plans import views as plans
         from cases.seeding import register_seed_step
@@ -23,6 +26,7 @@ class CasesConfig(AppConfig):
         from cases.web.home import register_home_panel
 
         register_cases_rules()
+        register_notification_rules()
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
         register_seed_step(seed_census_facts)  # after plans: it fills in their referrals

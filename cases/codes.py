@@ -253,6 +253,8 @@ class ChronologyEventType(models.TextChoices):
     PLAN = "plan", "Plan or review"
     VISIT = "visit", "Visit or contact"
     MISSED_HEALTH_APPOINTMENT = "missed_health_appointment", "Missed health appointment"
+    WAS_NOT_BROUGHT = "was_not_brought", "Health appointment: was not brought"
+    SCHOOL_EXCLUSION = "school_exclusion", "School exclusion"
     SCHOOL_ABSENCE = "school_absence", "School absence"
     POLICE_CALL_OUT = "police_call_out", "Police call-out"
     HOUSING_VISIT = "housing_visit", "Housing visit"

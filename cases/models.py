@@ -90,6 +90,8 @@ class Practitioner(AbstractUser):
     )
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.PRACTITIONER)
     job_title = models.CharField(max_length=200, blank=True)
+    # The service account of a machine client (cases.clients): no password, no sign-in.
+    is_machine = models.BooleanField(default=False)
     # A lead of the account's agency confirms it before it reads any case content; moving the
     # account to another agency (or re-activating it) needs that agency's lead again.
     confirmed_for_agency = models.ForeignKey(
@@ -997,6 +999,7 @@ class AccountEventKind(models.TextChoices):
     REJECTED = "rejected", "Rejected by a lead"
     FACTOR_ENROLLED = "factor_enrolled", "Second factor set up"
     FACTOR_RESET = "factor_reset", "Second factor reset"
+    SECRET_ROTATED = "secret_rotated", "Machine client secret rotated"
 
 
 class AccountEvent(models.Model):
@@ -1137,3 +1140,13 @@ class CensusJob(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+
+
+# Models kept beside their feature package, registered with the cases app here.
+from cases.clients.models import MachineClient  # noqa: E402, F401
+from cases.notifications.models import (  # noqa: E402, F401
+    AttendanceRecord,
+    ExclusionRecord,
+    NotificationImport,
+    NotificationRow,
+)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "oauth2_provider",
     "cases",
     "assessments",
     "learning",
@@ -205,14 +206,66 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an anonymous request is still answered 403 (no WWW-Authenticate).
         "rest_framework.authentication.SessionAuthentication",
+        # Agencies' systems: OAuth 2.0 bearer tokens from the client-credentials grant.
+        "cases.clients.authentication.MachineClientAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's HTML pages fail axe. The Swagger docs page stays.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.clients.throttling.MachineClientRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Machine clients (cases/clients): tokens, secrets and each client's request rate.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "concerns:write": "Log concerns",
+        "concerns:read": "Read its own concerns and their outcomes",
+        "chronology:write": "Add chronology entries",
+        "children:read": "Find and read children its agency may see",
+        "notifications:write": "Send bulk notifications",
+    },
+    "SCOPES_BACKEND_CLASS": "cases.clients.scopes.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "cases.clients.validators.MachineClientValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("NT_CLIENT_TOKEN_SECONDS", "3600"),
+    # The OAuth 2.0 security best current practice (RFC 9700): tokens stored hashed, tokens
+    # only in the Authorization header, no implicit or password grant, https redirects only.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# django-oauth-toolkit's own models (named so our foreign keys to them can be migrated).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+CLIENT_RATE_PER_MINUTE = envint("NT_CLIENT_RATE_PER_MINUTE", "600")
+# The throttle's counters, shared by every web process; short timeouts (the throttle lets a
+# request through if Redis does not answer).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    },
+}
+# Bulk notifications: the largest file accepted.
+NOTIFICATION_MAX_BYTES = envint("NT_NOTIFICATION_MAX_BYTES", str(20 * 1024 * 1024))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Neglect Tracker API",
     "DESCRIPTION": "Multi-agency child neglect case tracker. Every endpoint applies the access policy.",
@@ -234,6 +287,7 @@ CELERY_TASK_DEFAULT_QUEUE = "interactive"
 CELERY_TASK_ROUTES = {
     "reporting.tasks.*": {"queue": "builds"},
     "cases.census.tasks.*": {"queue": "builds"},
+    "cases.notifications.tasks.*": {"queue": "builds"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing happens in the request path (drift re-evaluation on commit): with the broker
@@ -272,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
     "challenges-escalate": {
         "task": "cases.tasks.challenges_escalate",
         "schedule": envint("NT_CHALLENGE_ESCALATE_EVERY_SECONDS", "3600"),
+    },
+    # Notification imports saved while the broker was down, or whose worker died.
+    "notification-imports-pending": {
+        "task": "cases.notifications.tasks.notification_imports_pending",
+        "schedule": 60,
     },
 }
 HEALTH_CHECK_TIMEOUT_SECONDS = float(env("NT_HEALTH_CHECK_TIMEOUT", "1.5"))

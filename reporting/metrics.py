@@ -763,6 +763,78 @@ METRICS: list[Metric] = [
     ),
 ]
 
+
+def known_for_neglect(child: str, day: str) -> str:
+    """The child was known for neglect on `day`: a neglect concern observed by then, or a
+    protection plan under neglect (NEG) or a primary need of abuse or neglect (N1) started by
+    then."""
+    return f"""(EXISTS (SELECT 1 FROM cases_concernchild cc
+                    JOIN cases_concern n ON n.id = cc.concern_id
+                    WHERE cc.child_id = {child} AND n.observed_on <= {day})
+             OR EXISTS (SELECT 1 FROM cases_involvement kn
+                    WHERE kn.child_id = {child} AND kn.started_on <= {day}
+                      AND (kn.protection_category = 'NEG' OR kn.primary_need = 'N1')))"""  # nosec B608
+
+
+METRICS += [
+    Metric(
+        code="attendance_improved_neglect",
+        name="School attendance improved among children known for neglect",
+        definition=(
+            "Attendance figures schools sent for a period ending in this period, for children "
+            "known for neglect (a neglect concern, a protection plan under neglect or a primary "
+            "need of abuse or neglect by the end of the school's period) who had an earlier "
+            "figure: the share where the child attended a larger share of possible sessions "
+            "than in their previous figure."
+        ),
+        numerator="Figures showing better attendance than the child's previous one",
+        denominator="Figures for children known for neglect with an earlier figure",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency", "age_band"),
+        higher_is_better=True,
+        facts=f"""
+    SELECT k.period_type, {period_of("r.period_end")} AS period_start,
+           (r.rate > r.previous_rate)::int AS num, 1 AS den, r.agency_id,
+           {age_band("c.date_of_birth", "c.is_unborn", "r.period_end")} AS age_band
+    FROM (
+        SELECT a.child_id, a.agency_id, a.period_end,
+               a.sessions_attended::numeric / NULLIF(a.sessions_possible, 0) AS rate,
+               LAG(a.sessions_attended::numeric / NULLIF(a.sessions_possible, 0))
+                   OVER (PARTITION BY a.child_id ORDER BY a.period_end, a.id) AS previous_rate
+        FROM cases_attendancerecord a
+    ) r
+    JOIN cases_child c ON c.id = r.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE r.previous_rate IS NOT NULL AND r.rate IS NOT NULL
+      AND {in_window("r.period_end")}
+      AND {known_for_neglect("r.child_id", "r.period_end")}""",  # nosec B608
+    ),
+    Metric(
+        code="permanent_exclusions_neglect",
+        name="Permanent exclusions among children known for neglect",
+        definition=(
+            "Permanent exclusions from school starting in the period, of children known for "
+            "neglect on the day of the exclusion (a neglect concern, a protection plan under "
+            "neglect or a primary need of abuse or neglect by then), as schools sent them."
+        ),
+        numerator="Permanent exclusions",
+        denominator="",
+        priority=Priority.MAKE_A_DIFFERENCE,
+        breakdowns=("agency", "age_band"),
+        kind=Kind.COUNT,
+        higher_is_better=False,
+        facts=f"""
+    SELECT k.period_type, {period_of("x.excluded_on")} AS period_start, 1 AS num,
+           NULL::int AS den, x.agency_id,
+           {age_band("c.date_of_birth", "c.is_unborn", "x.excluded_on")} AS age_band
+    FROM cases_exclusionrecord x
+    JOIN cases_child c ON c.id = x.child_id
+    {EACH_PERIOD_TYPE}
+    WHERE x.permanent AND {in_window("x.excluded_on")}
+      AND {known_for_neglect("x.child_id", "x.excluded_on")}""",  # nosec B608
+    ),
+]
+
 METRICS_BY_CODE = {metric.code: metric for metric in METRICS}
 
 

@@ -1007,3 +1007,140 @@ EXPECTED.update(
         ],
     }
 )
+
+
+# --- Issue 12: machine clients and bulk notifications ---------------------------------------
+# Administrators register and manage clients; the token endpoint answers only clients (a
+# request without a grant type is 400 for everyone). Leads send notification files and
+# read their agency's imports (another agency's import is 404); practitioners of the agency
+# work the matching queue.
+
+
+def _issue12_client(world: Any) -> int:
+    from cases.clients.services import machine_client_register
+
+    if not hasattr(world, "issue12_client"):
+        world.issue12_client, _secret = machine_client_register(
+            actor=world.users["admin"],
+            name="Walk client",
+            agency=world.health,
+            scopes=["concerns:write"],
+        )
+    return int(world.issue12_client.pk)
+
+
+def _issue12_import(world: Any) -> int:
+    from cases.notifications.models import NotificationImport, NotificationRow
+
+    if not hasattr(world, "issue12_import"):
+        world.issue12_import = NotificationImport.objects.create(
+            agency=world.health,
+            kind="was_not_brought",
+            sent_by=world.users["lead"],
+            file_name="walk.csv",
+            content=b"",
+            status="done",
+            submission_key="walk",
+        )
+        world.issue12_row = NotificationRow.objects.create(
+            notification_import=world.issue12_import,
+            agency=world.health,
+            row_number=2,
+            fingerprint="walk",
+            status="queued",
+            data={"first_name": "Nobody", "last_name": "Known"},
+        )
+    return int(world.issue12_import.pk)
+
+
+def _issue12_row(world: Any) -> int:
+    _issue12_import(world)
+    return int(world.issue12_row.pk)
+
+
+def _agency_leads(status: int, other_agency: int = 404, anonymous: int = SIGN_IN) -> dict[str, int]:
+    return {
+        **everyone(403),
+        "anonymous": anonymous,
+        "lead": status,
+        "manager": other_agency,
+    }
+
+
+EXPECTED.update(
+    {
+        "oauth-token": [("post", lambda w: "/oauth/token/", everyone(400))],
+        "client-list": [("get", lambda w: "/clients/", _administrators(200))],
+        "client-register": [
+            ("get", lambda w: "/clients/new/", _administrators(200)),
+            ("post", lambda w: "/clients/new/", _administrators(200)),
+        ],
+        "client-detail": [
+            ("get", lambda w: f"/clients/{_issue12_client(w)}/", _administrators(200))
+        ],
+        "client-suspend": [
+            ("post", lambda w: f"/clients/{_issue12_client(w)}/suspend/", _administrators(302))
+        ],
+        "client-reactivate": [
+            (
+                "post",
+                lambda w: f"/clients/{_issue12_client(w)}/reactivate/",
+                _administrators(302),
+            )
+        ],
+        "client-rotate": [
+            ("post", lambda w: f"/clients/{_issue12_client(w)}/rotate/", _administrators(200))
+        ],
+        "notification-list": [("get", lambda w: "/notifications/", _agency_leads(200, 200))],
+        "notification-upload": [
+            ("get", lambda w: "/notifications/new/", _agency_leads(200, 200)),
+            ("post", lambda w: "/notifications/new/", _agency_leads(200, 200)),
+        ],
+        "notification-import": [
+            ("get", lambda w: f"/notifications/{_issue12_import(w)}/", _agency_leads(200))
+        ],
+        "notification-import-status": [
+            (
+                "get",
+                lambda w: f"/notifications/{_issue12_import(w)}/status.json",
+                _agency_leads(200),
+            )
+        ],
+        "notification-import-report": [
+            (
+                "get",
+                lambda w: f"/notifications/{_issue12_import(w)}/report.csv",
+                _agency_leads(200),
+            )
+        ],
+        "notification-template": [
+            ("get", lambda w: "/notifications/templates/attendance.csv", signed_in(200))
+        ],
+        "notification-matching": [("get", lambda w: "/notifications/matching/", casework_list())],
+        "notification-matching-row": [
+            (
+                "get",
+                lambda w: f"/notifications/matching/{_issue12_row(w)}/",
+                {
+                    **casework_on_known_child(),
+                    "unrelated_practitioner": 404,
+                    "manager": 404,
+                },
+            )
+        ],
+        "api-notification-imports": [
+            (
+                "post",
+                lambda w: "/api/notifications/",
+                {**everyone(403), "lead": 400, "manager": 400},
+            )
+        ],
+        "api-notification-import": [
+            (
+                "get",
+                lambda w: f"/api/notifications/{_issue12_import(w)}/",
+                _agency_leads(200, anonymous=API_REFUSED),
+            )
+        ],
+    }
+)

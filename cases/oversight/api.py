@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -205,12 +205,25 @@ class ChallengeListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsLead]
 
-    @extend_schema(responses=ChallengeOutputSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "ChallengeLists",
+            {
+                "to_answer": ChallengeOutputSerializer(many=True),
+                "raised": ChallengeOutputSerializer(many=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         user = access.acting_user(request)
         services.challenges_escalate()
-        to_answer = selectors.challenges_to_answer(user=user)[:100]
-        raised = selectors.challenges_raised(user=user)[:100]
+        to_answer = list(selectors.challenges_to_answer(user=user)[:100])
+        raised = list(selectors.challenges_raised(user=user)[:100])
+        access.log_children_read(
+            user=user,
+            children=[challenge.child for challenge in [*to_answer, *raised]],
+            view_name="api_challenges",
+        )
         return Response(
             {
                 "to_answer": ChallengeOutputSerializer(to_answer, many=True).data,
@@ -302,17 +315,28 @@ class StepUpListApi(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsLead]
 
-    @extend_schema(responses=StepUpOutputSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer(
+            "StepUpLists",
+            {
+                "to_decide": StepUpOutputSerializer(many=True),
+                "made": StepUpOutputSerializer(many=True),
+            },
+        )
+    )
     def get(self, request: Request) -> Response:
         user = access.acting_user(request)
+        to_decide = list(selectors.step_up_requests_to_decide(user=user)[:100])
+        made = list(selectors.step_up_requests_made(user=user)[:100])
+        access.log_children_read(
+            user=user,
+            children=[step_up.child for step_up in [*to_decide, *made]],
+            view_name="api_step_up_requests",
+        )
         return Response(
             {
-                "to_decide": StepUpOutputSerializer(
-                    selectors.step_up_requests_to_decide(user=user)[:100], many=True
-                ).data,
-                "made": StepUpOutputSerializer(
-                    selectors.step_up_requests_made(user=user)[:100], many=True
-                ).data,
+                "to_decide": StepUpOutputSerializer(to_decide, many=True).data,
+                "made": StepUpOutputSerializer(made, many=True).data,
             }
         )
 

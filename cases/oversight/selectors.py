@@ -513,7 +513,9 @@ def challenges_to_answer(*, user: Practitioner) -> QuerySet[ProfessionalChalleng
 def challenges_raised(*, user: Practitioner) -> QuerySet[ProfessionalChallenge]:
     """Challenges the user's agency raised, newest first, with their answers."""
     return (
-        ProfessionalChallenge.objects.filter(raising_agency_id=user.agency_id)
+        ProfessionalChallenge.objects.filter(
+            raising_agency_id=user.agency_id, child__in=children_visible_to(user=user)
+        )
         .select_related("child", "holding_agency", "raised_by", "answered_by")
         .order_by("-raised_at", "-pk")
     )
@@ -550,7 +552,9 @@ def step_up_requests_to_decide(*, user: Practitioner) -> QuerySet[StepUpRequest]
 
 def step_up_requests_made(*, user: Practitioner) -> QuerySet[StepUpRequest]:
     return (
-        StepUpRequest.objects.filter(requesting_agency_id=user.agency_id)
+        StepUpRequest.objects.filter(
+            requesting_agency_id=user.agency_id, child__in=children_visible_to(user=user)
+        )
         .select_related("child", "receiving_agency", "decided_by")
         .order_by("-requested_at", "-pk")
     )

@@ -63,6 +63,7 @@ class GovUKBoundField(BoundField):
             (forms.CheckboxInput, "checkbox"),
             (forms.Textarea, "textarea"),
             (forms.Select, "select"),
+            (forms.FileInput, "file"),
         ]
         if widget.is_hidden:
             return "hidden"
@@ -80,7 +81,12 @@ class GovUKBoundField(BoundField):
 
     def build_widget_attrs(self, attrs: Any, widget: forms.Widget | None = None) -> Any:
         attrs = super().build_widget_attrs(attrs, widget)
-        base = {"input": "govuk-input", "textarea": "govuk-textarea", "select": "govuk-select"}
+        base = {
+            "input": "govuk-input",
+            "textarea": "govuk-textarea",
+            "select": "govuk-select",
+            "file": "govuk-file-upload",
+        }
         if self.kind in base:
             css = base[self.kind]
             extra = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")

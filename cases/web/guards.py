@@ -16,6 +16,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 
 from cases import access
+from cases.clients.permissions import client_scope_allows
 from cases.models import Practitioner
 
 View = Callable[..., HttpResponse]
@@ -64,26 +65,31 @@ def childrens_social_care_required(view: View) -> View:
     return _role_required(view, access.records_statutory_steps)
 
 
-def _api_allows(request: Request, allowed: RoleCheck) -> bool:
-    return request.user.is_authenticated and allowed(access.acting_user(request))
+def _api_allows(request: Request, allowed: RoleCheck, view: object) -> bool:
+    """The role check, and for a machine client also the scope its token needs here."""
+    return (
+        request.user.is_authenticated
+        and allowed(access.acting_user(request))
+        and client_scope_allows(request, view)
+    )
 
 
 class DoesCasework(permissions.BasePermission):
     message = "Only practitioners, safeguarding leads and social-care managers see children."
 
     def has_permission(self, request: Request, view: object) -> bool:
-        return _api_allows(request, access.does_casework)
+        return _api_allows(request, access.does_casework, view)
 
 
 class IsLead(permissions.BasePermission):
     message = "Only safeguarding leads and social-care managers review drift."
 
     def has_permission(self, request: Request, view: object) -> bool:
-        return _api_allows(request, access.is_lead)
+        return _api_allows(request, access.is_lead, view)
 
 
 class SeesAggregates(permissions.BasePermission):
     message = "Only partnership analysts and executives see dashboards and the delivery plan."
 
     def has_permission(self, request: Request, view: object) -> bool:
-        return _api_allows(request, access.sees_aggregates)
+        return _api_allows(request, access.sees_aggregates, view)
