@@ -42,6 +42,18 @@ def bench_drift(database: str, children: int, connect: object) -> None:
         connection.close()
     first = json.loads(manage(database, "drift_evaluate", "--json").stdout)
     second = json.loads(manage(database, "drift_evaluate", "--json").stdout)
+    # The hourly run after the full one, nothing changed; then again after one child changed.
+    unchanged = json.loads(manage(database, "drift_evaluate", "--scheduled", "--json").stdout)
+    connection = connect()  # type: ignore[operator]
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO cases_driftevaluationrequest (child_id, requested_at) "
+                "SELECT child_id, now() FROM cases_driftflag ORDER BY id LIMIT 1"
+            )
+    finally:
+        connection.close()
+    one_child = json.loads(manage(database, "drift_evaluate", "--scheduled", "--json").stdout)
     report(
         Result(
             f"drift evaluation, {children:,} children: time",
@@ -67,6 +79,26 @@ def bench_drift(database: str, children: int, connect: object) -> None:
             "s",
             "flags changed",
             float(second["changed"]),
+        )
+    )
+    report(
+        Result(
+            "drift evaluation: scheduled run, nothing changed (incremental)",
+            unchanged["seconds"],
+            "s",
+            "full evaluation",
+            first["seconds"],
+            "under 10% of the full run",
+        )
+    )
+    report(
+        Result(
+            "drift evaluation: scheduled run, one child changed (incremental)",
+            one_child["seconds"] * 1000,
+            "ms",
+            "full evaluation",
+            first["seconds"] * 1000,
+            "under 200 ms",
         )
     )
     print(f"  flags opened by rule: {first['by_rule']}", flush=True)

@@ -988,6 +988,20 @@ class DriftEvaluationRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
 
 
+class DriftEvaluationRun(models.Model):
+    """A full drift evaluation that finished: the day it evaluated and the rule settings it
+    used. The scheduled run evaluates everyone again only when the day or the settings differ
+    from the latest one's; otherwise just the children whose records changed."""
+
+    as_of = models.DateField()
+    settings = models.TextField()  # the rule configurations, as canonical JSON
+    seconds = models.FloatField()
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["-finished_at"], name="drift_run_latest")]
+
+
 class AccountEventKind(models.TextChoices):
     CREATED = "created", "Account created"
     ROLE_CHANGED = "role_changed", "Role changed"

@@ -5,14 +5,21 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import transaction
 
-from cases.drift.evaluation import drift_evaluate
+from cases.drift.evaluation import drift_evaluate, drift_evaluate_scheduled
 from cases.services import drift_evaluation_requests_take
 
 
 @shared_task(acks_late=True)
 def drift_evaluate_all() -> int:
-    """The scheduled full evaluation (beat); it also catches up on any missed per-child runs."""
+    """The nightly full evaluation (beat); it also catches up on any missed per-child runs."""
     return drift_evaluate().changed
+
+
+@shared_task(acks_late=True)
+def drift_evaluate_due() -> int:
+    """Beat, hourly: the children whose records changed, or everyone when the day or the rule
+    settings changed since the last full evaluation."""
+    return drift_evaluate_scheduled().changed
 
 
 @shared_task(acks_late=True)
@@ -47,5 +54,6 @@ __all__ = [
     "challenges_escalate",
     "drift_evaluate_all",
     "drift_evaluate_children",
+    "drift_evaluate_due",
     "drift_evaluate_pending",
 ]

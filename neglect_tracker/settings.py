@@ -311,9 +311,16 @@ CELERY_BEAT_SCHEDULE = {
             minute=envint("NT_DASHBOARD_BUILD_MINUTE", "30"),
         ),
     },
-    # The drift engine evaluates every child on a schedule.
+    # The drift engine evaluates every child nightly (deadlines are days) ...
     "drift-evaluate-all": {
         "task": "cases.tasks.drift_evaluate_all",
+        "schedule": crontab(hour=envint("NT_DRIFT_EVALUATE_HOUR", "0"), minute=5),
+        "options": {"queue": "builds"},
+    },
+    # ... and, through the day, the children whose records changed (everyone if the night's
+    # run was missed or the rule settings changed).
+    "drift-evaluate-due": {
+        "task": "cases.tasks.drift_evaluate_due",
         "schedule": envint("NT_DRIFT_EVALUATE_EVERY_SECONDS", "3600"),
         "options": {"queue": "builds"},
     },

@@ -10,6 +10,7 @@ changed changes nothing.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -21,7 +22,8 @@ from django.utils import timezone
 
 from cases.codes import DriftSeverity
 from cases.drift import DriftContext, DriftRule, drift_rules
-from cases.models import Child, DriftFlag, DriftRuleSetting
+from cases.models import Child, DriftEvaluationRun, DriftFlag, DriftRuleSetting
+from cases.services import drift_evaluation_requests_take
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ def drift_evaluate(
     )
     result = DriftEvaluation(as_of=as_of, children=len(ids) if ids is not None else None)
     now = timezone.now()
+    run_started = time.perf_counter()
     configurations = rule_configurations()
     with transaction.atomic():
         open_flags = DriftFlag.objects.filter(resolved_at__isnull=True)
@@ -124,6 +127,12 @@ def drift_evaluate(
                 )
             )
             result.seconds[code] = round(time.perf_counter() - started, 3)
+        if ids is None:
+            DriftEvaluationRun.objects.create(
+                as_of=as_of,
+                settings=settings_fingerprint(configurations),
+                seconds=round(time.perf_counter() - run_started, 3),
+            )
     logger.info(
         "drift evaluated as_of=%s children=%s opened=%d closed=%d updated=%d",
         as_of,
@@ -133,6 +142,41 @@ def drift_evaluate(
         result.updated,
     )
     return result
+
+
+def settings_fingerprint(configurations: Iterable[RuleConfiguration]) -> str:
+    """The registered rules with the partnership's settings, as canonical JSON."""
+    return json.dumps(
+        [
+            [c.rule.code, c.enabled, c.severity, dict(sorted(c.thresholds.items()))]
+            for c in configurations
+        ],
+        sort_keys=True,
+    )
+
+
+def drift_evaluate_scheduled(*, as_of: datetime.date | None = None) -> DriftEvaluation:
+    """The scheduled run: everyone, or only the children whose records changed.
+
+    Every rule's deadline is a day, so between two runs on the same day with the same rule
+    settings no deadline can fall due: only a change to a child's records (its evaluation
+    request, written with the change) can change a flag. The first run of each day, or after
+    the settings change, evaluates every child (the nightly full run, which also catches up
+    on a missed one).
+    """
+    as_of = as_of or timezone.localdate()
+    latest = DriftEvaluationRun.objects.order_by("-finished_at").first()
+    if (
+        latest is None
+        or latest.as_of != as_of
+        or latest.settings != settings_fingerprint(rule_configurations())
+    ):
+        return drift_evaluate(as_of=as_of)
+    with transaction.atomic():
+        child_ids = drift_evaluation_requests_take()
+        if not child_ids:
+            return DriftEvaluation(as_of=as_of, children=0)
+        return drift_evaluate(as_of=as_of, child_ids=child_ids)
 
 
 def _open_flags(
