@@ -27,12 +27,22 @@ from .harness import (
     results_compare,
     results_write,
 )
+from .load import bench_load
 from .notifications import bench_notifications
 from .practitioner import bench_practitioner
 from .reporting import bench_reporting
 from .seeding import bench_seeding
 
-GROUPS = ("seeding", "reporting", "practitioner", "gcp2", "drift", "census", "notifications")
+GROUPS = (
+    "seeding",
+    "reporting",
+    "practitioner",
+    "gcp2",
+    "drift",
+    "census",
+    "notifications",
+    "load",
+)
 
 
 def compare(argv: list[str]) -> None:
@@ -102,6 +112,9 @@ def main() -> None:
     if "notifications" in wanted:
         print(f"\nNotifications import ({scale_size:,} children)", flush=True)
         bench_notifications(scale_size)
+    if "load" in wanted:
+        print(f"\nLoad test ({scale_size:,} children)", flush=True)
+        bench_load(scale_size)
 
     folder = Path(os.environ.get("NT_RUN_DIR", ROOT / "run")) / "bench"
     print(f"\n{len(RESULTS)} figures measured; written to {results_write(folder)}")
