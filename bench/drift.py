@@ -11,7 +11,7 @@ import time
 
 import psycopg2
 
-from .harness import Result, manage, p95_ms, report, request_timings, use_database
+from .harness import Result, manage, p95_ms, report, request_timings, signed_in, use_database
 
 SOURCE_TABLES = (
     "cases_child",
@@ -31,7 +31,7 @@ def bench_drift(database: str, children: int, connect: object) -> None:
     try:
         with connection, connection.cursor() as cursor:
             # Start from no flags, so the first run opens every flag the rules find.
-            cursor.execute("TRUNCATE cases_supervisionrecord, cases_driftflag")
+            cursor.execute("TRUNCATE cases_supervisionrecord, cases_driftflag CASCADE")
         with connection.cursor() as cursor:
             start = time.perf_counter()
             for table in SOURCE_TABLES:  # the bench's own table names
@@ -164,7 +164,7 @@ def bench_queue_pages(database: str, children: int) -> None:
     for username in ("lead", "manager"):
         user = Practitioner.objects.get(username=username)
         client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
+        signed_in(client, user)
         trivial = p95_ms(request_timings(client, "/children/search/", repeats=TIMED_REQUESTS))
         queue = drift_queue_children(user=user)
         pages = max(1, -(-queue.count() // 25))

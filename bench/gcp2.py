@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import datetime
 
-from .harness import Result, ensure_scale_database, p95_ms, report, request_timings, use_database
+from .harness import (
+    Result,
+    ensure_scale_database,
+    p95_ms,
+    report,
+    request_timings,
+    signed_in,
+    use_database,
+)
 
 ASSESSMENTS = 6
 REPEATS = 60
@@ -22,7 +30,7 @@ def bench_gcp2_page(scale_children: int) -> None:
 
     child, assessor = _six_assessments()
     client = Client(HTTP_HOST="localhost")
-    client.force_login(assessor)
+    signed_in(client, assessor)
     page = request_timings(client, f"/children/{child.pk}/gcp2/", REPEATS)
     baseline = request_timings(client, "/api/docs/", REPEATS)
     report(

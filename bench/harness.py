@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -259,6 +260,22 @@ def use_database(name: str) -> None:
     import django
 
     django.setup()
+
+
+def signed_in(client: Any, user: Any) -> None:
+    """Sign the test client in as `user` with the second factor given, as a person would be
+    after the password and their authenticator's code (every signed-in page needs both)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from cases.accounts.demo import demo_second_factor_ensure
+    from cases.accounts.middleware import LAST_ACTIVITY
+    from cases.accounts.second_factor import AUTHENTICATED_AT
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = demo_second_factor_ensure(user).persistent_id
+    session[AUTHENTICATED_AT] = session[LAST_ACTIVITY] = time.time()
+    session.save()
 
 
 def request_timings(client: object, path: str, repeats: int, warmup: int = 3) -> list[float]:

@@ -86,6 +86,7 @@ def _sessions(count: int) -> list[dict[str, Any]]:
     with children they may read and names to search for."""
     from django.conf import settings
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from cases.access import children_visible_to
@@ -94,6 +95,12 @@ def _sessions(count: int) -> list[dict[str, Any]]:
     from cases.accounts.second_factor import AUTHENTICATED_AT
     from cases.models import Practitioner
 
+    # The backend that loads users (not the lockout one, which only refuses sign-ins).
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
     sessions = []
     for user in Practitioner.objects.filter(role="practitioner", is_active=True).order_by("pk"):
         visible = list(
@@ -107,7 +114,7 @@ def _sessions(count: int) -> list[dict[str, Any]]:
         device = demo_second_factor_ensure(user)
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+        store["_auth_user_backend"] = backend
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store[DEVICE_ID_SESSION_KEY] = device.persistent_id
         store[AUTHENTICATED_AT] = store[LAST_ACTIVITY] = time.time()
@@ -129,7 +136,7 @@ def _wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  # nosec B310 (127.0.0.1 only)
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310  # nosec B310 (127.0.0.1 only)
                 return
         except OSError:
             if time.monotonic() > deadline:
@@ -151,7 +158,7 @@ def _run(database: str, workers: int, sessions: Path, prefix: Path) -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        _wait_for(f"{host}/healthz")
+        _wait_for(f"{host}/sign-in/")
         subprocess.run(
             [
                 *(sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py")),

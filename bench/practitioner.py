@@ -13,7 +13,15 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from .harness import Result, ensure_scale_database, p95_ms, report, request_timings, use_database
+from .harness import (
+    Result,
+    ensure_scale_database,
+    p95_ms,
+    report,
+    request_timings,
+    signed_in,
+    use_database,
+)
 
 if TYPE_CHECKING:
     from cases.models import Child, Practitioner
@@ -37,7 +45,7 @@ def bench_practitioner(children: int) -> None:
     rng = random.Random(3)
     user = Practitioner.objects.get(username="practitioner")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    signed_in(client, user)
 
     baseline = p95_ms(request_timings(client, "/children/search/", TIMED_REQUESTS))
     baseline_name = "trivial signed-in page (empty search form) p95"

@@ -10,7 +10,15 @@ from __future__ import annotations
 import io
 import time
 
-from .harness import Result, ensure_scale_database, p95_ms, report, request_timings, use_database
+from .harness import (
+    Result,
+    ensure_scale_database,
+    p95_ms,
+    report,
+    request_timings,
+    signed_in,
+    use_database,
+)
 
 # The columns the metrics read, table by table.
 SOURCE_COLUMNS = {
@@ -22,6 +30,15 @@ SOURCE_COLUMNS = {
     "cases_concernchild": "concern_id, child_id",
     "cases_practitioner": "id, team_id",
 }
+# The other tables the build reads (visits for the timescale metric, flags, GCP2s): the floor
+# above leaves them out, so the build is measured against both.
+OTHER_SOURCE_COLUMNS = {
+    "cases_visit": "child_id, occurred_on, child_seen, child_seen_alone",
+    "cases_driftflag": "rule_code, opened_on, resolved_at",
+    "assessments_assessment": "id, child_id, assessor_id, agency_id, status, assessed_on,"
+    " signed_off_at, supersedes_id",
+    "assessments_areagrade": "assessment_id, area_id, grade",
+}
 
 
 class _Discard(io.RawIOBase):
@@ -29,12 +46,12 @@ class _Discard(io.RawIOBase):
         return len(data)  # type: ignore[arg-type]
 
 
-def sequential_read_seconds() -> float:
+def sequential_read_seconds(sources: dict[str, str] = SOURCE_COLUMNS) -> float:
     from django.db import connection
 
     start = time.perf_counter()
     with connection.cursor() as cursor:
-        for table, columns in SOURCE_COLUMNS.items():  # the bench's own constants
+        for table, columns in sources.items():  # the bench's own constants
             sql = f"COPY (SELECT {columns} FROM {table}) TO STDOUT"  # nosec B608
             cursor.copy_expert(sql, _Discard())
     return time.perf_counter() - start
@@ -56,6 +73,7 @@ def bench_reporting(children: int = 100_000) -> None:
         flush=True,
     )
     floor = sequential_read_seconds()
+    every_source = sequential_read_seconds({**SOURCE_COLUMNS, **OTHER_SOURCE_COLUMNS})
     start = time.perf_counter()
     build = snapshot_build_run(trigger="command")
     seconds = time.perf_counter() - start
@@ -67,14 +85,24 @@ def bench_reporting(children: int = 100_000) -> None:
             "s",
             "one sequential read of the source rows (COPY TO)",
             floor,
-            "under 30 s",
+            "under 30 s, within 5x",
+        )
+    )
+    report(
+        Result(
+            f"full dashboard build, {len(METRICS)} metrics, {children:,} children (every source)",
+            seconds,
+            "s",
+            "one sequential read of every table the build reads (COPY TO)",
+            every_source,
+            "within 5x",
         )
     )
 
     executive = Client(HTTP_HOST="localhost")
-    executive.force_login(Practitioner.objects.filter(role=Role.EXECUTIVE).earliest("pk"))
+    signed_in(executive, Practitioner.objects.filter(role=Role.EXECUTIVE).earliest("pk"))
     admin = Client(HTTP_HOST="localhost")
-    admin.force_login(Practitioner.objects.filter(role=Role.ADMINISTRATOR).earliest("pk"))
+    signed_in(admin, Practitioner.objects.filter(role=Role.ADMINISTRATOR).earliest("pk"))
     trivial = p95_ms(request_timings(admin, "/", repeats=100))
     for name, path in (
         ("dashboard overview", "/dashboards/"),

@@ -157,8 +157,17 @@ periods AS (
     ) AS s
 )"""
 
-# A flow metric puts each record in the month, quarter and year its day falls in.
-EACH_PERIOD_TYPE = "CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) AS k(period_type)"
+# Facts are monthly: a flow metric puts each record in the month its day falls in, and the
+# build adds the months up into quarters and years (`Metric.insert_sql`).
+MONTH_GRAIN = "CROSS JOIN (VALUES ('month')) AS k(period_type)"
+
+
+# Each graded area of each assessment with the area's code, so an assessment's grades meet the
+# previous one's by (assessment, code) in one hash join (OFFSET 0: not flattened into a join
+# that pairs every grade with every area first).
+GRADES_BY_AREA = """SELECT ag.assessment_id, ar.code, ag.grade
+    FROM assessments_areagrade ag JOIN assessments_area ar ON ar.id = ag.area_id
+    WHERE ag.grade IS NOT NULL OFFSET 0"""
 
 
 def in_window(day: str) -> str:
@@ -194,11 +203,13 @@ def level_rank(column: str) -> str:
 def periods_spanned(started_on: str, ended_on: str) -> str:
     """The periods whose end falls while a record is open (from `started_on`, closed on
     `ended_on`), as a LATERAL over the small periods table: the planner then reads each record
-    once and checks its 53 periods in memory, rather than re-scanning the record's table once
-    per period (OFFSET 0 keeps the subquery from being flattened into such a join)."""
+    once and checks the month ends in memory, rather than re-scanning the record's table once
+    per period (OFFSET 0 keeps the subquery from being flattened into such a join). Only months:
+    every quarter and year ends on a month's end, and the build copies that month's figures."""
     return f"""CROSS JOIN LATERAL (
         SELECT p.period_type, p.period_start, p.as_at FROM periods p
-        WHERE p.as_at >= {started_on} AND ({ended_on} IS NULL OR {ended_on} > p.as_at)
+        WHERE p.period_type = 'month' AND p.as_at >= {started_on}
+          AND ({ended_on} IS NULL OR {ended_on} > p.as_at)
         OFFSET 0
     ) p"""
 
@@ -214,21 +225,28 @@ def open_at_period_end(level: str) -> str:
 
 def last_seen_by_period_end(condition: str) -> str:
     """Each child's latest visit seeing them (and meeting `condition`) on or before each period
-    end: every visit stands for the period ends from its day until the child's next such visit,
-    so the visits are read once instead of searched once per case and period."""
+    end. Visits are read once, grouped to the child's latest in each month; that month's end
+    and every following one up to the child's next month with such a visit take it, so no case
+    searches the visits once per period end."""
     return f"""
-        SELECT s.child_id, e.as_at, s.occurred_on AS last_seen
+        SELECT s.child_id, LEAST((m + interval '1 month - 1 day')::date, %(as_at)s::date)
+                   AS as_at,
+               s.last_seen
         FROM (
-            SELECT v.child_id, v.occurred_on,
-                   LEAD(v.occurred_on) OVER (PARTITION BY v.child_id ORDER BY v.occurred_on)
-                       AS next_on
+            SELECT v.child_id, date_trunc('month', v.occurred_on::timestamp) AS month,
+                   max(v.occurred_on) AS last_seen,
+                   LEAD(date_trunc('month', v.occurred_on::timestamp))
+                       OVER (PARTITION BY v.child_id ORDER BY date_trunc('month', v.occurred_on::timestamp))
+                       AS next_month
             FROM cases_visit v
-            WHERE v.child_seen AND {condition}
+            WHERE v.child_seen AND {condition} AND v.occurred_on <= %(as_at)s::date
+            GROUP BY v.child_id, date_trunc('month', v.occurred_on::timestamp)
         ) s
-        CROSS JOIN LATERAL (
-            SELECT e.as_at FROM unnest(%(seen_period_ends)s::date[]) AS e(as_at)
-            WHERE e.as_at >= s.occurred_on AND (s.next_on IS NULL OR e.as_at < s.next_on)
-        ) e"""
+        CROSS JOIN LATERAL generate_series(
+            GREATEST(s.month, %(first_month)s::timestamp),
+            COALESCE(s.next_month - interval '1 month', date_trunc('month', %(as_at)s::timestamp)),
+            interval '1 month'
+        ) AS m"""
 
 
 def period_ends(periods: Mapping[str, datetime.date]) -> list[datetime.date]:
@@ -279,6 +297,9 @@ class Metric:
     facts: str
     kind: Kind = Kind.RATE
     higher_is_better: bool | None = None
+    # A stock metric counts what is open at each period end (its quarters and years take the
+    # figures of the month they end in); otherwise a flow (its months add up to them).
+    stock: bool = False
     # Extra parameters for the SQL, computed once per build from the period parameters
     # (e.g. one working-day boundary per period end): never a value per record.
     params: Callable[[Mapping[str, datetime.date]], dict[str, Any]] | None = None
@@ -320,16 +341,32 @@ class Metric:
             )
         else:
             denominator = "denominator"
+        if self.stock:
+            longer = """
+    SELECT p.period_type, p.period_start, m.dimension, m.key, m.numerator, m.denominator
+    FROM periods p
+    JOIN monthly m ON m.period_start = date_trunc('month', p.as_at::timestamp)::date
+    WHERE p.period_type <> 'month'"""
+        else:
+            longer = """
+    SELECT k.period_type, date_trunc(k.period_type, m.period_start::timestamp)::date,
+           m.dimension, m.key, SUM(m.numerator)::bigint, SUM(m.denominator)::bigint
+    FROM monthly m CROSS JOIN (VALUES ('quarter'), ('year')) AS k(period_type)
+    GROUP BY 1, 2, 3, 4"""
         return f"""
 WITH {PERIODS_CTE},
 facts AS ({self.facts}),
-grouped AS (
+monthly AS (
     SELECT period_type, period_start,
            CASE {dimension} ELSE 'all' END AS dimension,
            COALESCE(CASE {key} END, '') AS key,
            SUM(num)::bigint AS numerator, SUM(den)::bigint AS denominator
     FROM facts
     GROUP BY GROUPING SETS ({sets})
+),
+grouped AS (
+    SELECT period_type, period_start, dimension, key, numerator, denominator FROM monthly
+    UNION ALL{longer}
 ),
 filled AS (
     SELECT p.period_type, p.period_start, 'all' AS dimension, '' AS key,
@@ -353,6 +390,7 @@ FROM filled"""  # nosec B608
 METRICS: list[Metric] = [
     Metric(
         code="cp_neglect_share",
+        stock=True,
         name="Neglect as a share of child protection plans",
         definition=(
             "Of the children on a child protection plan at the end of the period (or today, "
@@ -370,6 +408,7 @@ METRICS: list[Metric] = [
     ),
     Metric(
         code="cp_plans_by_category",
+        stock=True,
         name="Child protection plans by category",
         definition=(
             "Children on a child protection plan at the end of the period, by the category "
@@ -388,6 +427,7 @@ METRICS: list[Metric] = [
     ),
     Metric(
         code="cin_neglect_share",
+        stock=True,
         name="Abuse or neglect as a share of child-in-need cases",
         definition=(
             "Of the children open as a child in need (not on a protection plan) at the end "
@@ -405,6 +445,7 @@ METRICS: list[Metric] = [
     ),
     Metric(
         code="cin_by_primary_need",
+        stock=True,
         name="Child-in-need cases by primary need",
         definition=(
             "Children open as a child in need at the end of the period, by the primary need "
@@ -448,7 +489,7 @@ METRICS: list[Metric] = [
         WHERE i.level IN {SOCIAL_CARE_LEVELS}
     ) r
     JOIN cases_child c ON c.id = r.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE (r.previous_closed IS NULL OR r.previous_closed < r.started_on)
       AND {in_window("r.started_on")}""",  # nosec B608
     ),
@@ -478,7 +519,7 @@ METRICS: list[Metric] = [
         WINDOW w AS (PARTITION BY i.child_id ORDER BY i.started_on, i.id)
     ) s
     JOIN cases_child c ON c.id = s.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE s.previous_closed <= s.started_on
       AND {level_rank("s.level")} > {level_rank("s.previous_level")}
       AND {in_window("s.started_on")}""",  # nosec B608
@@ -508,7 +549,7 @@ METRICS: list[Metric] = [
         WINDOW w AS (PARTITION BY i.child_id ORDER BY i.started_on, i.id)
     ) s
     JOIN cases_child c ON c.id = s.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE s.previous_closed <= s.started_on
       AND {level_rank("s.level")} < {level_rank("s.previous_level")}
       AND {in_window("s.started_on")}""",  # nosec B608
@@ -531,7 +572,7 @@ METRICS: list[Metric] = [
            NULL::int AS den, c.author_agency_id AS agency_id, a.team_id
     FROM cases_concern c
     JOIN cases_practitioner a ON a.id = c.author_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE {in_window(local_day("c.submitted_at"))}""",  # nosec B608
     ),
     Metric(
@@ -552,7 +593,7 @@ METRICS: list[Metric] = [
            c.author_agency_id AS agency_id, a.team_id
     FROM cases_concern c
     JOIN cases_practitioner a ON a.id = c.author_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE c.child_seen AND {in_window(local_day("c.submitted_at"))}""",  # nosec B608
     ),
     Metric(
@@ -581,7 +622,7 @@ METRICS: list[Metric] = [
            {age_band("ch.date_of_birth", "ch.is_unborn", "i.started_on")} AS age_band
     FROM cases_involvement i
     JOIN cases_child ch ON ch.id = i.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE i.level = 'early_help' AND {in_window("i.started_on")}""",  # nosec B608
     ),
     Metric(
@@ -602,7 +643,7 @@ METRICS: list[Metric] = [
            NULL::int AS den, a.agency_id, pr.team_id
     FROM assessments_assessment a
     JOIN cases_practitioner pr ON pr.id = a.assessor_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE a.signed_off_at IS NOT NULL AND a.supersedes_id IS NULL
       AND {in_window(local_day("a.signed_off_at"))}""",  # nosec B608
     ),
@@ -623,7 +664,7 @@ METRICS: list[Metric] = [
         kind=Kind.SHARE_OF_TOTAL,
         facts=f"""
     SELECT k.period_type, {period_of(local_day("r.signed_off_at"))} AS period_start, 1 AS num,
-           1 AS den, ar.code || ':' || d.direction AS area_direction, d.direction
+           1 AS den, g.code || ':' || d.direction AS area_direction, d.direction
     FROM (
         SELECT a.id, a.signed_off_at,
                LAG(a.id) OVER (PARTITION BY a.child_id
@@ -631,19 +672,18 @@ METRICS: list[Metric] = [
         FROM assessments_assessment a
         WHERE a.status = 'signed_off'
     ) r
-    JOIN assessments_areagrade g ON g.assessment_id = r.id AND g.grade IS NOT NULL
-    JOIN assessments_area ar ON ar.id = g.area_id
-    JOIN assessments_areagrade pg ON pg.assessment_id = r.previous_id AND pg.grade IS NOT NULL
-    JOIN assessments_area par ON par.id = pg.area_id AND par.code = ar.code
+    JOIN ({GRADES_BY_AREA}) g ON g.assessment_id = r.id
+    JOIN ({GRADES_BY_AREA}) pg ON pg.assessment_id = r.previous_id AND pg.code = g.code
     CROSS JOIN LATERAL (
         SELECT CASE WHEN g.grade < pg.grade THEN 'improved'
                     WHEN g.grade = pg.grade THEN 'same' ELSE 'deteriorated' END AS direction
     ) d
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE {in_window(local_day("r.signed_off_at"))}""",  # nosec B608
     ),
     Metric(
         code="drift_flags_open",
+        stock=True,
         name="Drift flags open",
         definition=(
             "Drift flags open at the end of the period (or today, for the current period): "
@@ -665,6 +705,7 @@ METRICS: list[Metric] = [
     ),
     Metric(
         code="children_seen_in_timescale",
+        stock=True,
         name="Children seen within timescale",
         definition=(
             "Of the children on a child protection plan or open as a child in need at the end "
