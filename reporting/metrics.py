@@ -223,32 +223,6 @@ def open_at_period_end(level: str) -> str:
     WHERE i.level = '{level}'"""
 
 
-def last_seen_by_period_end(condition: str) -> str:
-    """Each child's latest visit seeing them (and meeting `condition`) on or before each period
-    end. Visits are read once, grouped to the child's latest in each month; that month's end
-    and every following one up to the child's next month with such a visit take it, so no case
-    searches the visits once per period end."""
-    return f"""
-        SELECT s.child_id, LEAST((m + interval '1 month - 1 day')::date, %(as_at)s::date)
-                   AS as_at,
-               s.last_seen
-        FROM (
-            SELECT v.child_id, date_trunc('month', v.occurred_on::timestamp) AS month,
-                   max(v.occurred_on) AS last_seen,
-                   LEAD(date_trunc('month', v.occurred_on::timestamp))
-                       OVER (PARTITION BY v.child_id ORDER BY date_trunc('month', v.occurred_on::timestamp))
-                       AS next_month
-            FROM cases_visit v
-            WHERE v.child_seen AND {condition} AND v.occurred_on <= %(as_at)s::date
-            GROUP BY v.child_id, date_trunc('month', v.occurred_on::timestamp)
-        ) s
-        CROSS JOIN LATERAL generate_series(
-            GREATEST(s.month, %(first_month)s::timestamp),
-            COALESCE(s.next_month - interval '1 month', date_trunc('month', %(as_at)s::timestamp)),
-            interval '1 month'
-        ) AS m"""
-
-
 def period_ends(periods: Mapping[str, datetime.date]) -> list[datetime.date]:
     """Every day a period of a build ends on: each month's last day, and the as-at day."""
     as_at, month = periods["as_at"], periods["first_month"]
@@ -723,9 +697,13 @@ METRICS: list[Metric] = [
         params=seen_boundaries,
         facts=f"""
     SELECT p.period_type, p.period_start,
-           COALESCE(i.started_on > b.boundary OR CASE
-               WHEN i.level = 'child_protection' AND %(seen_cp_alone)s THEN alone.last_seen
-               ELSE seen.last_seen END > b.boundary, false)::int AS num,
+           (i.started_on > b.boundary OR EXISTS (
+                SELECT 1 FROM cases_visit v
+                WHERE v.child_id = i.child_id AND v.child_seen
+                  AND v.occurred_on > b.boundary AND v.occurred_on <= p.as_at
+                  AND (i.level <> 'child_protection' OR v.child_seen_alone
+                       OR NOT %(seen_cp_alone)s)
+           ))::int AS num,
            1 AS den, i.lead_agency_id AS agency_id, i.team_id, i.level,
            {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
     FROM cases_involvement i
@@ -738,10 +716,6 @@ METRICS: list[Metric] = [
         SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
                             ELSE e.cin_boundary END AS boundary
     ) b
-    LEFT JOIN ({last_seen_by_period_end("true")}) seen
-         ON seen.child_id = i.child_id AND seen.as_at = p.as_at
-    LEFT JOIN ({last_seen_by_period_end("v.child_seen_alone")}) alone
-         ON alone.child_id = i.child_id AND alone.as_at = p.as_at
     WHERE i.level IN ('child_in_need', 'child_protection')""",  # nosec B608
     ),
     Metric(
