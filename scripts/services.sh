@@ -91,7 +91,7 @@ start_app() {
     # The access log has the path without its query string (%(U)s, never %(r)s, %(q)s or the
     # referrer), so no identifier a filter carries is written to disk; and the request id.
     gunicorn neglect_tracker.wsgi:application --bind "127.0.0.1:$NT_WEB_PORT" \
-      --workers "${NT_WEB_WORKERS:-3}" --daemon --pid "$RUN_DIR/gunicorn.pid" \
+      --workers "${NT_WEB_WORKERS:-$((2 * $(nproc) + 1))}" --daemon --pid "$RUN_DIR/gunicorn.pid" \
       --access-logfile "$LOGS/web-access.log" --error-logfile "$LOGS/web.log" \
       --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
   fi
