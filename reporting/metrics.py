@@ -211,7 +211,7 @@ def periods_spanned(started_on: str, ended_on: str) -> str:
         WHERE p.period_type = 'month' AND p.as_at >= {started_on}
           AND ({ended_on} IS NULL OR {ended_on} > p.as_at)
         OFFSET 0
-    ) p"""
+    ) p"""  # nosec B608
 
 
 def open_at_period_end(level: str) -> str:
