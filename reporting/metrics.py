@@ -160,6 +160,9 @@ periods AS (
 # Facts are monthly: a flow metric puts each record in the month its day falls in, and the
 # build adds the months up into quarters and years (`Metric.insert_sql`).
 MONTH_GRAIN = "CROSS JOIN (VALUES ('month')) AS k(period_type)"
+# A flow metric that is not the sum of its months (each child counted once per period, by their
+# latest answer in it) computes every period type itself and sets `Metric.per_period`.
+EACH_PERIOD_TYPE = "CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) AS k(period_type)"
 
 
 # Each graded area of each assessment with the area's code, so an assessment's grades meet the
@@ -274,6 +277,8 @@ class Metric:
     # A stock metric counts what is open at each period end (its quarters and years take the
     # figures of the month they end in); otherwise a flow (its months add up to them).
     stock: bool = False
+    # Facts already given for months, quarters and years (EACH_PERIOD_TYPE): nothing is added up.
+    per_period: bool = False
     # Extra parameters for the SQL, computed once per build from the period parameters
     # (e.g. one working-day boundary per period end): never a value per record.
     params: Callable[[Mapping[str, datetime.date]], dict[str, Any]] | None = None
@@ -315,14 +320,18 @@ class Metric:
             )
         else:
             denominator = "denominator"
-        if self.stock:
+        if self.per_period:
+            longer = ""
+        elif self.stock:
             longer = """
+    UNION ALL
     SELECT p.period_type, p.period_start, m.dimension, m.key, m.numerator, m.denominator
     FROM periods p
     JOIN monthly m ON m.period_start = date_trunc('month', p.as_at::timestamp)::date
     WHERE p.period_type <> 'month'"""
         else:
             longer = """
+    UNION ALL
     SELECT k.period_type, date_trunc(k.period_type, m.period_start::timestamp)::date,
            m.dimension, m.key, SUM(m.numerator)::bigint, SUM(m.denominator)::bigint
     FROM monthly m CROSS JOIN (VALUES ('quarter'), ('year')) AS k(period_type)
@@ -339,8 +348,7 @@ monthly AS (
     GROUP BY GROUPING SETS ({sets})
 ),
 grouped AS (
-    SELECT period_type, period_start, dimension, key, numerator, denominator FROM monthly
-    UNION ALL{longer}
+    SELECT period_type, period_start, dimension, key, numerator, denominator FROM monthly{longer}
 ),
 filled AS (
     SELECT p.period_type, p.period_start, 'all' AS dimension, '' AS key,
@@ -738,7 +746,7 @@ METRICS: list[Metric] = [
     FROM learning_agreedgrade g
     JOIN learning_auditsample s ON s.id = g.sample_id AND s.swapped_out_at IS NULL
     JOIN learning_caseaudit a ON a.id = s.audit_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE a.moderated_at IS NOT NULL AND {in_window(local_day("a.moderated_at"))}""",  # nosec B608
     ),
     Metric(
@@ -755,6 +763,7 @@ METRICS: list[Metric] = [
         priority=Priority.MAKE_A_DIFFERENCE,
         breakdowns=("agency",),
         higher_is_better=True,
+        per_period=True,
         facts=f"""
     SELECT x.period_type, x.period_start, x.agreed::int AS num, 1 AS den, x.agency_id
     FROM (
@@ -781,6 +790,7 @@ METRICS: list[Metric] = [
         priority=Priority.MAKE_A_DIFFERENCE,
         breakdowns=("direction",),
         kind=Kind.SHARE_OF_TOTAL,
+        per_period=True,
         facts=f"""
     SELECT x.period_type, x.period_start, 1 AS num, 1 AS den,
            CASE WHEN x.latest > x.first THEN 'improved' WHEN x.latest = x.first THEN 'same'
@@ -849,7 +859,7 @@ METRICS += [
         FROM cases_attendancerecord a
     ) r
     JOIN cases_child c ON c.id = r.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE r.previous_rate IS NOT NULL AND r.rate IS NOT NULL
       AND {in_window("r.period_end")}
       AND {known_for_neglect("r.child_id", "r.period_end")}""",  # nosec B608
@@ -874,7 +884,7 @@ METRICS += [
            {age_band("c.date_of_birth", "c.is_unborn", "x.excluded_on")} AS age_band
     FROM cases_exclusionrecord x
     JOIN cases_child c ON c.id = x.child_id
-    {EACH_PERIOD_TYPE}
+    {MONTH_GRAIN}
     WHERE x.permanent AND {in_window("x.excluded_on")}
       AND {known_for_neglect("x.child_id", "x.excluded_on")}""",  # nosec B608
     ),

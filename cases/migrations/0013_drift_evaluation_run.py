@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_merge_census"),
+        ("cases", "0012_merge_clients_and_notifications"),
     ]
 
     operations = [

@@ -166,7 +166,7 @@ def test_a_change_queues_the_childs_evaluation_and_a_worker_runs_it(
         assessment_completed_on=None,
         submission_key="queued",
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not DriftFlag.objects.filter(child=child, rule_code="REFERRAL_DECISION_LATE").exists():
         assert time.monotonic() < deadline, "the worker did not evaluate the child"
         time.sleep(0.2)
