@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cases.access import is_business_manager
-from cases.codes import NeedLevel
 from cases.models import Child, ChronologyEntry, Involvement, Practitioner
 
 from .models import AgreedGrade, AuditGrade, AuditSample, CaseAudit
@@ -76,7 +75,3 @@ def record_as_it_stood(*, child: Child, audit: CaseAudit) -> RecordAsItStood:
         involvements=list(involvements.order_by("-started_on")),
         chronology=list(entries.order_by("-occurred_on", "-recorded_at")[:200]),
     )
-
-
-def level_label(level: str) -> str:
-    return str(NeedLevel(level).label)
