@@ -891,7 +891,3 @@ METRICS += [
 ]
 
 METRICS_BY_CODE = {metric.code: metric for metric in METRICS}
-
-
-def metrics_for(priority: str) -> list[Metric]:
-    return [metric for metric in METRICS if metric.priority == priority]
