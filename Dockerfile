@@ -11,8 +11,13 @@ COPY pyproject.toml ./
 COPY neglect_tracker ./neglect_tracker
 COPY cases ./cases
 COPY assessments ./assessments
+COPY learning ./learning
 COPY reporting ./reporting
 RUN pip install --no-cache-dir .
+# The Department for Education's CIN census rules pin pandas<2: their own venv, as scripts/setup.sh.
+RUN python -m venv /app/.cin-venv \
+    && /app/.cin-venv/bin/pip install --no-cache-dir csc-validator-be-cin==0.1.13 'numpy<2' pytest \
+    && /app/.cin-venv/bin/python -c 'import cin_validator.cin_validator'
 COPY --from=frontend /app/node_modules ./node_modules
 COPY . .
 RUN bash scripts/build_static.sh && NT_SECRET_KEY=build python manage.py collectstatic --noinput
