@@ -249,13 +249,16 @@ def seen_boundaries(periods: Mapping[str, datetime.date]) -> dict[str, Any]:
         c.thresholds for c in rule_configurations() if c.rule.code == "CHILD_NOT_SEEN"
     )
     ends = period_ends(periods)
+    cp = [breach_boundary(end, thresholds["cp_working_days"]) for end in ends]
+    cin = [breach_boundary(end, thresholds["cin_working_days"]) for end in ends]
+    # How many month ends after its own a visit can count for: every month has 28 days or more.
+    longest = max((end - min(b) for end, *b in zip(ends, cp, cin, strict=True)), default=None)
     return {
         "seen_period_ends": ends,
-        "seen_cp_boundaries": [breach_boundary(end, thresholds["cp_working_days"]) for end in ends],
-        "seen_cin_boundaries": [
-            breach_boundary(end, thresholds["cin_working_days"]) for end in ends
-        ],
+        "seen_cp_boundaries": cp,
+        "seen_cin_boundaries": cin,
         "seen_cp_alone": bool(thresholds["cp_seen_alone"]),
+        "seen_months_reach": longest.days // 28 + 1 if longest else 0,
     }
 
 
@@ -704,26 +707,49 @@ METRICS: list[Metric] = [
         higher_is_better=True,
         params=seen_boundaries,
         facts=f"""
+    WITH ends AS MATERIALIZED (
+        SELECT p.period_type, p.period_start, p.as_at, e.cp_boundary, e.cin_boundary
+        FROM periods p
+        JOIN unnest(%(seen_period_ends)s::date[], %(seen_cp_boundaries)s::date[],
+                    %(seen_cin_boundaries)s::date[]) AS e(as_at, cp_boundary, cin_boundary)
+             ON e.as_at = p.as_at
+        WHERE p.period_type = 'month'
+    ),
+    -- The month ends each child's seen visits keep them within timescale for. A visit counts
+    -- only for the ends of its own month and the few after it that the longest timescale
+    -- reaches, so visits meet month ends by equality (one hash join), read once, rather than
+    -- the visits being searched again for every open case and month.
+    seen AS (
+        SELECT v.child_id, e.as_at,
+               bool_or(v.occurred_on > e.cp_boundary
+                       AND (v.child_seen_alone OR NOT %(seen_cp_alone)s)) AS cp,
+               bool_or(v.occurred_on > e.cin_boundary) AS cin
+        FROM cases_visit v
+        JOIN (
+            SELECT e.*, (e.period_start - n.months * interval '1 month')::date AS visit_month
+            FROM ends e CROSS JOIN generate_series(0, %(seen_months_reach)s) AS n(months)
+        ) e ON e.visit_month = date_trunc('month', v.occurred_on::timestamp)::date
+        WHERE v.child_seen AND v.occurred_on <= e.as_at
+          AND v.occurred_on > LEAST(e.cp_boundary, e.cin_boundary)
+        GROUP BY v.child_id, e.as_at
+    )
     SELECT p.period_type, p.period_start,
-           (i.started_on > b.boundary OR EXISTS (
-                SELECT 1 FROM cases_visit v
-                WHERE v.child_id = i.child_id AND v.child_seen
-                  AND v.occurred_on > b.boundary AND v.occurred_on <= p.as_at
-                  AND (i.level <> 'child_protection' OR v.child_seen_alone
-                       OR NOT %(seen_cp_alone)s)
-           ))::int AS num,
+           (i.started_on > p.boundary
+            OR COALESCE(CASE i.level WHEN 'child_protection' THEN s.cp ELSE s.cin END, false)
+           )::int AS num,
            1 AS den, i.lead_agency_id AS agency_id, i.team_id, i.level,
            {age_band("c.date_of_birth", "c.is_unborn", "p.as_at")} AS age_band
     FROM cases_involvement i
     JOIN cases_child c ON c.id = i.child_id
-    {periods_spanned("i.started_on", "i.ended_on")}
-    JOIN unnest(%(seen_period_ends)s::date[], %(seen_cp_boundaries)s::date[],
-                %(seen_cin_boundaries)s::date[]) AS e(as_at, cp_boundary, cin_boundary)
-         ON e.as_at = p.as_at
     CROSS JOIN LATERAL (
-        SELECT CASE i.level WHEN 'child_protection' THEN e.cp_boundary
+        SELECT e.period_type, e.period_start, e.as_at,
+               CASE i.level WHEN 'child_protection' THEN e.cp_boundary
                             ELSE e.cin_boundary END AS boundary
-    ) b
+        FROM ends e
+        WHERE e.as_at >= i.started_on AND (i.ended_on IS NULL OR i.ended_on > e.as_at)
+        OFFSET 0
+    ) p
+    LEFT JOIN seen s ON s.child_id = i.child_id AND s.as_at = p.as_at
     WHERE i.level IN ('child_in_need', 'child_protection')""",  # nosec B608
     ),
     Metric(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from cases.codes import AgencyType, NeedLevel, Role
 from cases.models import DriftFlag, DriftRuleSetting
+from cases.working_days import breach_boundary
 from reporting.metrics import METRICS, period_ends
 from reporting.models import BuildStatus, SnapshotRow
 from reporting.services import snapshot_build_run
@@ -340,6 +341,21 @@ def test_children_seen_in_timescale_follows_the_partnerships_child_not_seen_sett
     partnership.build = snapshot_build_run(as_at=AS_AT)  # type: ignore[attr-defined]
     # 11 working days back from 31 March reach 17 March, when c2 was seen alone.
     assert figure(partnership, "children_seen_in_timescale", dimension="level", key=CP) == (2, 3)
+
+
+def test_a_visit_counts_for_every_later_month_end_a_long_timescale_reaches(
+    db: None, gcp2_framework: None
+) -> None:
+    """With 45 working days for a child in need, the end of March reaches back into January:
+    c9, seen only on 29 January before April, is within timescale two month ends later."""
+    partnership = Partnership()
+    assert breach_boundary(D(2026, 3, 31), 45) < D(2026, 1, 29)
+    factories.visit(partnership.kids[9], D(2026, 1, 29), partnership.care)
+    DriftRuleSetting.objects.create(code="CHILD_NOT_SEEN", thresholds={"cin_working_days": 45})
+    partnership.build = snapshot_build_run(as_at=AS_AT)  # type: ignore[attr-defined]
+    march = (partnership, "children_seen_in_timescale", D(2026, 3, 1), "month", "level", CIN)
+    # c5, c6 and c10 seen, c7 and c8 started within the 45 days, and c9 from January.
+    assert figure(*march) == (6, 6)
 
 
 def test_every_period_end_of_a_build_has_its_working_day_boundary() -> None:
