@@ -302,6 +302,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A dashboard build computes its metrics on this many database connections at once (each
+# metric is one statement). Tests run inside one transaction that other connections cannot
+# see, so they build on the test's own connection unless a test asks for more.
+DASHBOARD_BUILD_CONNECTIONS = envint("NT_DASHBOARD_BUILD_CONNECTIONS", "1" if TESTING else "2")
 # Beat's database scheduler copies these entries into its tables on start.
 CELERY_BEAT_SCHEDULE = {
     "build-dashboards-nightly": {

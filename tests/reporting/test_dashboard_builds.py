@@ -101,6 +101,43 @@ def test_a_failed_query_leaves_the_previous_snapshot_in_place(
     assert SnapshotRow.objects.filter(build=first).count() == rows_before
 
 
+def build_rows(build: SnapshotBuild) -> list[tuple[object, ...]]:
+    fields = ("metric", "period_type", "period_start", "dimension", "dimension_key")
+    values = ("numerator", "denominator", "dimension_label")
+    return sorted(
+        SnapshotRow.objects.filter(build=build).values_list(*fields, *values).order_by(*fields)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_on_two_connections_stores_what_a_build_on_one_does(settings) -> None:
+    small_partnership()
+    settings.DASHBOARD_BUILD_CONNECTIONS = 1
+    one = snapshot_build_run()
+    settings.DASHBOARD_BUILD_CONNECTIONS = 2
+    two = snapshot_build_run()
+    assert two.status == BuildStatus.FINISHED and two.metrics_done == len(METRICS)
+    assert build_rows(two) == build_rows(one) != []
+    assert current_build_id() == two.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_metric_failing_on_another_connection_fails_the_build_and_keeps_nothing(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_partnership()
+    settings.DASHBOARD_BUILD_CONNECTIONS = 2
+    first = snapshot_build_run()
+    monkeypatch.setattr(services, "METRICS", [*METRICS[:3], BROKEN, *METRICS[3:]])
+
+    failed = snapshot_build_run()
+
+    assert failed.status == BuildStatus.FAILED
+    assert "broken" in failed.error
+    assert current_build_id() == first.pk
+    assert not SnapshotRow.objects.filter(build=failed).exists()
+
+
 @pytest.mark.django_db
 def test_a_finished_build_is_not_built_again() -> None:
     small_partnership()
