@@ -23,8 +23,9 @@ from cases.notifications.models import NotificationKind
 from cases.web import identifiers
 
 MAX_TEXT = 2000
-# The police summary goes into a concern's "what was seen" after the incident reference.
-POLICE_SUMMARY = SUMMARY_MAX_LENGTH - 120
+# The police summary goes into a concern's "what was seen" after 72 characters of words and
+# the incident reference (up to 50).
+POLICE_SUMMARY = SUMMARY_MAX_LENGTH - 150
 
 
 @dataclass(frozen=True)

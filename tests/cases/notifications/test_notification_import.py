@@ -227,10 +227,18 @@ def test_a_police_notification_is_a_concern_from_the_police(world: World, childr
     child = children["known"]
     for days in (20, 10):  # two concerns already from the school
         factories.concern_observed([child], school, observed_on=TODAY - datetime.timedelta(days))
-    content = csv_file("domestic_abuse", [police_notification(nhs_number=NHS)])
+    longest = police_notification(
+        first_name="Bea",
+        last_name="Brook",
+        date_of_birth="2019-05-04",
+        postcode="NT2 5CD",
+        incident_reference="R" * 50,
+        summary="S" * 1850,
+    )
+    content = csv_file("domestic_abuse", [police_notification(nhs_number=NHS), longest])
     done = run(world, "domestic_abuse", content, key="p", sender=sender)
-    assert statuses(done) == {2: "created"}
-    row = done.rows.get()
+    assert statuses(done) == {2: "created", 3: "created"}  # the longest fit in a concern
+    row = done.rows.get(row_number=2)
     concern = row.concern
     assert concern is not None
     assert (concern.author, concern.author_agency) == (sender, police)
@@ -254,8 +262,8 @@ def test_a_police_notification_is_a_concern_from_the_police(world: World, childr
     assert flag.figures["agencies"] == ["education", "police"]
     # Sent again: nothing new.
     again = run(world, "domestic_abuse", content, key="p2", sender=sender)
-    assert statuses(again) == {2: "repeated"}
-    assert Concern.objects.filter(author_agency=police).count() == 1
+    assert statuses(again) == {2: "repeated", 3: "repeated"}
+    assert Concern.objects.filter(author_agency=police).count() == 2
 
 
 def test_a_police_notification_linked_from_the_queue_is_a_concern(world: World, children) -> None:
