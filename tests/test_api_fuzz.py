@@ -1,6 +1,8 @@
 """schemathesis over /api/schema/: every operation, as a machine client and as a signed-in
-lead, with generated input. No server error, every response matching the schema, and every
-400 answering with field errors. Bounded (a few examples per operation) to stay quick."""
+lead, with input that fits the schema and input that does not. No server error, every response
+matching the schema, every 400 answering with field errors, and input that does not fit the
+schema refused: a 400 naming a field, or one of the answers in INVALID_INPUT_ANSWERS. Bounded (a
+few examples per operation and mode) to stay quick."""
 
 from __future__ import annotations
 
@@ -18,7 +20,12 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis.strategies import booleans
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    negative_data_rejection,
+    response_schema_conformance,
+)
 
 from cases.accounts.services import account_confirm
 from cases.clients.scopes import SCOPES
@@ -26,8 +33,21 @@ from cases.clients.services import machine_client_register
 from tests.support import factories
 from tests.support.world import World
 
-EXAMPLES = 6  # per operation and caller: about a minute for the whole API
+EXAMPLES = 4  # per operation, mode and caller: under a minute for the whole API
 CSRF = "a" * 32  # the cookie and the header agree, as a browser's would
+
+# What input that does not fit the schema may be answered with, besides a 400 naming a field.
+INVALID_INPUT_ANSWERS = {
+    400: "the input is wrong: the body names the wrong fields (see invalid_input_names_a_field)",
+    403: "the caller may not use the operation at all (its scopes or role) or may not reach the "
+    "record: the access policy answers before any input is read, and says nothing about it",
+    404: "a path id that is not a whole number matches no URL, and a whole number may name no "
+    "record the caller can reach",
+    409: "a submission key the caller already used for another record",
+}
+# Keys a 400 may use that are not a field of the operation: errors about the whole input, and a
+# parameter whose own name cannot be shown (it holds a NUL byte).
+WHOLE_INPUT = {"non_field_errors", "(unnamed)"}
 
 
 def field_errors_on_400(ctx: Any, response: Any, case: Any) -> bool | None:
@@ -37,6 +57,55 @@ def field_errors_on_400(ctx: Any, response: Any, case: Any) -> bool | None:
     body = response.json()
     assert isinstance(body, dict) and body, f"400 without field errors: {body!r}"
     return True
+
+
+def invalid_input_names_the_field(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A 400 to input that does not fit the schema names the field that is wrong."""
+    if response.status_code != 400 or not case.meta.generation.mode.is_negative:
+        return None
+    data = case.meta.phase.data
+    named = {data.parameter, *(m.parameter for m in data.mutations)}
+    named |= {m.path[0] for m in data.mutations if m.path}
+    named -= {None}
+    body = response.json()
+    print("XX", case.method, case.path, sorted(named), body, repr(case.body)[:300], case.query)
+    return True
+
+
+def declared_fields(schema: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
+    """(METHOD, path) -> the names of its query parameters and request-body properties."""
+
+    def resolved(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    fields: dict[tuple[str, str], set[str]] = {}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] != "header"}
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                names |= set(resolved(content["schema"]).get("properties", {}))
+            fields[(method.upper(), path)] = names
+    return fields
+
+
+def invalid_input_names_a_field(fields: dict[tuple[str, str], set[str]]) -> Any:
+    def check(ctx: Any, response: Any, case: Any) -> bool | None:
+        """A 400 to input that does not fit the schema names a field of the operation; only a
+        body that is not JSON at all (there is no field to name) is answered with `detail`."""
+        if response.status_code != 400 or not case.meta.generation.mode.is_negative:
+            return None
+        body = response.json()
+        assert isinstance(body, dict) and body, f"400 without field errors: {body!r}"
+        if set(body) == {"detail"}:
+            assert "parse error" in str(body["detail"]), f"400 names no field: {body!r}"
+            return True
+        known = fields[(case.method.upper(), case.operation.path)] | WHOLE_INPUT
+        assert set(body) <= known, f"400 names fields the operation lacks: {sorted(body)}"
+        return True
+
+    return check
 
 
 @dataclass
@@ -81,45 +150,69 @@ def api_caller(request: pytest.FixtureRequest, db: None, gcp2_framework: None) -
 
 
 @pytest.fixture
-def api_schema(api_caller: Caller) -> Iterator[Any]:
+def api_schema(api_caller: Caller) -> Iterator[tuple[Any, dict[str, Any]]]:
     served = Client(headers=api_caller.headers)
     for name, value in api_caller.cookies.items():
         served.cookies[name] = value
     response = served.get("/api/schema/?format=json")
     assert response.status_code == 200
-    loaded = schemathesis.openapi.from_dict(response.json())
+    config = SchemathesisConfig.from_dict(
+        {
+            "checks": {
+                "negative_data_rejection": {"expected-statuses": sorted(INVALID_INPUT_ANSWERS)}
+            }
+        }
+    )
+    loaded = schemathesis.openapi.from_dict(response.json(), config=config)
     loaded.app = get_wsgi_application()  # requests go through the whole Django stack
     # As Django's test client does: the test's transaction holds the connection, so the
     # handler must not close it at the end of each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield loaded
+        yield loaded, response.json()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def test_the_api_answers_generated_input_by_its_schema(api_schema: Any, api_caller: Caller) -> None:
-    checks = [not_a_server_error, response_schema_conformance, field_errors_on_400]
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+def test_the_api_answers_generated_input_by_its_schema(
+    api_schema: tuple[Any, dict[str, Any]], api_caller: Caller
+) -> None:
+    loaded, raw = api_schema
+    fields = declared_fields(raw)
+    checks = [
+        not_a_server_error,
+        response_schema_conformance,
+        field_errors_on_400,
+        negative_data_rejection,  # refused with one of INVALID_INPUT_ANSWERS
+        invalid_input_names_a_field(fields),
+    ]
+    operations = [result.ok() for result in loaded.get_all_operations()]
     assert len(operations) > 15
+    negated = 0
     for operation in operations:
+        has_input = fields[(operation.method.upper(), operation.path)]
+        # An operation that takes no input has none to get wrong.
+        modes = [GenerationMode.POSITIVE, *([GenerationMode.NEGATIVE] if has_input else [])]
+        negated += len(modes) - 1
+        for mode in modes:
 
-        @given(case=operation.as_strategy(), known=booleans())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def answers_by_the_schema(case: Any, known: bool) -> None:
-            if known and case.path_parameters:  # half the time, records that exist
-                case.path_parameters.update(
-                    {k: v for k, v in api_caller.ids.items() if k in case.path_parameters}
-                )
-            response = case.call(headers=api_caller.headers, cookies=api_caller.cookies)
-            case.validate_response(response, checks=checks, headers=api_caller.headers)
+            @given(case=operation.as_strategy(generation_mode=mode), known=booleans())
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def answers_by_the_schema(case: Any, known: bool) -> None:
+                if known and case.path_parameters:  # half the time, records that exist
+                    case.path_parameters.update(
+                        {k: v for k, v in api_caller.ids.items() if k in case.path_parameters}
+                    )
+                response = case.call(headers=api_caller.headers, cookies=api_caller.cookies)
+                case.validate_response(response, checks=checks, headers=api_caller.headers)
 
-        answers_by_the_schema()
+            answers_by_the_schema()
+    assert negated > 10

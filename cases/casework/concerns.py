@@ -20,7 +20,9 @@ from cases.access import children_visible_to, does_casework
 from cases.codes import ChronologyEventType, NeglectType
 from cases.models import (
     SUMMARY_MAX_LENGTH,
+    ChangeLogEntry,
     Child,
+    ChronologyEntry,
     Concern,
     ConcernAmendment,
     ConcernChild,
@@ -28,6 +30,7 @@ from cases.models import (
     Involvement,
     Practitioner,
 )
+from cases.request_context import current_request_id
 from cases.services import (
     SubmissionKeyReused,
     change_log_record,
@@ -226,6 +229,70 @@ def _record_for_children(
             source_id=concern.pk,
         )
         change_log_record(practitioner=author, child=child, record=concern, action="created")
+
+
+def concerns_record_notified(
+    *, author: Practitioner, concerns: Sequence[tuple[Concern, int]]
+) -> list[ChronologyEntry]:
+    """Save concerns an agency's system notified (a police notification), each about one
+    child, set-based but writing what `concern_log` writes: the concern, the child's answers,
+    one chronology entry and the change log. Returns each concern's chronology entry.
+
+    Matching found the child, not the author's view of it, so visibility is not checked (as for
+    every notification row). Each concern carries a unique submission key, so the same
+    notification can never be saved twice. The caller asks for drift re-evaluation.
+    """
+    if author.agency_id is None:
+        raise ValidationError("Only an agency's people and systems log concerns")
+    for concern, _child_id in concerns:
+        concern.author = author
+        concern.author_agency_id = author.agency_id
+        # The relations are the caller's matched ids: checking them would cost a query each.
+        concern.clean_fields(exclude=["author", "author_agency", "family"])
+        concern.clean()
+    Concern.objects.bulk_create([concern for concern, _ in concerns], batch_size=5000)
+    ConcernChild.objects.bulk_create(
+        [
+            ConcernChild(concern=concern, child_id=child_id, child_seen=concern.child_seen)
+            for concern, child_id in concerns
+        ],
+        batch_size=5000,
+    )
+    entries = [
+        ChronologyEntry(
+            child_id=child_id,
+            family_id=concern.family_id,
+            occurred_on=concern.observed_on,
+            event_type=ChronologyEventType.CONCERN,
+            significance=concern.severity,
+            summary=concern_chronology_summary(
+                neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
+            ),
+            source_agency_id=author.agency_id,
+            recorded_by=author,
+            source_kind="concern",
+            source_id=concern.pk,
+        )
+        for concern, child_id in concerns
+    ]
+    ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
+    request_id = current_request_id()
+    ChangeLogEntry.objects.bulk_create(
+        [
+            ChangeLogEntry(
+                practitioner=author,
+                child_id=child_id,
+                record_kind=type(record).__name__,
+                record_id=record.pk,
+                action="created",
+                request_id=request_id,
+            )
+            for (concern, child_id), entry in zip(concerns, entries, strict=True)
+            for record in (entry, concern)
+        ],
+        batch_size=5000,
+    )
+    return entries
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from cases.notifications.models import NotificationKind
@@ -36,16 +38,31 @@ class RowRejectForm(GovUKForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required("Enter why the row is rejected"),
     )
+    submission_key = submission_key_field()
+
+
+class RowRegisterForm(GovUKForm):
+    submission_key = submission_key_field()
 
 
 class RowLinkForm(GovUKForm):
-    child = forms.TypedChoiceField(
-        label="Which child is this row about?",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages=required("Choose the child this row is about"),
-    )
+    """The child is one of `choices` on the page; the service decides which children the row
+    may be linked to (one it matched, or one the practitioner may see)."""
 
-    def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["child"].choices = choices  # type: ignore[attr-defined]
+    child = forms.IntegerField(
+        label="Which child is this row about?",
+        widget=forms.RadioSelect,
+        error_messages={
+            **required("Choose the child this row is about"),
+            "invalid": "Choose the child this row is about",
+        },
+    )
+    submission_key = submission_key_field()
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[int, str]], label: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].widget.choices = choices  # type: ignore[attr-defined]
+        if label:
+            self.fields["child"].label = label

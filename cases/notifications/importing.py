@@ -19,7 +19,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import ChangeLogEntry, Child, ChronologyEntry, SearchLogEntry
+from cases.casework.concerns import concerns_record_notified
+from cases.codes import ConcernAction, ConcernSeverity, ConsentToShare, NeglectType
+from cases.models import ChangeLogEntry, Child, ChronologyEntry, Concern, SearchLogEntry
 from cases.notifications import layouts
 from cases.notifications.models import (
     AttendanceRecord,
@@ -171,14 +173,7 @@ def rows_match(
 
 
 def _entry_for(kind: str, values: dict[str, Any]) -> tuple[str, str, str, str]:
-    """(occurred_on, event type, significance, summary) of the row's chronology entry."""
-    if kind == NotificationKind.DOMESTIC_ABUSE:
-        return (
-            values["incident_date"],
-            "domestic_abuse_notification",
-            "high",
-            f"Police notification {values['incident_reference']}: {values['summary']}",
-        )
+    """(occurred_on, event type, significance, summary) of a school or health row's entry."""
     if kind == NotificationKind.ATTENDANCE:
         share = values["sessions_attended"] * 100 // max(values["sessions_possible"], 1)
         return (
@@ -207,24 +202,47 @@ def _entry_for(kind: str, values: dict[str, Any]) -> tuple[str, str, str, str]:
     )
 
 
-def rows_write(*, notification_import: NotificationImport, rows: list[NotificationRow]) -> None:
-    """Write each matched row's records: its chronology entry (and attendance or exclusion
-    record), the change log, and drift re-evaluation of the children. Rows are saved already."""
-    if not rows:
-        return
-    kind = notification_import.kind
-    written = [(row, int(row.child_id or 0)) for row in rows]
-    family_of = dict(
-        Child.objects.filter(pk__in={row.child_id for row in rows}).values_list("pk", "family_id")
+# A police notification carries no practitioner's judgement: these are the partnership's
+# defaults for one (README, "Bulk notifications"); the lead's queue asks for its outcome.
+POLICE_SHARING_REASON = (
+    "Police notification of a domestic abuse incident at which a child was present, shared "
+    "with the partnership to safeguard the child."
+)
+
+
+def _police_concern(row: NotificationRow, family_id: int) -> Concern:
+    values = row.data
+    return Concern(
+        family_id=family_id,
+        neglect_types=[NeglectType.EMOTIONAL],
+        what_was_seen=(
+            f"Police notification {values['incident_reference']}: a child was present at a "
+            f"domestic abuse incident. {values['summary']}"
+        ),
+        severity=ConcernSeverity.MEDIUM,
+        observed_on=datetime.date.fromisoformat(values["incident_date"]),
+        child_seen=False,
+        actions_taken=[ConcernAction.POLICE],
+        consent_to_share=ConsentToShare.NOT_SOUGHT,
+        sharing_reason=POLICE_SHARING_REASON,
+        submission_key=f"notification-row-{row.pk}",  # one concern per row, ever
     )
+
+
+def _entries_write(
+    notification_import: NotificationImport, rows: list[NotificationRow], family_of: dict[int, int]
+) -> list[ChronologyEntry]:
+    """A school or health row's chronology entry, as `chronology_entry_record` writes one."""
     now = timezone.now()
     entries = []
-    for row, child_id in written:
-        occurred_on, event_type, significance, summary = _entry_for(kind, row.data)
+    for row in rows:
+        occurred_on, event_type, significance, summary = _entry_for(
+            notification_import.kind, row.data
+        )
         entries.append(
             ChronologyEntry(
-                child_id=child_id,
-                family_id=family_of[child_id],
+                child_id=int(row.child_id or 0),
+                family_id=family_of[int(row.child_id or 0)],
                 occurred_on=occurred_on,
                 event_type=event_type,
                 significance=significance,
@@ -237,9 +255,51 @@ def rows_write(*, notification_import: NotificationImport, rows: list[Notificati
             )
         )
     ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
+    request_id = current_request_id()
+    ChangeLogEntry.objects.bulk_create(
+        [
+            ChangeLogEntry(
+                practitioner_id=notification_import.sent_by_id,
+                child_id=entry.child_id,
+                record_kind=ChronologyEntry.__name__,
+                record_id=entry.pk,
+                action="created",
+                request_id=request_id,
+            )
+            for entry in entries
+        ],
+        batch_size=5000,
+    )
+    return entries
+
+
+def rows_write(*, notification_import: NotificationImport, rows: list[NotificationRow]) -> None:
+    """Write each matched row's records, the same whether matching or a practitioner found the
+    child: a police notification becomes a concern from the police (with the chronology entry
+    and change log a concern has); a school or health row a chronology entry (and an
+    attendance or exclusion record). Then drift re-evaluation of the children. Rows are saved
+    already; this runs inside the caller's transaction."""
+    if not rows:
+        return
+    kind = notification_import.kind
+    family_of = dict(
+        Child.objects.filter(pk__in={row.child_id for row in rows}).values_list("pk", "family_id")
+    )
+    if kind == NotificationKind.DOMESTIC_ABUSE:
+        concerns = [(_police_concern(row, family_of[int(row.child_id or 0)]), row) for row in rows]
+        entries = concerns_record_notified(
+            author=notification_import.sent_by,
+            concerns=[(concern, int(row.child_id or 0)) for concern, row in concerns],
+        )
+        for concern, row in concerns:
+            row.concern_id = concern.pk
+    else:
+        entries = _entries_write(notification_import, rows, family_of)
     for row, entry in zip(rows, entries, strict=True):
         row.chronology_entry_id = entry.pk
-    NotificationRow.objects.bulk_update(rows, ["chronology_entry"], batch_size=5000)
+    fields = ["chronology_entry", *(["concern"] if kind == NotificationKind.DOMESTIC_ABUSE else [])]
+    NotificationRow.objects.bulk_update(rows, fields, batch_size=5000)
+    written = [(row, int(row.child_id or 0)) for row in rows]
     if kind == NotificationKind.ATTENDANCE:
         AttendanceRecord.objects.bulk_create(
             [
@@ -271,21 +331,6 @@ def rows_write(*, notification_import: NotificationImport, rows: list[Notificati
             ],
             batch_size=5000,
         )
-    request_id = current_request_id()
-    ChangeLogEntry.objects.bulk_create(
-        [
-            ChangeLogEntry(
-                practitioner_id=notification_import.sent_by_id,
-                child_id=entry.child_id,
-                record_kind="chronologyentry",
-                record_id=entry.pk,
-                action="created",
-                request_id=request_id,
-            )
-            for entry in entries
-        ],
-        batch_size=5000,
-    )
     drift_evaluation_request(child_ids={row.child_id for row in rows if row.child_id})
 
 

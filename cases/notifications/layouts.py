@@ -18,10 +18,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases.models import SUMMARY_MAX_LENGTH
 from cases.notifications.models import NotificationKind
 from cases.web import identifiers
 
 MAX_TEXT = 2000
+# The police summary goes into a concern's "what was seen" after 72 characters of words and
+# the incident reference (up to 50).
+POLICE_SUMMARY = SUMMARY_MAX_LENGTH - 150
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ KIND_COLUMNS: dict[str, tuple[Column, ...]] = {
             "summary",
             "What happened, in a few factual words",
             True,
-            max_length=MAX_TEXT,
+            max_length=POLICE_SUMMARY,
             example="Police attended a domestic abuse incident; the child was present.",
         ),
     ),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Agency, Child, ChronologyEntry, Practitioner
+from cases.models import Agency, Child, ChronologyEntry, Concern, Practitioner
 
 
 class NotificationKind(models.TextChoices):
@@ -77,23 +77,32 @@ class NotificationRow(models.Model):
     chronology_entry = models.ForeignKey(
         ChronologyEntry, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # A police notification is written as a concern from the police (with its entry above).
+    concern = models.ForeignKey(Concern, on_delete=models.SET_NULL, null=True, related_name="+")
     resolved_by = models.ForeignKey(
         Practitioner, on_delete=models.PROTECT, null=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     reject_reason = models.TextField(blank=True, max_length=2000)
+    # The key of the practitioner's answer in the matching queue: a double submit answers once.
+    submission_key = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         app_label = "cases"
         ordering = ["row_number"]
         indexes = [models.Index(fields=["notification_import", "row_number"])]
         constraints = [
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="notification_row_submission_key",
+            ),
             # Idempotency: one accepted row per fingerprint per agency.
             models.UniqueConstraint(
                 fields=["agency", "fingerprint"],
                 condition=Q(status__in=["created", "queued", "linked", "registered", "rejected"]),
                 name="notification_row_once_per_agency",
-            )
+            ),
         ]
 
 

@@ -32,6 +32,17 @@ def matching_queue(*, user: Practitioner) -> QuerySet[NotificationRow]:
     )
 
 
+def agency_rows(*, user: Practitioner) -> QuerySet[NotificationRow]:
+    """Rows of the user's agency waiting or answered in the matching queue (a double submit
+    finds the row it answered)."""
+    if not access.does_casework(user):
+        return NotificationRow.objects.none()
+    answered = [RowStatus.QUEUED, RowStatus.LINKED, RowStatus.REGISTERED, RowStatus.REJECTED]
+    return NotificationRow.objects.filter(agency=user.agency, status__in=answered).select_related(
+        "notification_import"
+    )
+
+
 @dataclass
 class Candidate:
     id: int

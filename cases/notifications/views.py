@@ -4,7 +4,9 @@ matching queue practitioners of the agency work through."""
 from __future__ import annotations
 
 import csv
+import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,13 +15,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
+from cases.casework.forms import ChildSearchForm
+from cases.casework.search import ChildSearchCriteria, SearchLimitReached, child_search_logged
+from cases.casework.views import search_limit_page
 from cases.models import Practitioner
 from cases.notifications import layouts, selectors, services
-from cases.notifications.forms import NotificationUploadForm, RowLinkForm, RowRejectForm
+from cases.notifications.forms import (
+    NotificationUploadForm,
+    RowLinkForm,
+    RowRegisterForm,
+    RowRejectForm,
+)
 from cases.notifications.models import (
     ImportStatus,
     NotificationImport,
     NotificationKind,
+    NotificationRow,
     RowStatus,
 )
 from cases.web.forms import add_service_errors
@@ -184,45 +195,116 @@ def _candidate_label(candidate: selectors.Candidate) -> str:
     return f"{result.initials}, born {result.year_of_birth or 'year not known'}, known to {known}"
 
 
+def _search_initial(row: NotificationRow) -> dict[str, object]:
+    """The search form starts from what the row says about the child."""
+    data = row.data
+    born = data.get("date_of_birth")
+    return {
+        "name": " ".join(filter(None, [data.get("first_name"), data.get("last_name")])),
+        "date_of_birth": datetime.date.fromisoformat(born) if born else None,
+        "nhs_number": data.get("nhs_number") or "",
+        "upn": data.get("upn") or "",
+        "postcode": data.get("postcode") or "",
+    }
+
+
+ROW_ACTIONS = ("link", "link-found", "search", "register", "reject")
+
+
 @casework_required
 @require_http_methods(["GET", "POST"])
 def matching_row(request: HttpRequest, row_id: int) -> HttpResponse:
+    """One waiting row: link it to a child it matched or one found by searching from it,
+    register a new child from it, or reject it. A double submit answers once."""
     user: Practitioner = access.acting_user(request)
-    row = get_object_or_404(selectors.matching_queue(user=user), pk=row_id)
+    row = get_object_or_404(selectors.agency_rows(user=user), pk=row_id)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action not in ROW_ACTIONS:
+        raise PermissionDenied()
+    if row.status != RowStatus.QUEUED and action in ("", "search"):
+        messages.info(request, f"Someone has already dealt with row {row.row_number}")
+        return redirect("notification-matching")
     candidates = selectors.row_candidates(user=user, row=row)
-    choices = [(c.id, _candidate_label(c)) for c in candidates]
-    action = request.POST.get("action", "")
+    bound = request.POST if request.method == "POST" else None
     link_form = RowLinkForm(
-        request.POST if action == "link" else None, choices=choices, prefix="link"
+        bound if action == "link" else None,
+        choices=[(c.id, _candidate_label(c)) for c in candidates],
+        prefix="link",
     )
-    reject_form = RowRejectForm(request.POST if action == "reject" else None, prefix="reject")
-    register_errors: list[str] = []
-    if request.method == "POST":
+    found_form = RowLinkForm(bound if action == "link-found" else None, choices=[], prefix="found")
+    search_form = ChildSearchForm(
+        bound if action == "search" else None, initial=_search_initial(row), prefix="search"
+    )
+    register_form = RowRegisterForm(bound if action == "register" else None, prefix="register")
+    reject_form = RowRejectForm(bound if action == "reject" else None, prefix="reject")
+    form = {
+        "link": link_form,
+        "link-found": found_form,
+        "register": register_form,
+        "reject": reject_form,
+    }.get(action)
+    results = None
+    action_errors: list[tuple[str, str]] = []
+    if action == "search" and search_form.is_valid():
+        data = search_form.cleaned_data
+        criteria = ChildSearchCriteria(
+            name=data["name"].strip(),
+            date_of_birth=data["date_of_birth"],
+            nhs_number=data["nhs_number"],
+            upn=data["upn"],
+            postcode=data["postcode"],
+        )
         try:
-            if action == "link" and link_form.is_valid():
+            results = child_search_logged(
+                user=user, criteria=criteria, view_name="notification_row_search"
+            )
+        except SearchLimitReached:
+            return search_limit_page(request)
+    elif form is not None and form.is_valid():
+        data = form.cleaned_data
+        key = data["submission_key"]
+        try:
+            if action in ("link", "link-found"):
                 services.notification_row_link(
-                    practitioner=user, row_id=row.pk, child_id=link_form.cleaned_data["child"]
+                    practitioner=user, row_id=row.pk, child_id=data["child"], submission_key=key
                 )
-                return redirect("notification-matching")
-            if action == "register":
-                services.notification_row_register(practitioner=user, row_id=row.pk)
-                return redirect("notification-matching")
-            if action == "reject" and reject_form.is_valid():
-                services.notification_row_reject(
-                    practitioner=user, row_id=row.pk, reason=reject_form.cleaned_data["reason"]
+                done = "linked to the child"
+            elif action == "register":
+                services.notification_row_register(
+                    practitioner=user, row_id=row.pk, submission_key=key
                 )
-                return redirect("notification-matching")
-            if action not in ("link", "register", "reject"):
-                raise PermissionDenied()
-        except ValidationError as error:
-            if action == "reject":
-                add_service_errors(reject_form, error)
-            elif action == "link":
-                add_service_errors(link_form, error)
+                done = "written for the child you registered"
             else:
-                register_errors = error.messages
-    error_links = link_form.error_links() + reject_form.error_links()
-    error_links += [("register", message) for message in register_errors]
+                services.notification_row_reject(
+                    practitioner=user, row_id=row.pk, reason=data["reason"], submission_key=key
+                )
+                done = "rejected"
+        except ValidationError as error:
+            if getattr(error, "code", None) == "resolved":
+                messages.info(request, f"Someone has already dealt with row {row.row_number}")
+                return redirect("notification-matching")
+            if action in ("link", "reject"):
+                add_service_errors(form, error)
+            else:  # the found children or the register button: no field to mark
+                action_errors = [
+                    ("find" if action == "link-found" else "register", message)
+                    for message in error.messages
+                ]
+        else:
+            messages.success(request, f"Row {row.row_number} {done}")
+            return redirect("notification-matching")
+    elif form is not None and action in ("link-found", "register"):
+        # Only a stale or altered page gets here: these forms have no field to fill in.
+        anchor = "find" if action == "link-found" else "register"
+        action_errors = [(anchor, str(m)) for m in form.errors.get("submission_key", [])]
+        action_errors = action_errors or [(anchor, "Choose the child this row is about")]
+    visible = [result for result in results or [] if result.child is not None]
+    error_links = (
+        link_form.error_links()
+        + search_form.error_links()
+        + reject_form.error_links()
+        + action_errors
+    )
     return render(
         request,
         "notifications/matching_row.html",
@@ -235,8 +317,18 @@ def matching_row(request: HttpRequest, row_id: int) -> HttpResponse:
             ],
             "candidates": candidates,
             "link_form": link_form,
+            "search_form": search_form,
+            "results": results,
+            "visible_results": visible,
+            "masked_results": [result for result in results or [] if result.child is None],
+            "found_key": found_form["submission_key"].value(),
+            "registration": services.registration_from_row(row),
+            "register_form": register_form,
             "reject_form": reject_form,
-            "register_errors": register_errors,
+            "find_errors": [message for anchor, message in action_errors if anchor == "find"],
+            "register_errors": [
+                message for anchor, message in action_errors if anchor == "register"
+            ],
             "summary": {"error_links": error_links},
         },
     )
