@@ -1,6 +1,8 @@
-"""A 50,000-row notifications import on the bench partnership, against a COPY of the same rows.
+"""50,000-row notification imports on the bench partnership, each against a COPY of the same rows:
+a school's attendance file (a chronology entry and an attendance record per row) and a police
+force's domestic abuse notifications (a concern per row, with its chronology entry).
 
-The file is built from the partnership's own children: most rows by NHS number, some by UPN and
+Each file is built from the partnership's own children: most rows by NHS number, some by UPN and
 some by name, date of birth and postcode, plus a share of rows that match nobody. The import
 runs in this process exactly as the worker runs it (`import_run`), and its records are deleted
 afterwards so the next run measures the same work. The baseline is PostgreSQL's floor for
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from typing import Any
 
 from .harness import Result, ensure_scale_database, report, use_database
 
@@ -21,18 +24,24 @@ ROWS = 50_000
 def bench_notifications(scale_children: int, rows: int = ROWS) -> None:
     database = ensure_scale_database(scale_children)
     use_database(database)
+    from cases.codes import AgencyType
+
+    _bench_kind("attendance", _lead_of(AgencyType.EDUCATION), rows)
+    _bench_kind("domestic_abuse", _lead_of(AgencyType.POLICE), rows)
+
+
+def _bench_kind(kind: str, sender: Any, rows: int) -> None:
     from django.db import connection, transaction
 
     from cases.notifications.importing import import_run
     from cases.notifications.layouts import header
     from cases.notifications.models import NotificationImport
 
-    content = _attendance_file(rows)
-    sender = _school_lead()
+    content = _file(kind, rows)
     with connection.cursor() as cursor, transaction.atomic():
         cursor.execute(
             "CREATE TEMP TABLE bench_copy ("
-            + ", ".join(f"{c} text" for c in header("attendance"))
+            + ", ".join(f"{c} text" for c in header(kind))
             + ") ON COMMIT DROP"
         )
         start = time.perf_counter()
@@ -43,7 +52,7 @@ def bench_notifications(scale_children: int, rows: int = ROWS) -> None:
         baseline = time.perf_counter() - start
     notification_import = NotificationImport.objects.create(
         agency_id=sender.agency_id,
-        kind="attendance",
+        kind=kind,
         sent_by=sender,
         file_name="bench.csv",
         content=content,
@@ -54,10 +63,10 @@ def bench_notifications(scale_children: int, rows: int = ROWS) -> None:
     import_run(notification_import)
     seconds = time.perf_counter() - start
     notification_import.refresh_from_db()
-    print(f"  rows by result: {notification_import.counts}", flush=True)
+    print(f"  {kind} rows by result: {notification_import.counts}", flush=True)
     report(
         Result(
-            f"notifications import, {rows:,} rows: time",
+            f"notifications import ({kind}), {rows:,} rows: time",
             seconds,
             "s",
             "COPY of the same rows",
@@ -65,23 +74,23 @@ def bench_notifications(scale_children: int, rows: int = ROWS) -> None:
             "under 60 s",
         )
     )
-    report(Result(f"notifications import, {rows:,} rows: rate", rows / seconds, "rows/s"))
+    report(Result(f"notifications import ({kind}), {rows:,} rows: rate", rows / seconds, "rows/s"))
     _clean_up(notification_import.pk)
 
 
-def _school_lead():  # type: ignore[no-untyped-def]
+def _lead_of(agency_type: str) -> Any:
     from django.utils import timezone
 
-    from cases.codes import AgencyType, Role
+    from cases.codes import Role
     from cases.models import Agency, Practitioner
 
-    school = Agency.objects.filter(agency_type=AgencyType.EDUCATION).order_by("pk").first()
+    agency = Agency.objects.filter(agency_type=agency_type).order_by("pk").first()
     lead, _created = Practitioner.objects.get_or_create(
-        username="bench-notifications-lead",
+        username=f"bench-notifications-{agency_type}",
         defaults={
-            "agency": school,
+            "agency": agency,
             "role": Role.SAFEGUARDING_LEAD,
-            "confirmed_for_agency": school,
+            "confirmed_for_agency": agency,
             "confirmed_at": timezone.now(),
             "last_name": "Bench",
         },
@@ -89,7 +98,7 @@ def _school_lead():  # type: ignore[no-untyped-def]
     return lead
 
 
-def _attendance_file(rows: int) -> bytes:
+def _file(kind: str, rows: int) -> bytes:
     """Rows for real children (60% by NHS number, 20% by UPN, 15% by name, date of birth and
     postcode) and 5% that match nobody."""
     from django.db import connection
@@ -108,17 +117,25 @@ def _attendance_file(rows: int) -> bytes:
         )
         children = cursor.fetchall()
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header("attendance"))
+    writer = csv.DictWriter(buffer, fieldnames=header(kind))
     writer.writeheader()
     for index in range(rows):
         nhs, upn, first, last, born, postcode = children[index % len(children)]
         share = index % 20
-        row = {
-            "period_start": "2026-09-01",
-            "period_end": "2026-10-31",
-            "sessions_possible": "80",
-            "sessions_attended": str(40 + index % 40),
-        }
+        row = (
+            {
+                "period_start": "2026-09-01",
+                "period_end": "2026-10-31",
+                "sessions_possible": "80",
+                "sessions_attended": str(40 + index % 40),
+            }
+            if kind == "attendance"
+            else {
+                "incident_date": "2026-10-31",
+                "incident_reference": f"BENCH-{index}",
+                "summary": "Officers attended a domestic abuse incident; the child was present.",
+            }
+        )
         if share < 12 and nhs:
             row["nhs_number"] = nhs
         elif share < 16 and upn:
@@ -142,20 +159,39 @@ def _clean_up(import_id: int) -> None:
     """Delete what the import wrote, so the next run imports the same rows as new."""
     from django.db import connection, transaction
 
+    rows = "SELECT id FROM cases_notificationrow WHERE notification_import_id = %s"
+    concerns = (
+        "SELECT concern_id FROM cases_notificationrow "
+        "WHERE notification_import_id = %s AND concern_id IS NOT NULL"
+    )
+    entries = (
+        "SELECT chronology_entry_id FROM cases_notificationrow "
+        "WHERE notification_import_id = %s AND chronology_entry_id IS NOT NULL"
+    )
     with transaction.atomic(), connection.cursor() as cursor:
+        # The bench's own statements; the only value is the import's id.
+        for statement in (
+            f"DELETE FROM cases_attendancerecord WHERE source_row_id IN ({rows})",
+            f"DELETE FROM cases_changelogentry WHERE record_kind = 'ChronologyEntry' "
+            f"AND record_id IN ({entries})",
+            f"DELETE FROM cases_changelogentry WHERE record_kind = 'Concern' "
+            f"AND record_id IN ({concerns})",
+            "CREATE TEMP TABLE bench_written ON COMMIT DROP AS "
+            "SELECT concern_id, chronology_entry_id FROM cases_notificationrow "
+            "WHERE notification_import_id = %s",
+            "DELETE FROM cases_notificationrow WHERE notification_import_id = %s",
+        ):
+            cursor.execute(statement, [import_id])  # nosec B608
         cursor.execute(
-            "DELETE FROM cases_attendancerecord WHERE source_row_id IN "
-            "(SELECT id FROM cases_notificationrow WHERE notification_import_id = %s)",
-            [import_id],
+            "DELETE FROM cases_chronologyentry WHERE id IN "
+            "(SELECT chronology_entry_id FROM bench_written)"
         )
         cursor.execute(
-            "DELETE FROM cases_chronologyentry WHERE source_kind = 'notification_row' AND "
-            "source_id IN (SELECT id FROM cases_notificationrow "
-            "WHERE notification_import_id = %s)",
-            [import_id],
+            "DELETE FROM cases_concernchild WHERE concern_id IN "
+            "(SELECT concern_id FROM bench_written)"
+        )
+        cursor.execute(
+            "DELETE FROM cases_concern WHERE id IN (SELECT concern_id FROM bench_written)"
         )
         cursor.execute("DELETE FROM cases_driftevaluationrequest")
-        cursor.execute(
-            "DELETE FROM cases_notificationrow WHERE notification_import_id = %s", [import_id]
-        )
         cursor.execute("DELETE FROM cases_notificationimport WHERE id = %s", [import_id])

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from cases.access import children_visible_to, does_casework
+from cases.bulk import values_insert
 from cases.codes import ChronologyEventType, NeglectType
 from cases.models import (
     SUMMARY_MAX_LENGTH,
@@ -251,12 +253,10 @@ def concerns_record_notified(
         concern.clean_fields(exclude=["author", "author_agency", "family"])
         concern.clean()
     Concern.objects.bulk_create([concern for concern, _ in concerns], batch_size=5000)
-    ConcernChild.objects.bulk_create(
-        [
-            ConcernChild(concern=concern, child_id=child_id, child_seen=concern.child_seen)
-            for concern, child_id in concerns
-        ],
-        batch_size=5000,
+    values_insert(
+        ConcernChild,
+        ("concern_id", "child_id", "child_seen"),  # the other answers take their db defaults
+        ((concern.pk, child_id, concern.child_seen) for concern, child_id in concerns),
     )
     entries = [
         ChronologyEntry(
@@ -276,21 +276,23 @@ def concerns_record_notified(
         for concern, child_id in concerns
     ]
     ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
-    request_id = current_request_id()
-    ChangeLogEntry.objects.bulk_create(
-        [
-            ChangeLogEntry(
-                practitioner=author,
-                child_id=child_id,
-                record_kind=type(record).__name__,
-                record_id=record.pk,
-                action="created",
-                request_id=request_id,
-            )
+    request_id, now = current_request_id(), timezone.now()
+    values_insert(
+        ChangeLogEntry,
+        (
+            "practitioner_id",
+            "child_id",
+            "record_kind",
+            "record_id",
+            "action",
+            "changed_at",
+            "request_id",
+        ),
+        (
+            (author.pk, child_id, type(record).__name__, record.pk, "created", now, request_id)
             for (concern, child_id), entry in zip(concerns, entries, strict=True)
             for record in (entry, concern)
-        ],
-        batch_size=5000,
+        ),
     )
     return entries
 
