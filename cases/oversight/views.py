@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
+from cases.drift.queue import drift_queue_entries_refresh_due
 from cases.models import Agency, Child, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
@@ -117,8 +118,9 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
     today = timezone.localdate()
     filters = queue_filters(request.GET)
-    children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
-    counts = selectors.drift_queue_counts(user=user, as_of=today)
+    drift_queue_entries_refresh_due(agency_id=user.agency_id, as_of=today)
+    children = selectors.drift_queue_children(user=user, filters=filters)
+    counts = selectors.drift_queue_counts(user=user)
     paginator = Paginator(children, QUEUE_PAGE_SIZE)
     if not (filters.rule or filters.team or filters.worker or filters.level):
         # The scope's count is already known: no second pass over the flags to count them.
