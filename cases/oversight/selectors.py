@@ -443,6 +443,8 @@ def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
     # them all, and the ones a lead must chase are those still waiting after a few days.
     awaiting = (
         concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
+        .select_related(None)  # a count needs none of the list's joins
+        .order_by()
         .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
         .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
     )

@@ -148,9 +148,15 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     ).select_related("agency")
     # The lead's own team (a county agency has a thousand practitioners, too many to choose
     # from); the whole agency's for a lead without a team.
-    workers = Practitioner.objects.filter(
-        agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
-    ).order_by("last_name", "first_name")
+    workers = (
+        Practitioner.objects.filter(
+            agency_id=user.agency_id,
+            is_active=True,
+            **({"team_id": user.team_id} if user.team_id else {}),
+        )
+        .order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level", "scope")
@@ -186,7 +192,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
                     "team": [("", "All teams")]
                     + [(team.pk, f"{team.name} ({team.agency.name})") for team in teams],
                     "worker": [("", "Anyone")]
-                    + [(person.pk, person.display_name) for person in workers],
+                    # Practitioner.display_name, from the columns alone.
+                    + [
+                        (pk, f"{first} {last}".strip() or username)
+                        for pk, first, last, username in workers
+                    ],
                 },
             ),
             "new_to_team": new_to_team,
