@@ -221,9 +221,7 @@ def _explain_busiest_team() -> None:
 
     manager = Practitioner.objects.get(username="manager")
     busiest = (
-        DriftQueueEntry.objects.filter(
-            agency_id=manager.agency_id, flag_count__gt=0, team__isnull=False
-        )
+        DriftQueueEntry.objects.filter(agency=manager.agency, flag_count__gt=0, team__isnull=False)
         .values("team_id")
         .annotate(children=Count("child_id"))
         .order_by("-children")

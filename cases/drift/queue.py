@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -100,7 +101,7 @@ def drift_queue_entries_refresh(
     """Bring the queue rows of these children (of every child when None) up to date; returns
     how many rows changed. Run it inside the transaction that changed their flags, decisions,
     involvement or relationships."""
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "gcp2": GCP2_OVERDUE,
         "as_of": as_of or timezone.localdate(),
     }

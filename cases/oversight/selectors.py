@@ -140,7 +140,8 @@ def _queue_entries(*, user: Practitioner) -> QuerySet[DriftQueueEntry]:
     list, from a partial index). A child the user reaches only through a break-glass grant is
     not on the queue: the grant is for reading one record, not for oversight.
     """
-    if not does_casework(user):
+    agency_id = user.agency_id
+    if not does_casework(user) or agency_id is None:
         return DriftQueueEntry.objects.none()
     hidden = Child.objects.filter(is_restricted=True).exclude(
         Exists(
@@ -149,7 +150,7 @@ def _queue_entries(*, user: Practitioner) -> QuerySet[DriftQueueEntry]:
             )
         )
     )
-    return DriftQueueEntry.objects.filter(agency_id=user.agency_id, flag_count__gt=0).exclude(
+    return DriftQueueEntry.objects.filter(agency_id=agency_id, flag_count__gt=0).exclude(
         child_id__in=hidden.values("pk")
     )
 

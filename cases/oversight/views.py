@@ -150,7 +150,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     # from); the whole agency's for a lead without a team.
     workers = (
         Practitioner.objects.filter(
-            agency_id=user.agency_id,
+            agency=user.agency,
             is_active=True,
             **({"team_id": user.team_id} if user.team_id else {}),
         )

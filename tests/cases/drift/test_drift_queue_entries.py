@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.codes import AgencyType, NeedLevel, RelationshipBasis, Role
 from cases.drift.evaluation import drift_evaluate, drift_evaluate_scheduled
 from cases.drift.queue import drift_queue_entries_refresh, drift_queue_entries_refresh_due
-from cases.models import Child, DriftFlag, DriftQueueEntry
+from cases.models import Agency, Child, DriftFlag, DriftQueueEntry
 from cases.oversight import selectors, services
 from cases.services import legitimate_relationship_record
 from tests.support import factories
@@ -51,7 +51,7 @@ def rebuilt(as_of: datetime.date = TODAY) -> list[tuple[object, ...]]:
     return rows
 
 
-def entry(child: Child, agency: object) -> DriftQueueEntry:
+def entry(child: Child, agency: Agency) -> DriftQueueEntry:
     return DriftQueueEntry.objects.get(child=child, agency=agency)
 
 
