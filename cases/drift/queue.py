@@ -76,7 +76,9 @@ _TABLE = DriftQueueEntry._meta.db_table
 _REFRESH = f"""
     WITH computed AS ({_COMPUTED}),
     upserted AS (
-        INSERT INTO {_TABLE} AS entry ({_COLUMNS}) SELECT {_COLUMNS} FROM computed
+        INSERT INTO {_TABLE} AS entry ({_COLUMNS})
+        -- In key order, so two refreshes touching the same children lock rows in one order.
+        SELECT {_COLUMNS} FROM computed ORDER BY child_id, agency_id
         ON CONFLICT (child_id, agency_id) DO UPDATE SET
             {", ".join(f"{column} = EXCLUDED.{column}" for column in _VALUES)}
         WHERE ({", ".join(f"entry.{column}" for column in _VALUES)})
