@@ -112,6 +112,7 @@ def bench_drift(database: str, children: int, connect: object) -> None:
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE cases_driftflag")
+            cursor.execute("VACUUM ANALYZE cases_driftqueueentry")
     finally:
         connection.close()
 
@@ -209,39 +210,40 @@ def _open_flag_of(child_id: int) -> int | None:
 
 
 def _explain_busiest_team() -> None:
-    """EXPLAIN ANALYZE of the queue's count and first page for the team with most children in
-    the manager's queue."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements the queue page runs for its count, its first
+    page and its tenth page, for the team with most children on the manager's queue."""
     from django.db import connection
     from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
 
-    from cases.models import Involvement, Practitioner
+    from cases.models import DriftQueueEntry, Practitioner
     from cases.oversight.selectors import QueueFilters, drift_queue_children
 
     manager = Practitioner.objects.get(username="manager")
     busiest = (
-        Involvement.objects.filter(
-            ended_on__isnull=True,
-            lead_agency_id=manager.agency_id,
-            child__drift_flags__resolved_at__isnull=True,
-        )
-        .exclude(team__isnull=True)
+        DriftQueueEntry.objects.filter(agency=manager.agency, flag_count__gt=0, team__isnull=False)
         .values("team_id")
-        .annotate(children=Count("child_id", distinct=True))
+        .annotate(children=Count("child_id"))
         .order_by("-children")
         .first()
     )
     if busiest is None:
         return
     queue = drift_queue_children(user=manager, filters=QueueFilters(team=busiest["team_id"]))
-    sql, params = queue.query.sql_with_params()
-    print(f"  busiest team: {busiest['children']:,} children with open flags", flush=True)
+    print(f"  busiest team: {busiest['children']:,} children on the manager's queue", flush=True)
+    statements = {}
+    for label, run in (
+        ("count", queue.count),
+        ("first page", lambda: list(queue[:25])),
+        ("page 10", lambda: list(queue[225:250])),
+    ):
+        # The statement exactly as the page sends it (values bound by the driver).
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        statements[label] = captured.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:
-        for label, statement in (
-            ("count", f"SELECT count(*) FROM ({sql}) AS queue"),  # nosec B608
-            ("first page", f"{sql} LIMIT 25"),  # nosec B608
-        ):
-            # The queue's SQL from the ORM, every value a parameter.
-            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {statement}", params)  # nosec B608
+        for label, statement in statements.items():
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {statement}")  # nosec B608
             print(f"  EXPLAIN ANALYZE, the busiest team's queue, {label}:", flush=True)
             for (line,) in cursor.fetchall():
                 print(f"    {line}", flush=True)

@@ -931,6 +931,74 @@ class DriftFlagReview(models.Model):
         ]
 
 
+def _queue_order_index(name: str, *leading: str, include: tuple[str, ...] = ("level",)) -> Any:
+    """An index for one scope of the drift queue: the scope's columns, then the queue's order,
+    so a scope's count and any page of it are one index-only range scan."""
+    return models.Index(
+        fields=[*leading, "worst_rank", "drifting_since", "child"],
+        include=list(include),
+        condition=Q(flag_count__gt=0),
+        name=name,
+    )
+
+
+class DriftQueueEntry(models.Model):
+    """One child on one agency's drift queue, kept by `cases.drift.queue` in the transaction of
+    every change that moves it (a drift evaluation, a decision, a case allocation, a new
+    relationship) so the queue and its counts are index scans, not a pass over every open flag.
+
+    There is a row for each agency with a relationship to a child that has open flags. Its
+    figures cover the flags that agency has not put aside: when its decisions put aside all
+    of them, flag_count is 0 (the row is off the queue) and returns_on says when the first
+    comes back.
+    """
+
+    # The indexes below lead with child or agency; the other keys are looked up only when a
+    # team, a practitioner or an agency is deleted, so they get no index of their own.
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+", db_index=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
+    flag_count = models.PositiveSmallIntegerField()
+    worst_rank = models.PositiveSmallIntegerField(null=True)  # DriftFlag.severity_rank
+    drifting_since = models.DateField(null=True)  # the oldest condition_since
+    rule_codes = ArrayField(models.CharField(max_length=40), default=list)
+    gcp2_overdue = models.BooleanField(default=False)
+    # The earliest review date among the flags this agency put aside: the row changes then.
+    returns_on = models.DateField(null=True)
+    # The child's open involvement: the case-holding agency, team and lead professional.
+    level = models.CharField(max_length=20, blank=True)
+    holding_agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+    worker = models.ForeignKey(
+        Practitioner, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "agency"], name="drift_queue_entry_unique")
+        ]
+        indexes = [
+            # Every child the agency works with; its INCLUDE columns make the counts for
+            # every scope (and the GCP2 figures) one index-only scan.
+            _queue_order_index(
+                "drift_queue_all",
+                "agency",
+                include=("level", "team", "worker", "holding_agency", "gcp2_overdue"),
+            ),
+            _queue_order_index("drift_queue_team", "agency", "team"),
+            _queue_order_index("drift_queue_worker", "agency", "worker"),
+            _queue_order_index("drift_queue_held", "agency", "holding_agency"),
+            models.Index(
+                fields=["agency", "returns_on"],
+                condition=Q(returns_on__isnull=False),
+                name="drift_queue_returns",
+            ),
+        ]
+
+
 class LevelChange(models.Model):
     """A lead stepping a case up or down: the receiving team sees it as new to them."""
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from cases.codes import ChronologyEventType, RelationshipBasis, Significance
+from cases.drift.queue import drift_queue_entries_refresh
 from cases.models import (
     Agency,
     ChangeLogEntry,
@@ -54,11 +55,14 @@ def submission_repeat(
 def legitimate_relationship_record(
     *, child: Child, agency_id: int, basis: RelationshipBasis
 ) -> None:
-    """Record that an agency has a reason to see the child; the first reason is kept."""
+    """Record that an agency has a reason to see the child; the first reason is kept.
+
+    A new relationship puts the child's open drift flags on that agency's queue at once."""
     LegitimateRelationship.objects.bulk_create(
         [LegitimateRelationship(child=child, agency_id=agency_id, basis=basis)],
         ignore_conflicts=True,
     )
+    drift_queue_entries_refresh(child_ids=[child.pk])
 
 
 def change_log_record(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cases.codes import DriftSeverity
 from cases.drift import DriftContext, DriftRule, drift_rules
+from cases.drift.queue import drift_queue_entries_refresh, drift_queue_entries_refresh_due
 from cases.models import Child, DriftEvaluationRun, DriftFlag, DriftRuleSetting
 from cases.services import drift_evaluation_requests_take
 
@@ -127,6 +128,9 @@ def drift_evaluate(
                 )
             )
             result.seconds[code] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        drift_queue_entries_refresh(child_ids=ids, as_of=as_of)
+        result.seconds["(queue)"] = round(time.perf_counter() - started, 3)
         if ids is None:
             DriftEvaluationRun.objects.create(
                 as_of=as_of,
@@ -173,6 +177,8 @@ def drift_evaluate_scheduled(*, as_of: datetime.date | None = None) -> DriftEval
     ):
         return drift_evaluate(as_of=as_of)
     with transaction.atomic():
+        # Decisions whose review date has come put their flags back on the agency's queue.
+        drift_queue_entries_refresh_due(as_of=as_of)
         child_ids = drift_evaluation_requests_take()
         if not child_ids:
             return DriftEvaluation(as_of=as_of, children=0)

@@ -15,7 +15,7 @@ from cases.codes import (
     ProtectionCategory,
 )
 from cases.models import Agency, Child, ChronologyEntry, Concern, DriftFlag, Practitioner, Team
-from cases.web.forms import DateField, GovUKForm, required, submission_key_field
+from cases.web.forms import DateField, GovUKForm, LongSelect, required, submission_key_field
 
 
 class FlagChoiceField(forms.ModelChoiceField):
@@ -172,7 +172,7 @@ class DriftQueueFilterForm(GovUKForm):
     rule = forms.ChoiceField(label="Rule", required=False)
     level = forms.ChoiceField(label="Level of need", required=False)
     team = forms.ChoiceField(label="Team", required=False)
-    worker = forms.ChoiceField(label="Lead professional", required=False)
+    worker = forms.ChoiceField(label="Lead professional", required=False, widget=LongSelect)
 
     def __init__(
         self, *args: Any, choices: dict[str, list[tuple[object, str]]], **kwargs: Any

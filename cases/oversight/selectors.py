@@ -14,7 +14,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -22,7 +21,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from cases.access import LEAD_ROLES, children_visible_to, is_lead, visible_child_condition
+from cases.access import (
+    LEAD_ROLES,
+    children_visible_to,
+    does_casework,
+    is_lead,
+    visible_child_condition,
+)
 from cases.codes import OPEN_ACTION_STATUSES, StepUpStatus
 from cases.drift import DriftRule, drift_rules
 from cases.models import (
@@ -31,6 +36,7 @@ from cases.models import (
     ConcernOutcome,
     DriftFlag,
     DriftFlagReview,
+    DriftQueueEntry,
     Involvement,
     LevelChange,
     PlanAction,
@@ -116,6 +122,7 @@ def _flags_for_queue(*, user: Practitioner, as_of: datetime.date) -> QuerySet[Dr
 
 
 def _scope_condition(*, user: Practitioner, scope: str) -> Q:
+    """The queue rows (DriftQueueEntry) of one scope of the user's agency's queue."""
     if scope == "mine":
         return Q(worker_id=user.pk)
     if scope == "team":
@@ -125,9 +132,36 @@ def _scope_condition(*, user: Practitioner, scope: str) -> Q:
     return Q()
 
 
-def _filtered_flags(
-    *, user: Practitioner, as_of: datetime.date, filters: QueueFilters
+def _queue_entries(*, user: Practitioner) -> QuerySet[DriftQueueEntry]:
+    """The user's agency's queue rows with a flag to decide on, within the access policy.
+
+    A row exists only for an agency with a relationship to the child, so the agency's rows are
+    the children it may see, less the restricted records that do not name the user (a short
+    list, from a partial index). A child the user reaches only through a break-glass grant is
+    not on the queue: the grant is for reading one record, not for oversight.
+    """
+    agency_id = user.agency_id
+    if not does_casework(user) or agency_id is None:
+        return DriftQueueEntry.objects.none()
+    hidden = Child.objects.filter(is_restricted=True).exclude(
+        Exists(
+            Child.restricted_to.through.objects.filter(
+                child_id=OuterRef("pk"), practitioner_id=user.pk
+            )
+        )
+    )
+    return DriftQueueEntry.objects.filter(agency_id=agency_id, flag_count__gt=0).exclude(
+        child_id__in=hidden.values("pk")
+    )
+
+
+def drift_queue(
+    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
 ) -> QuerySet[DriftFlag]:
+    """The queue's open flags one by one (the API), most severe then longest drifting first,
+    read from the flags themselves as of any date."""
+    as_of = as_of or timezone.localdate()
+    filters = filters or QueueFilters()
     flags = _flags_for_queue(user=user, as_of=as_of).filter(
         _scope_condition(user=user, scope=filters.scope)
     )
@@ -137,73 +171,54 @@ def _filtered_flags(
         flags = flags.filter(Q(worker_id=filters.worker))
     if filters.level:
         flags = flags.filter(Q(level=filters.level))
-    return flags
-
-
-def drift_queue(
-    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
-) -> QuerySet[DriftFlag]:
-    """The queue's open flags one by one (the API), most severe then longest drifting first."""
-    as_of = as_of or timezone.localdate()
-    filters = filters or QueueFilters()
-    flags = _filtered_flags(user=user, as_of=as_of, filters=filters)
     if filters.rule:
         flags = flags.filter(rule_code=filters.rule)
     return flags.select_related("child").order_by("severity_rank", "condition_since", "pk")
 
 
 def drift_queue_children(
-    *, user: Practitioner, as_of: datetime.date | None = None, filters: QueueFilters | None = None
+    *, user: Practitioner, filters: QueueFilters | None = None
 ) -> QuerySet[Any, Any]:
     """One row per child with open flags: the child's worst severity, then the longest drifting.
 
-    Rows are dicts of child_id, worst_rank and drifting_since; `drift_queue_rows` fills a page.
-    A rule filter keeps the children with a flag of that rule, still ordered by all their flags.
+    Rows are dicts of child_id, worst_rank and drifting_since, read from the agency's queue
+    rows in the order of their indexes, so a page (the first or the tenth) is an index-only
+    range scan; `drift_queue_rows` fills a page in. A rule filter keeps the children with a
+    flag of that rule, still ordered by all their flags.
     """
-    as_of = as_of or timezone.localdate()
     filters = filters or QueueFilters()
-    children = (
-        _filtered_flags(user=user, as_of=as_of, filters=filters)
-        .values("child_id")
-        .annotate(worst_rank=Min("severity_rank"), drifting_since=Min("condition_since"))
-    )
+    entries = _queue_entries(user=user).filter(_scope_condition(user=user, scope=filters.scope))
+    if filters.team:
+        entries = entries.filter(team_id=filters.team)
+    if filters.worker:
+        entries = entries.filter(worker_id=filters.worker)
+    if filters.level:
+        entries = entries.filter(level=filters.level)
     if filters.rule:
-        children = children.filter(Exists(_open_flag_of_rule(filters.rule, as_of, user.agency_id)))
-    return children.order_by("worst_rank", "drifting_since", "child_id")
-
-
-def _open_flag_of_rule(
-    rule: str, as_of: datetime.date, agency_id: int | None
-) -> QuerySet[DriftFlag]:
-    return DriftFlag.objects.filter(
-        child_id=OuterRef("child_id"), rule_code=rule, resolved_at__isnull=True
-    ).exclude(flag_reviewed_by_agency(agency_id=agency_id, as_of=as_of))
-
-
-# One row per child in the queue: the child and their open involvement's holders.
-CHILD_ROW = ("child_id", "team_id", "worker_id", "holding_agency_id")
-
-
-def drift_queue_counts(*, user: Practitioner, as_of: datetime.date | None = None) -> dict[str, int]:
-    """Children in the queue under each scope, and those with an overdue GCP2 among them, in
-    one query (the scope links and the lead's home page figures): one row per child first, so
-    each count is a plain filtered count."""
-    as_of = as_of or timezone.localdate()
-    children = (
-        _flags_for_queue(user=user, as_of=as_of)
-        .values(*CHILD_ROW)
-        .annotate(gcp2_overdue=Count("pk", filter=Q(rule_code="GCP2_OVERDUE")))
+        entries = entries.filter(rule_codes__contains=[filters.rule])
+    return entries.values("child_id", "worst_rank", "drifting_since").order_by(
+        "worst_rank", "drifting_since", "child_id"
     )
+
+
+def drift_queue_counts(*, user: Practitioner) -> dict[str, int]:
+    """Children in the queue under each scope, and those with an overdue GCP2 among them, in
+    one index-only scan of the agency's rows (the scope links and the lead's home page)."""
     counts: dict[str, Any] = {}
     for scope in SCOPES:
         if scope == "team" and not user.team_id:
             continue  # an always-empty condition would empty the whole aggregate
         condition = _scope_condition(user=user, scope=scope)
-        counts[scope or "all"] = Count("child_id", filter=condition)
+        counts[scope or "all"] = Count("child", filter=condition)
         counts[f"{scope or 'all'}_gcp2_overdue"] = Count(
-            "child_id", filter=condition & Q(gcp2_overdue__gt=0)
+            "child", filter=condition & Q(gcp2_overdue=True)
         )
-    return {"team": 0, "team_gcp2_overdue": 0, **children.aggregate(**counts)}
+    # Counting child_id, a column of the index, so the scan needs nothing from the table.
+    return {
+        "team": 0,
+        "team_gcp2_overdue": 0,
+        **_queue_entries(user=user).aggregate(**counts),
+    }
 
 
 @dataclass(frozen=True)
@@ -414,16 +429,14 @@ class ScopeFigures:
     awaiting_outcome: int | None  # concerns awaiting an outcome (only on cases held)
 
 
-def lead_home_figures(
-    *, user: Practitioner, as_of: datetime.date | None = None
-) -> list[ScopeFigures]:
+def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
     """The lead's home page figures for their team, the cases their agency holds and every
     child their agency works with, in two queries.
 
     Each is the count behind a filtered view of the queue, so a figure and its list agree.
     (Professional challenges waiting for an answer join these once challenges exist.)
     """
-    counts = drift_queue_counts(user=user, as_of=as_of)
+    counts = drift_queue_counts(user=user)
     held = Involvement.objects.filter(
         child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
     )
@@ -431,6 +444,8 @@ def lead_home_figures(
     # them all, and the ones a lead must chase are those still waiting after a few days.
     awaiting = (
         concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
+        .select_related(None)  # a count needs none of the list's joins
+        .order_by()
         .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
         .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
     )

@@ -27,6 +27,7 @@ from cases.codes import (
     Significance,
     StepUpStatus,
 )
+from cases.drift.queue import drift_queue_entries_refresh
 from cases.models import (
     Agency,
     Child,
@@ -194,6 +195,8 @@ def drift_flag_decide(
         agency=lead.agency,
         defaults={"review_on": next_review_on, "decision": record, "decided_at": timezone.now()},
     )
+    # The flag leaves this agency's queue now, not at the next evaluation.
+    drift_queue_entries_refresh(child_ids=[flag.child_id])
     change_log_record(practitioner=lead, child=flag.child, record=flag, action="decided")
     return record
 
@@ -287,6 +290,7 @@ def involvement_step(
         receiving_team=receiving_team,
         submission_key=submission_key,
     )
+    # The relationship's record refreshes the child's queue rows: the new case holder and team.
     legitimate_relationship_record(
         child=child, agency_id=receiving_team.agency_id, basis=RelationshipBasis.ALLOCATION
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.codes import NeedLevel
+from cases.drift.queue import drift_queue_entries_refresh_due
 from cases.models import Agency, Child, ConcernChild, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
@@ -117,8 +118,9 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
     today = timezone.localdate()
     filters = queue_filters(request.GET)
-    children = selectors.drift_queue_children(user=user, as_of=today, filters=filters)
-    counts = selectors.drift_queue_counts(user=user, as_of=today)
+    drift_queue_entries_refresh_due(agency_id=user.agency_id, as_of=today)
+    children = selectors.drift_queue_children(user=user, filters=filters)
+    counts = selectors.drift_queue_counts(user=user)
     paginator = Paginator(children, QUEUE_PAGE_SIZE)
     if not (filters.rule or filters.team or filters.worker or filters.level):
         # The scope's count is already known: no second pass over the flags to count them.
@@ -146,9 +148,15 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     ).select_related("agency")
     # The lead's own team (a county agency has a thousand practitioners, too many to choose
     # from); the whole agency's for a lead without a team.
-    workers = Practitioner.objects.filter(
-        agency=user.agency, is_active=True, **({"team": user.team} if user.team_id else {})
-    ).order_by("last_name", "first_name")
+    workers = (
+        Practitioner.objects.filter(
+            agency=user.agency,
+            is_active=True,
+            **({"team_id": user.team_id} if user.team_id else {}),
+        )
+        .order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level", "scope")
@@ -184,7 +192,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
                     "team": [("", "All teams")]
                     + [(team.pk, f"{team.name} ({team.agency.name})") for team in teams],
                     "worker": [("", "Anyone")]
-                    + [(person.pk, person.display_name) for person in workers],
+                    # Practitioner.display_name, from the columns alone.
+                    + [
+                        (pk, f"{first} {last}".strip() or username)
+                        for pk, first, last, username in workers
+                    ],
                 },
             ),
             "new_to_team": new_to_team,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from cases import access, selectors
 from cases.codes import Role
+from cases.drift.queue import drift_queue_entries_refresh_due
 from cases.oversight import selectors as oversight_selectors
 from cases.web import health
 from cases.web.home import home_panels
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         access.log_children_read(user=user, children=page.object_list, view_name="home")
         context["page"] = page
         if access.is_lead(user):
+            drift_queue_entries_refresh_due(agency_id=user.agency_id)
             context["figures"] = oversight_selectors.lead_home_figures(user=user)
         template = "cases/home_casework.html"
     elif access.sees_aggregates(user):

@@ -4,6 +4,7 @@ adapters behave the same for every app."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django import forms
@@ -15,6 +16,7 @@ from cases.web.forms import (
     DateBoundField,
     DateField,
     GovUKForm,
+    LongSelect,
     add_service_errors,
     api_service_errors,
 )
@@ -101,3 +103,24 @@ def test_identifiers_are_normalised_or_refused_the_same_everywhere() -> None:
         identifiers.clean_postcode("nonsense")
     with pytest.raises(ValidationError, match="check digit"):
         identifiers.clean_nhs_number("9434765918")
+
+
+def test_a_long_select_draws_what_djangos_select_draws_with_every_label_escaped() -> None:
+    choices = [("", "Anyone"), (1, "O'Brien <script>&\""), ("Group <b>", [(2, "Zed")])]
+
+    class Templated(GovUKForm):
+        worker = forms.ChoiceField(choices=choices, required=False)
+
+    class Drawn(GovUKForm):
+        worker = forms.ChoiceField(choices=choices, required=False, widget=LongSelect)
+
+    def attributes_and_markup(html: str) -> tuple[list[str], str]:
+        opening, rest = html.split(">", 1)
+        return sorted(opening.split()), re.sub(r"\s+", " ", rest).strip()
+
+    for initial in ({"worker": "1"}, {"worker": "2"}, {}):
+        drawn = str(Drawn(initial=initial)["worker"])
+        assert attributes_and_markup(drawn) == attributes_and_markup(
+            str(Templated(initial=initial)["worker"])
+        )
+        assert "<script>" not in drawn and "<b>" not in drawn
