@@ -3,6 +3,8 @@ off the child's record. Thin: forms parse, the access policy decides, services a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +24,7 @@ from cases.plans.forms import (
     ReferralForm,
     VisitForm,
 )
+from cases.web.form_parts import record_form_parts
 from cases.web.forms import add_service_errors, record_page
 from cases.web.guards import casework_required, childrens_social_care_required
 
@@ -79,6 +82,12 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
     user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_review")
     plan = get_object_or_404(Plan, pk=plan_id, child=child)
+
+    def save(data: dict[str, Any]) -> object:
+        # The key makes the parts other apps add (feedback) safe to retry.
+        fields = {name: value for name, value in data.items() if name != "submission_key"}
+        return services.plan_review_record(plan=plan, reviewed_by=user, **fields)
+
     return record_page(
         request,
         child=child,
@@ -86,7 +95,9 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
         title=f"Review the {plan.get_level_display().lower()} plan",
         submit="Save review",
         done="Plan review saved",
-        save=lambda data: services.plan_review_record(plan=plan, reviewed_by=user, **data),
+        save=save,
+        parts=record_form_parts("plan_review", user=user, child=child, request=request),
+        part_date="reviewed_on",
     )
 
 
@@ -123,6 +134,8 @@ def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
         submit="Save visit",
         done="Visit saved",
         save=lambda data: services.visit_record(child=child, recorded_by=user, **data),
+        parts=record_form_parts("visit", user=user, child=child, request=request),
+        part_date="occurred_on",
     )
 
 
