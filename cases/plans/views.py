@@ -3,8 +3,6 @@ off the child's record. Thin: forms parse, the access policy decides, services a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -83,11 +81,6 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_review")
     plan = get_object_or_404(Plan, pk=plan_id, child=child)
 
-    def save(data: dict[str, Any]) -> object:
-        # The key makes the parts other apps add (feedback) safe to retry.
-        fields = {name: value for name, value in data.items() if name != "submission_key"}
-        return services.plan_review_record(plan=plan, reviewed_by=user, **fields)
-
     return record_page(
         request,
         child=child,
@@ -95,7 +88,7 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
         title=f"Review the {plan.get_level_display().lower()} plan",
         submit="Save review",
         done="Plan review saved",
-        save=save,
+        save=lambda data: services.plan_review_record(plan=plan, reviewed_by=user, **data),
         parts=record_form_parts("plan_review", user=user, child=child, request=request),
         part_date="reviewed_on",
     )
