@@ -94,6 +94,12 @@ def is_business_manager(user: Practitioner) -> bool:
     )
 
 
+def works_on_delivery_plan(user: Practitioner) -> bool:
+    """Analysts and executives, and the business manager who takes audits' learning into it.
+    The plan and its priorities' figures name no child."""
+    return sees_aggregates(user) or is_business_manager(user)
+
+
 def does_audit_work(user: Practitioner) -> bool:
     """The business manager, or a lead who may be an agency's auditor."""
     return is_business_manager(user) or is_lead(user)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 from django import forms
+from django.forms import BoundField
 
 from cases.access import LEAD_ROLES
 from cases.codes import NeedLevel
-from cases.models import Practitioner
-from cases.web.forms import DateField, GovUKForm, required, submission_key_field
+from cases.models import Child, Practitioner
+from cases.web.form_parts import RecordFormPart
+from cases.web.forms import (
+    DateField,
+    GovUKForm,
+    required,
+    submission_key_field,
+)
 
+from .feedback import feedback_record
 from .models import (
     QUESTIONS_FOR,
     SCALES,
@@ -203,16 +214,7 @@ class FeedbackForm(GovUKForm):
     def __init__(self, *args: object, scale: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.scale = scale
-        choices = [(str(i), word) for i, word in enumerate(SCALES[scale], start=1)]
-        for respondent, questions in QUESTIONS_FOR.items():
-            for question in questions:
-                self.fields[f"answer_{question.value}"] = forms.ChoiceField(
-                    label=f"\u201c{question.label}\u201d",
-                    choices=choices,
-                    widget=forms.RadioSelect,
-                    required=False,
-                    help_text=f"{respondent.label}'s answer",
-                )
+        _answer_fields(self, scale)
         self.fields["own_words"] = forms.CharField(
             label="In their own words",
             max_length=4000,
@@ -228,3 +230,102 @@ class FeedbackForm(GovUKForm):
             else None
             for q in FeedbackQuestion
         }
+
+
+def _answer_fields(form: forms.Form, scale: int) -> None:
+    """The standard questions, each a radio on the chosen scale (all optional here)."""
+    choices = [(str(i), word) for i, word in enumerate(SCALES[scale], start=1)]
+    for respondent, questions in QUESTIONS_FOR.items():
+        for question in questions:
+            form.fields[f"answer_{question.value}"] = forms.ChoiceField(
+                label=f"\u201c{question.label}\u201d",
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+                help_text=f"{respondent.label}'s answer",
+            )
+
+
+class FeedbackPart(RecordFormPart):
+    """The questionnaire as part of recording a visit or a plan review: the child's answers
+    and a parent's or carer's, each optional, each saved as its own questionnaire with the
+    record's date and occasion."""
+
+    OCCASIONS = {"visit": FeedbackOccasion.VISIT, "plan_review": FeedbackOccasion.REVIEW}
+    WHOSE = {Respondent.CHILD: "the child's", Respondent.PARENT: "the parent's or carer's"}
+
+    def __init__(
+        self,
+        *args: object,
+        author: Practitioner,
+        child: Child,
+        occasion: str,
+        scale: int,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.author, self.child, self.scale = author, child, scale
+        self.occasion = self.OCCASIONS[occasion]
+        self.words = SCALES[scale]
+        _answer_fields(self, scale)
+        for question in FeedbackQuestion:
+            self.fields[f"answer_{question.value}"].help_text = ""  # under the person's heading
+        for respondent in Respondent:
+            self.fields[f"{respondent.value}_own_words"] = forms.CharField(
+                label=f"In {self.WHOSE[respondent]} own words",
+                max_length=4000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="What they said, as they said it",
+            )
+
+    def by_respondent(self) -> list[tuple[str, list[BoundField]]]:
+        """Each person's heading and fields, for the template."""
+        parts = []
+        for respondent, questions in QUESTIONS_FOR.items():
+            names = [f"answer_{q.value}" for q in questions] + [f"{respondent.value}_own_words"]
+            whose = self.WHOSE[respondent]
+            parts.append((f"{whose[0].upper()}{whose[1:]} answers", [self[n] for n in names]))
+        return parts
+
+    def _given(self, respondent: Respondent) -> bool:
+        data = self.cleaned_data
+        return bool(data.get(f"{respondent.value}_own_words", "").strip()) or any(
+            data.get(f"answer_{q.value}") for q in QUESTIONS_FOR[respondent]
+        )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        for respondent in Respondent:
+            if not self._given(respondent):
+                continue  # left empty: nothing asked of this person
+            for question in QUESTIONS_FOR[respondent]:
+                if not cleaned.get(f"answer_{question.value}"):
+                    self.add_error(
+                        f"answer_{question.value}",
+                        f"Select an answer to \u201c{question.label}\u201d, or leave "
+                        f"{self.WHOSE[respondent]} answers empty",
+                    )
+        return cleaned
+
+    def save_part(self, *, on: datetime.date, submission_key: str) -> None:
+        data = self.cleaned_data
+        for respondent in Respondent:
+            if not self._given(respondent):
+                continue
+            feedback_record(
+                author=self.author,
+                child=self.child,
+                respondent=respondent.value,
+                occasion=self.occasion,
+                given_on=on,
+                scale=self.scale,
+                answers={
+                    q.value: int(data[f"answer_{q.value}"]) for q in QUESTIONS_FOR[respondent]
+                },
+                own_words=data[f"{respondent.value}_own_words"],
+                # One questionnaire per person per record, whatever the retries.
+                submission_key=hashlib.sha256(
+                    f"{submission_key}:{respondent.value}".encode()
+                ).hexdigest(),
+            )

@@ -14,8 +14,10 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from cases.models import Practitioner
 from cases.web.pdf import pdf_text
 
+from .follow_ups import learning_actions_with_follow_ups
 from .models import AgreedGrade, CaseAudit, Grade
 from .selectors import agreed_grades
 
@@ -42,7 +44,7 @@ def _table(rows: list[list[object]], widths: list[float]) -> PdfTable:
     return table
 
 
-def audit_report_pdf(*, audit: CaseAudit) -> bytes:
+def audit_report_pdf(*, audit: CaseAudit, reader: Practitioner) -> bytes:
     styles = getSampleStyleSheet()
     # Cell text the size of the tables' other cells, so every row's cells line up.
     text = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=8, leading=10)
@@ -130,20 +132,22 @@ def audit_report_pdf(*, audit: CaseAudit) -> bytes:
         Paragraph("Learning actions", styles["Heading2"]),
         Spacer(1, 0.2 * cm),
     ]
-    actions = list(audit.actions.all())
+    actions = learning_actions_with_follow_ups(actions=list(audit.actions.all()), user=reader)
     if actions:
         story.append(
             _table(
-                [["Action", "Owner", "Due"]]
+                [["Action", "Owner", "Due", "Taken up"]]
                 + [
                     [
                         Paragraph(pdf_text(a.text), text),
                         Paragraph(pdf_text(a.owner), text),
                         f"{a.due_on:%d/%m/%Y}",
+                        # Where it went (the delivery plan), never an offer to take it.
+                        Paragraph(pdf_text("; ".join(f.text for f in ups if f.done)), text),
                     ]
-                    for a in actions
+                    for a, ups in actions
                 ],
-                [width - 7 * cm, 4.5 * cm, 2.5 * cm],
+                [width - 11.5 * cm, 4 * cm, 2 * cm, 5.5 * cm],
             )
         )
     else:

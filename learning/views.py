@@ -21,9 +21,11 @@ from cases.web.forms import GovUKForm, add_service_errors
 from cases.web.guards import audit_work_required, business_manager_required, casework_required
 
 from . import feedback, selectors, services
+from .follow_ups import learning_actions_with_follow_ups
 from .forms import (
     AuditForm,
     FeedbackForm,
+    FeedbackPart,
     GradesForm,
     LearningActionForm,
     ModerationForm,
@@ -127,6 +129,9 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
             if audit.moderated_at or is_business_manager(user)
             else [],
             "agreed": list(selectors.agreed_grades(audit=audit)),
+            "actions": learning_actions_with_follow_ups(
+                actions=list(audit.actions.all()), user=user
+            ),
         },
     )
 
@@ -302,7 +307,9 @@ def audit_close(request: HttpRequest, audit_id: int) -> HttpResponse:
 @business_manager_required
 def audit_report(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
-    response = HttpResponse(audit_report_pdf(audit=audit), content_type="application/pdf")
+    response = HttpResponse(
+        audit_report_pdf(audit=audit, reader=acting_user(request)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="case-audit-{audit.pk}.pdf"'
     return response
 
@@ -340,6 +347,23 @@ def feedback_new(request: HttpRequest, child_id: int) -> HttpResponse:
             return redirect("child-detail", child.pk)
     return render(
         request, "learning/feedback_form.html", {"form": form, "child": child, "scale": scale}
+    )
+
+
+def feedback_part(
+    *, occasion: str, user: Practitioner, child: Child, request: HttpRequest
+) -> FeedbackPart | None:
+    """The questionnaire on the visit and plan review forms, on the scale the page's address
+    names (3 points unless ?scale=5). Only a practitioner of an agency records feedback."""
+    if user.agency_id is None:
+        return None
+    return FeedbackPart(
+        request.POST or None,
+        prefix="feedback",
+        author=user,
+        child=child,
+        occasion=occasion,
+        scale=5 if request.GET.get("scale") == "5" else 3,
     )
 
 

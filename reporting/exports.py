@@ -11,9 +11,11 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether,
     PageBreak,
@@ -29,16 +31,18 @@ from learning.models import CaseAudit, Grade
 from learning.reports import grade_counts
 from learning.selectors import agreed_grades
 
-from .metrics import PERIOD_TYPES, Kind, Metric
+from .metrics import PERIOD_TYPES, Kind
 from .models import DeliveryAction, Priority, SnapshotBuild
 from .selectors import (
+    PALETTE,
     Headline,
+    SharesTable,
     Table,
-    breakdown_table,
     delivery_plan,
     headlines,
-    period_label,
     period_short_label,
+    shares_over_time,
+    stack_dimension,
     trend_table,
 )
 from .suppression import SUPPRESSED, Figure, suppress
@@ -54,7 +58,7 @@ def _csv(rows: list[list[str]], filename: str) -> HttpResponse:
     return response
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
+def csv_response(table: Table | SharesTable, filename: str) -> HttpResponse:
     return _csv([[table.title], table.headers, *table.body, [], [KEY]], filename)
 
 
@@ -76,9 +80,6 @@ def headlines_csv_response(items: list[Headline], filename: str) -> HttpResponse
 
 # The report pack shows the same recent periods in every chart and its table.
 PACK_PERIODS = 8
-COLOURS = ["#1d70b8", "#00703c", "#d4351c", "#f47738", "#4c2c92", "#505a5f", "#912b88"]
-# Directions of change are stacked better first, in the colours people read them by.
-DIRECTION_COLOURS = {"Improved": "#00703c", "No change": "#b1b4b6", "Deteriorated": "#d4351c"}
 TREND_WORDS = {"up": "Up", "down": "Down", "same": "No change", "": "Not comparable"}
 
 
@@ -91,12 +92,16 @@ def _bar_chart(
     width: float,
     height: float,
     percent: bool,
+    colours: list[str] | None = None,
 ) -> Drawing:
     """Bars over the periods the table beside it shows, each labelled in full with its year.
     Several series are stacked (the shares a whole is made of); suppressed values are gaps."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
-    legend_width = 110 if len(series) > 1 else 0
+    # The legend's one column is as wide as its longest name (swatch and gap included).
+    legend_width = (
+        max(stringWidth(name, "Helvetica", 7) for name in names) + 25 if len(series) > 1 else 0
+    )
     chart.x, chart.y = 40, 50
     chart.width, chart.height = width - 60 - legend_width, height - 75
     chart.data = series or [[0]]
@@ -105,15 +110,16 @@ def _bar_chart(
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.valueMin = 0
+    if not percent and not any(v for values in series for v in values):
+        # Nothing to show (or all suppressed): whole numbers, not 0.002 steps.
+        chart.valueAxis.valueMax, chart.valueAxis.valueStep = 5, 1
     if percent:
         chart.valueAxis.valueMax = 100
         chart.valueAxis.labelTextFormat = "%d%%"
     chart.valueAxis.labels.fontSize = 7
     if len(series) > 1:
         chart.categoryAxis.style = "stacked"
-    palette = [
-        DIRECTION_COLOURS.get(name, COLOURS[i % len(COLOURS)]) for i, name in enumerate(names)
-    ] or [COLOURS[0]]
+    palette = colours or [PALETTE[0]]
     for index in range(len(series)):
         chart.bars[index].fillColor = colors.HexColor(palette[index % len(palette)])
         chart.bars[index].strokeColor = None
@@ -123,6 +129,7 @@ def _bar_chart(
         legend.x, legend.y = width - legend_width + 5, height - 30
         legend.fontSize = 7
         legend.alignment = "right"
+        legend.columnMaximum = len(names)
         # Top to bottom, as the stack reads (its first series is at the bottom).
         legend.colorNamePairs = [
             (colors.HexColor(palette[i]), name) for i, name in reversed(list(enumerate(names)))
@@ -139,8 +146,25 @@ def _pdf_table(
     numeric_columns: tuple[int, ...] | None = None,
 ) -> PdfTable:
     """A table whose headers sit over their columns: numbers (every column after the first,
-    unless `numeric_columns` names them) and their headers right-aligned, words left-aligned."""
-    table = PdfTable([headers, *body], colWidths=widths, repeatRows=1)
+    unless `numeric_columns` names them) and their headers right-aligned, words left-aligned.
+    A header too long for its column wraps within it rather than running into the next."""
+    numeric = range(1, len(headers)) if numeric_columns is None else numeric_columns
+    shown: list[object] = [
+        Paragraph(
+            pdf_text(header),
+            ParagraphStyle(
+                "header",
+                fontName="Helvetica-Bold",
+                fontSize=8,
+                leading=10,
+                alignment=TA_RIGHT if column in numeric else 0,
+            ),
+        )
+        if stringWidth(header, "Helvetica-Bold", 8) > width - 6
+        else header
+        for column, (header, width) in enumerate(zip(headers, widths, strict=True))
+    ]
+    table = PdfTable([shown, *body], colWidths=widths, repeatRows=1)
     style = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
         ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
@@ -151,7 +175,6 @@ def _pdf_table(
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
-    numeric = range(1, len(headers)) if numeric_columns is None else numeric_columns
     style += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in numeric]
     table.setStyle(TableStyle(style))
     return table
@@ -164,11 +187,6 @@ def _recent(table: Table, period_type: str) -> tuple[list[str], list[int]]:
     return [period_short_label(period_type, starts[i]) for i in indexes], indexes
 
 
-def _stack_dimension(metric: Metric) -> str:
-    """The breakdown whose shares make up a share-of-total metric's whole."""
-    return next(d.code for d in metric.dimensions if not d.grouped)
-
-
 def _metric_part(
     *, build: SnapshotBuild, headline: Headline, period_type: str, width: float, styles: object
 ) -> list[object]:
@@ -176,7 +194,6 @@ def _metric_part(
     sheet = styles  # reportlab's StyleSheet1
     table = trend_table(build=build, metric=metric, period_type=period_type)
     labels, indexes = _recent(table, period_type)
-    starts = table.period_starts or []
     part: list[object] = [
         Paragraph(pdf_text(metric.name), sheet["Heading2"]),  # type: ignore[index]
         Paragraph(pdf_text(metric.definition), sheet["Normal"]),  # type: ignore[index]
@@ -192,54 +209,32 @@ def _metric_part(
         Spacer(1, 0.2 * cm),
     ]
     if metric.kind is Kind.SHARE_OF_TOTAL:
-        # Each period's figure is its own total, 100% by definition: draw what it is made of.
-        dimension = _stack_dimension(metric)
-        shares = [
-            breakdown_table(
-                build=build,
-                metric=metric,
-                period_type=period_type,
-                period_start=starts[i],
-                dimension=dimension,
-            )
-            for i in indexes
-        ]
-        order = list(DIRECTION_COLOURS)
-        names = sorted(
-            {row.label for t in shares for row in t.rows},
-            key=lambda label: (order.index(label) if label in order else len(order), label),
+        # Each period's figure is its own total, 100% by definition: draw what it is made of,
+        # as the metric's page does.
+        shares = shares_over_time(
+            build=build, metric=metric, period_type=period_type, last=PACK_PERIODS
         )
-        by_period = [{row.label: row for row in t.rows} for t in shares]
-        series = [
-            [round((rows[name].rate or 0) * 100, 1) if name in rows else 0.0 for rows in by_period]
-            for name in names
-        ]
-        dimension_name = next(d.name for d in metric.dimensions if d.code == dimension)
-        name = dimension_name[0].lower() + dimension_name[1:]
+        name = stack_dimension(metric).name
+        name = name[0].lower() + name[1:]
         part.append(
             _bar_chart(
                 title=f"{metric.name}: share of each period's total by {name} (%)",
-                labels=labels,
-                series=series,
-                names=names,
+                labels=[period_short_label(period_type, start) for start in shares.period_starts],
+                series=[[v or 0.0 for v in values] for values in shares.percentages()],
+                names=shares.names,
+                colours=shares.colours(),
                 width=width,
                 height=190,
                 percent=True,
             )
         )
-        headers = [table.first_column, "Total", *names]
-        body: list[list[object]] = [
-            [
-                period_label(period_type, starts[i]),
-                table.rows[i].numerator_text,
-                *[rows[n].rate_text if n in rows else "-" for n in names],
-            ]
-            for i, rows in zip(indexes, by_period, strict=True)
-        ]
+        headers = shares.headers
         first = width * 0.3
         part.append(
             _pdf_table(
-                headers, body, [first] + [(width - first) / (len(headers) - 1)] * (len(headers) - 1)
+                headers,
+                [list[object](row) for row in shares.body],
+                [first] + [(width - first) / (len(headers) - 1)] * (len(headers) - 1),
             )
         )
         part.append(

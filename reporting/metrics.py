@@ -127,6 +127,12 @@ DIMENSIONS = {
         Dimension(
             "direction", "Change since the previous GCP2", "direction", _case("key", DIRECTIONS)
         ),
+        Dimension(
+            "answer_direction",
+            "Change since the first answer",
+            "direction",
+            _case("key", DIRECTIONS),
+        ),
         Dimension("rule", "Drift rule", "rule", labels=_drift_rule_titles),
         Dimension(
             "audit_theme",
@@ -814,7 +820,7 @@ METRICS: list[Metric] = [
         numerator="Children whose answer moved in the direction",
         denominator="Children who answered again",
         priority=Priority.MAKE_A_DIFFERENCE,
-        breakdowns=("direction",),
+        breakdowns=("answer_direction",),
         kind=Kind.SHARE_OF_TOTAL,
         per_period=True,
         facts=f"""

@@ -16,7 +16,15 @@ from cases.access import sees_aggregates
 from cases.codes import Role
 from cases.models import Practitioner
 
-from .metrics import METRICS, METRICS_BY_CODE, PERIOD_TYPES, Kind, Metric
+from .metrics import (
+    DIRECTIONS,
+    METRICS,
+    METRICS_BY_CODE,
+    PERIOD_TYPES,
+    Dimension,
+    Kind,
+    Metric,
+)
 from .models import (
     CurrentSnapshot,
     DeliveryAction,
@@ -180,6 +188,11 @@ def breakdown_table(
             dimension__in=(dimension, "all"),
         ).order_by("dimension_label", "dimension_key")
     )
+    return _breakdown(metric, dimension, rows, period_label(period_type, period_start))
+
+
+def _breakdown(metric: Metric, dimension: str, rows: list[SnapshotRow], period: str) -> Table:
+    """One period's rows of a breakdown (and its "all" row), suppressed as one table."""
     total = next((row for row in rows if row.dimension == "all"), None)
     chosen = next(d for d in metric.dimensions if d.code == dimension)
     body_rows = [row for row in rows if row.dimension == dimension]
@@ -195,11 +208,128 @@ def breakdown_table(
     )
     name = chosen.name
     return Table(
-        title=f"{metric.name}, by {name.lower()}, {period_label(period_type, period_start)}",
+        title=f"{metric.name}, by {name.lower()}, {period}",
         first_column=name,
         metric=metric,
         rows=shown,
         total=shown_total,
+    )
+
+
+# Directions of change stack better first, in the colours people read them by; other parts
+# take the palette in turn. The screen and the report pack draw with the same colours.
+PALETTE = ["#1d70b8", "#00703c", "#d4351c", "#f47738", "#4c2c92", "#505a5f", "#912b88"]
+DIRECTION_COLOURS = {
+    DIRECTIONS["improved"]: "#00703c",
+    DIRECTIONS["same"]: "#b1b4b6",
+    DIRECTIONS["deteriorated"]: "#d4351c",
+}
+
+
+def stack_dimension(metric: Metric) -> Dimension:
+    """The breakdown whose shares make up a share-of-total metric's whole (a grouped one, such
+    as area and direction, is shares within each group, so never the stack)."""
+    return next(d for d in metric.dimensions if not d.grouped)
+
+
+@dataclass
+class SharesTable:
+    """A share-of-total metric over time drawn as the shares its whole is made of: each period's
+    total and each part's share of it. (Its trend alone would be 100% in every period.) Shown
+    on the metric's page, exported as its CSV and drawn in the report pack the same way."""
+
+    title: str
+    first_column: str
+    metric: Metric
+    names: list[str]
+    period_starts: list[datetime.date]
+    labels: list[str]
+    totals: list[ShownFigure | None]
+    shares: list[dict[str, ShownFigure]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.first_column, "Total", *self.names]
+
+    @property
+    def body(self) -> list[list[str]]:
+        return [
+            [
+                label,
+                total.numerator_text if total else "-",
+                *(parts[n].rate_text if n in parts else "-" for n in self.names),
+            ]
+            for label, total, parts in zip(self.labels, self.totals, self.shares, strict=True)
+        ]
+
+    @property
+    def any_suppressed(self) -> bool:
+        every = [t for t in self.totals if t] + [f for p in self.shares for f in p.values()]
+        return any(f.numerator is None or f.denominator_hidden for f in every)
+
+    def colours(self) -> list[str]:
+        return [
+            DIRECTION_COLOURS.get(name, PALETTE[i % len(PALETTE)])
+            for i, name in enumerate(self.names)
+        ]
+
+    def percentages(self) -> list[list[float | None]]:
+        """Each part's share by period, in percent; a suppressed share is None (a gap)."""
+        rates = [
+            [parts[n].rate if n in parts else None for parts in self.shares] for n in self.names
+        ]
+        return [[None if r is None else round(r * 100, 1) for r in row] for row in rates]
+
+    def chart_data(self) -> dict[str, object]:
+        """What Chart.js stacks: one series per part, suppressed shares left as gaps."""
+        return {
+            "labels": self.labels,
+            "unit": "%",
+            "stacked": True,
+            "series": [
+                {"label": name, "values": values, "colour": colour}
+                for name, values, colour in zip(
+                    self.names, self.percentages(), self.colours(), strict=True
+                )
+            ],
+        }
+
+
+def shares_over_time(
+    *, build: SnapshotBuild, metric: Metric, period_type: str, last: int | None = None
+) -> SharesTable:
+    """The shares table of a share-of-total metric over the build's periods (the `last` few),
+    each period suppressed exactly as its breakdown table is."""
+    dimension = stack_dimension(metric)
+    rows = SnapshotRow.objects.filter(
+        build=build,
+        metric=metric.code,
+        period_type=period_type,
+        dimension__in=(dimension.code, "all"),
+    ).order_by("period_start", "dimension_label", "dimension_key")
+    by_period: dict[datetime.date, list[SnapshotRow]] = {}
+    for row in rows:
+        by_period.setdefault(row.period_start, []).append(row)
+    starts = sorted(by_period)[-last:] if last else sorted(by_period)
+    tables = [
+        _breakdown(metric, dimension.code, by_period[start], period_label(period_type, start))
+        for start in starts
+    ]
+    order = list(DIRECTION_COLOURS)
+    names = sorted(
+        {row.label for t in tables for row in t.rows},
+        key=lambda label: (order.index(label) if label in order else len(order), label),
+    )
+    name = dimension.name[0].lower() + dimension.name[1:]
+    return SharesTable(
+        title=f"{metric.name}: share of each {PERIOD_TYPES[period_type].lower()}'s total by {name}",
+        first_column=PERIOD_TYPES[period_type],
+        metric=metric,
+        names=names,
+        period_starts=starts,
+        labels=[period_label(period_type, start) for start in starts],
+        totals=[t.total for t in tables],
+        shares=[{row.label: row for row in t.rows} for t in tables],
     )
 
 

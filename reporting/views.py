@@ -11,11 +11,21 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import acting_user, sees_aggregates
+from cases.access import (
+    acting_user,
+    is_business_manager,
+    sees_aggregates,
+    works_on_delivery_plan,
+)
 from cases.models import Practitioner
 from cases.services import SubmissionKeyReused
 from cases.web.forms import add_service_errors
-from cases.web.guards import aggregates_required, business_manager_required
+from cases.web.guards import (
+    aggregates_required,
+    business_manager_required,
+    delivery_plan_required,
+)
+from learning.follow_ups import FollowUp
 from learning.models import LearningAction
 
 from . import exports, selectors, services, tasks
@@ -25,8 +35,15 @@ from .forms import (
     DeliveryEvidenceForm,
     LearningLinkForm,
 )
-from .metrics import METRICS, Metric
-from .models import BuildTrigger, DeliveryAction, LearningLinkKind, Priority, SnapshotBuild
+from .metrics import METRICS, Kind, Metric
+from .models import (
+    BuildTrigger,
+    DeliveryAction,
+    LearningActionLink,
+    LearningLinkKind,
+    Priority,
+    SnapshotBuild,
+)
 
 # --- Dashboards ------------------------------------------------------------------------------
 
@@ -101,7 +118,10 @@ def _metric_context(request: HttpRequest, metric: Metric) -> dict[str, object]:
             ),
             "period": chosen,
             "breakdown": breakdown,
-            "trend": selectors.trend_table(build=build, metric=metric, period_type=period_type),
+            # A share of its own total is drawn as the shares it is made of (100% otherwise).
+            "trend": selectors.shares_over_time(build=build, metric=metric, period_type=period_type)
+            if metric.kind is Kind.SHARE_OF_TOTAL
+            else selectors.trend_table(build=build, metric=metric, period_type=period_type),
             "breakdown_table": selectors.breakdown_table(
                 build=build,
                 metric=metric,
@@ -232,7 +252,7 @@ def build_status(request: HttpRequest, build_id: int) -> JsonResponse:
 # --- Delivery plan ---------------------------------------------------------------------------
 
 
-@aggregates_required
+@delivery_plan_required
 @require_GET
 def delivery_plan(request: HttpRequest) -> HttpResponse:
     plan = selectors.delivery_plan()
@@ -269,7 +289,7 @@ def _action_or_404(action_id: int) -> DeliveryAction:
     return action
 
 
-@aggregates_required
+@delivery_plan_required
 @require_GET
 def delivery_action(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -280,7 +300,7 @@ def delivery_action(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-@aggregates_required
+@delivery_plan_required
 @require_http_methods(["GET", "POST"])
 def delivery_action_new(request: HttpRequest) -> HttpResponse:
     form = DeliveryActionForm(request.POST or None)
@@ -297,7 +317,7 @@ def delivery_action_new(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/delivery_action_form.html", {"form": form, "action": None})
 
 
-@aggregates_required
+@delivery_plan_required
 @require_http_methods(["GET", "POST"])
 def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -321,7 +341,7 @@ def delivery_action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     return render(request, "reporting/delivery_action_form.html", {"form": form, "action": action})
 
 
-@aggregates_required
+@delivery_plan_required
 @require_POST
 def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _action_or_404(action_id)
@@ -367,6 +387,12 @@ def learning_action_link(request: HttpRequest, learning_action_id: int) -> HttpR
     )
     if learning_action is None:
         raise Http404()
+    linked = LearningActionLink.objects.filter(learning_action=learning_action).first()
+    if linked is not None:  # linked once: show where it went rather than offer it again
+        messages.success(
+            request, "This learning action is already in the delivery plan, as shown here."
+        )
+        return redirect("delivery-action", action_id=linked.delivery_action_id)
     form = LearningLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -392,3 +418,34 @@ def learning_action_link(request: HttpRequest, learning_action_id: int) -> HttpR
         "reporting/learning_link_form.html",
         {"form": form, "learning_action": learning_action},
     )
+
+
+def delivery_plan_follow_ups(
+    *, actions: list[LearningAction], user: Practitioner
+) -> dict[int, FollowUp]:
+    """For an audit's page: the delivery plan action each learning action was taken into (a
+    link for those who see the plan), or, for the business manager, the offer to take it."""
+    links = {
+        link.learning_action_id: link
+        for link in LearningActionLink.objects.filter(learning_action__in=actions).select_related(
+            "delivery_action"
+        )
+    }
+    follow_ups = {}
+    for action in actions:
+        link = links.get(action.pk)
+        if link is not None:
+            how = "as evidence for" if link.kind == LearningLinkKind.EVIDENCE else "as"
+            follow_ups[action.pk] = FollowUp(
+                text=f"In the delivery plan {how} action {link.delivery_action.reference}",
+                href=reverse("delivery-action", args=[link.delivery_action_id])
+                if works_on_delivery_plan(user)
+                else "",
+            )
+        elif is_business_manager(user):
+            follow_ups[action.pk] = FollowUp(
+                text="Add to the delivery plan",
+                href=reverse("learning-action-link", args=[action.pk]),
+                done=False,
+            )
+    return follow_ups

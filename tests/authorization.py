@@ -91,6 +91,12 @@ def aggregates_only(status: int = 200, anonymous: int = SIGN_IN) -> dict[str, in
     return {**everyone(403), "anonymous": anonymous, "analyst": status, "executive": status}
 
 
+def delivery_plan_only(status: int = 200) -> dict[str, int]:
+    """The delivery plan's pages: analysts and executives, and the business manager who takes
+    case audits' learning actions into it (issue 14)."""
+    return {**aggregates_only(status), "business_manager": status}
+
+
 def _issue6_build(world: Any) -> Any:
     from reporting.models import BuildStatus, SnapshotBuild
 
@@ -211,34 +217,38 @@ EXPECTED.update(
                 aggregates_only(404),
             )
         ],
-        "delivery-plan": [("get", lambda w: "/delivery-plan/", aggregates_only())],
+        "delivery-plan": [("get", lambda w: "/delivery-plan/", delivery_plan_only())],
         "delivery-plan-priorities": [
             ("get", lambda w: "/delivery-plan/priorities/", aggregates_only())
         ],
         "delivery-action-new": [
-            ("get", lambda w: "/delivery-plan/actions/new/", aggregates_only()),
-            ("post", lambda w: "/delivery-plan/actions/new/", aggregates_only()),
+            ("get", lambda w: "/delivery-plan/actions/new/", delivery_plan_only()),
+            ("post", lambda w: "/delivery-plan/actions/new/", delivery_plan_only()),
         ],
         "delivery-action": [
-            ("get", lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/", aggregates_only())
+            (
+                "get",
+                lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/",
+                delivery_plan_only(),
+            )
         ],
         "delivery-action-edit": [
             (
                 "get",
                 lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/edit/",
-                aggregates_only(),
+                delivery_plan_only(),
             ),
             (
                 "post",
                 lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/edit/",
-                aggregates_only(),
+                delivery_plan_only(),
             ),
         ],
         "delivery-evidence-add": [
             (
                 "post",
                 lambda w: f"/delivery-plan/actions/{_issue6_action(w).pk}/evidence/",
-                aggregates_only(),
+                delivery_plan_only(),
             )
         ],
         "api-reporting-metrics": [

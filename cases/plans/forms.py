@@ -65,6 +65,7 @@ class PlanActionStatusForm(GovUKForm):
 
 
 class PlanReviewForm(GovUKForm):
+    submission_key = submission_key_field()
     reviewed_on = DateField(label="Date of the review", error_messages=required("Enter the date"))
     summary = forms.CharField(
         label="What the review found",

@@ -25,6 +25,7 @@ from cases.codes import (
 from cases.models import (
     Agency,
     Child,
+    ChronologyEntry,
     Plan,
     PlanAction,
     Practitioner,
@@ -343,9 +344,20 @@ def plan_review_record(
     end_plan: bool,
     next_review_on: datetime.date | None,
     summary: str,
+    submission_key: str = "",
 ) -> Plan:
-    """Record a plan review: either set the next review date or end the plan."""
+    """Record a plan review: either set the next review date or end the plan. A review is its
+    chronology entry, so the form's key on that entry makes a retry change nothing."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if submission_key and submission_repeat(
+        ChronologyEntry.objects.all(),
+        submission_key=submission_key,
+        child_id=plan.child_id,
+        recorded_by_id=reviewed_by.pk,
+        source_kind="plan",
+        source_id=plan.pk,
+    ):
+        return plan
     errors: dict[str, str] = {}
     if plan.ended_on is not None:
         raise ValidationError("This plan has already ended")
@@ -377,5 +389,6 @@ def plan_review_record(
         recorded_by=reviewed_by,
         source_kind="plan",
         source_id=plan.pk,
+        submission_key=submission_key or None,
     )
     return plan

@@ -22,6 +22,7 @@ from cases.plans.forms import (
     ReferralForm,
     VisitForm,
 )
+from cases.web.form_parts import record_form_parts
 from cases.web.forms import add_service_errors, record_page
 from cases.web.guards import casework_required, childrens_social_care_required
 
@@ -79,6 +80,7 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
     user = access.acting_user(request)
     child = access.child_for_reading(user=user, child_id=child_id, view_name="plan_review")
     plan = get_object_or_404(Plan, pk=plan_id, child=child)
+
     return record_page(
         request,
         child=child,
@@ -87,6 +89,8 @@ def plan_review(request: HttpRequest, child_id: int, plan_id: int) -> HttpRespon
         submit="Save review",
         done="Plan review saved",
         save=lambda data: services.plan_review_record(plan=plan, reviewed_by=user, **data),
+        parts=record_form_parts("plan_review", user=user, child=child, request=request),
+        part_date="reviewed_on",
     )
 
 
@@ -123,6 +127,8 @@ def visit_create(request: HttpRequest, child_id: int) -> HttpResponse:
         submit="Save visit",
         done="Visit saved",
         save=lambda data: services.visit_record(child=child, recorded_by=user, **data),
+        parts=record_form_parts("visit", user=user, child=child, request=request),
+        part_date="occurred_on",
     )
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.forms import BoundField
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +25,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import SUMMARY_MAX_LENGTH, Child
+
+if TYPE_CHECKING:
+    from .form_parts import FormPart
 
 DATE_PARTS = ("day", "month", "year")
 _PART_LABELS = {"day": "Day", "month": "Month", "year": "Year"}
@@ -321,6 +325,20 @@ def text_field(label: str, message: str, **kwargs: Any) -> forms.CharField:
     )
 
 
+class PageForms:
+    """A record's form and the parts added to it, as the one error summary sees them."""
+
+    def __init__(self, forms: Sequence[GovUKForm]) -> None:
+        self.forms = forms
+
+    def error_links(self) -> list[tuple[str, str]]:
+        return [link for form in self.forms for link in form.error_links()]
+
+
+class _PartRefused(Exception):
+    """A part's service refused: roll the record back with it (its errors are on its form)."""
+
+
 def record_page(
     request: HttpRequest,
     *,
@@ -331,15 +349,40 @@ def record_page(
     save: Callable[[dict[str, Any]], object],
     done: str,
     extra: dict[str, object] | None = None,
+    parts: Sequence[FormPart] = (),
+    part_date: str = "",
 ) -> HttpResponse:
-    """The shared GET/POST shape of a recording form about one child."""
-    if request.method == "POST" and form.is_valid():
+    """The shared GET/POST shape of a recording form about one child. `parts` are the forms
+    other apps add to it (`cases.web.form_parts`): all are validated together and saved with
+    the record in one transaction, given the record's date (its field `part_date`) and
+    submission key."""
+    if request.method == "POST" and all([form.is_valid(), *(p.form.is_valid() for p in parts)]):
+        data = form.cleaned_data
         try:
-            save(form.cleaned_data)
+            with transaction.atomic():
+                save(data)
+                for part in parts:
+                    try:
+                        part.form.save_part(
+                            on=data[part_date], submission_key=data["submission_key"]
+                        )
+                    except ValidationError as error:
+                        add_service_errors(part.form, error)
+                        raise _PartRefused() from error
+        except _PartRefused:
+            pass
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("child-detail", child.pk)
-    context = {"child": child, "form": form, "title": title, "submit": submit, **(extra or {})}
+    context = {
+        "child": child,
+        "form": form,
+        "page_forms": PageForms([form, *(part.form for part in parts)]),
+        "parts": parts,
+        "title": title,
+        "submit": submit,
+        **(extra or {}),
+    }
     return render(request, "cases/record_form.html", context)

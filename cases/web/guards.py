@@ -60,6 +60,11 @@ def aggregates_required(view: View) -> View:
     return _role_required(view, access.sees_aggregates)
 
 
+def delivery_plan_required(view: View) -> View:
+    """Signed in as an analyst or executive, or the business manager, who keeps the plan."""
+    return _role_required(view, access.works_on_delivery_plan)
+
+
 def childrens_social_care_required(view: View) -> View:
     """Signed in as children's social care staff, who record referrals and meetings."""
     return _role_required(view, access.records_statutory_steps)

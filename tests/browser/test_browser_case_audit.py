@@ -2,7 +2,8 @@
 business manager sets it up and draws the sample, each agency's auditor grades its own
 practice, the manager moderates and takes a learning action into the delivery plan; the
 findings then appear on the dashboards and in the report pack. Then a practitioner records a
-child's feedback, seen on the child's page and the dashboard. axe finds nothing on any page."""
+child's feedback with a visit, seen on the child's page and the dashboard. axe finds nothing on
+any page."""
 
 from __future__ import annotations
 
@@ -151,6 +152,14 @@ def test_an_audit_runs_end_to_end_across_two_agencies(
     page.select_option("#id_priority", "make_a_difference")
     _follow(page, page.get_by_role("button", name="Add to the delivery plan"))
     assert "(M9.1)" in page.locator("main").inner_text()
+    # Linked once: the audit shows where it went instead of offering it again.
+    actions = page.get_by_test_id("learning-actions")
+    assert "In the delivery plan as action M9.1" in actions.inner_text()
+    assert actions.get_by_role("link", name="Add to the delivery plan").count() == 0
+    _follow(page, actions.get_by_role("link", name="In the delivery plan as action M9.1"))
+    assert "Action M9.1" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    page.go_back()
     _shot(page, "audit-moderated")
     assert axe_violations(page) == []
 
@@ -181,26 +190,34 @@ def test_an_audit_runs_end_to_end_across_two_agencies(
     assert "Train school staff to record the child's own words" in text and "M9.1" in text
 
 
-def test_a_childs_feedback_shows_on_their_page_and_the_dashboard(
+def test_a_childs_feedback_recorded_with_a_visit_shows_on_their_page_and_the_dashboard(
     world: World, live_server: Any, page: Any
 ) -> None:
     sign_in(page, live_server, "hv")
     page.goto(f"{live_server.url}/children/{world.child.pk}/")
-    _follow(page, page.get_by_role("link", name="Record feedback from the child or family"))
-    assert axe_violations(page) == []
+    _follow(page, page.get_by_role("link", name="Record a visit or contact"))
     _follow(page, page.get_by_role("link", name="Use the 5-point scale instead"))
-    page.get_by_label("The child").check()
-    page.get_by_label("A visit").check()
+    assert axe_violations(page) == []
     today = timezone.localdate()
-    page.fill("#id_given_on-day", str(today.day))
-    page.fill("#id_given_on-month", str(today.month))
-    page.fill("#id_given_on-year", str(today.year))
-    page.locator("#id_answer_safe_at_home-4").check()
-    page.locator("#id_answer_listened_to-5").check()
-    page.fill("#id_own_words", "My worker came back like she said")
-    _follow(page, page.get_by_role("button", name="Save feedback"))
+    page.fill("#id_occurred_on-day", str(today.day))
+    page.fill("#id_occurred_on-month", str(today.month))
+    page.fill("#id_occurred_on-year", str(today.year))
+    page.get_by_label("Home visit").check()
+    page.get_by_label("The child was seen", exact=True).check()
+    # Half the child's questionnaire: both errors join the visit's in one summary.
+    page.locator("#id_feedback-answer_safe_at_home-4").check()
+    _follow(page, page.get_by_role("button", name="Save visit"))
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Someone listens to me" in summary
+    assert axe_violations(page) == []
+    page.locator("#id_feedback-answer_listened_to-5").check()
+    page.fill("#id_feedback-child_own_words", "My worker came back like she said")
+    page.locator("#id_feedback-answer_understand_change-4").check()
+    _follow(page, page.get_by_role("button", name="Save visit"))
+    assert page.url.rstrip("/").endswith(f"/children/{world.child.pk}")
     table = page.get_by_test_id("feedback").inner_text()
-    assert "Agree (4 of 5)" in table and "My worker came back like she said" in table
+    assert "Agree (4 of 5)" in table and "Strongly agree (5 of 5)" in table
+    assert "My worker came back like she said" in table and "A visit" in table
     assert axe_violations(page) == []
     _shot(page, "child-feedback")
 

@@ -66,6 +66,18 @@ def test_an_executive_reads_the_dashboards_changes_the_period_and_exports_csv(
     assert "Neglect as a share of child protection plans, by month" in exported
     assert "50.0%" in exported
 
+    # A share of its own total is drawn as the shares it is made of, stacked, with its table.
+    page.goto(f"{live_server.url}/dashboards/metrics/cp_plans_by_category/?period_type=month")
+    page.wait_for_function("() => window.Chart && Chart.getChart('trend-chart') !== undefined")
+    stacked = page.evaluate(
+        "() => { const c = Chart.getChart('trend-chart'); return [c.config.type,"
+        " c.options.scales.y.stacked, c.data.datasets.map(d => d.label)] }"
+    )
+    assert stacked[0] == "bar" and stacked[1] is True and len(stacked[2]) == 2
+    trend = page.get_by_test_id("trend-table").inner_text()
+    assert "Total" in trend and "50.0%" in trend and "100.0%" not in trend
+    assert axe_violations(page) == []
+
     for path in ("/delivery-plan/", "/delivery-plan/priorities/", "/dashboards/builds/"):
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path

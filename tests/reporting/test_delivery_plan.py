@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cases.codes import Role
 from reporting.models import DeliveryAction, DeliveryActionChange, DeliveryEvidence
@@ -148,3 +151,61 @@ def test_the_api_lists_the_plan_by_priority(analyst: Client) -> None:
     body = analyst.get("/api/reporting/delivery-plan/").json()
     assert [a["reference"] for a in body["recognise"]] == ["R1.1"]
     assert body["respond"] == []
+
+
+def test_a_linked_learning_action_shows_its_delivery_plan_action_instead_of_the_offer(
+    db: None, tmp_path: Path
+) -> None:
+    from learning import services as learning
+    from tests.learning.test_case_audits import Partnership, _agree_with_every_grade, _grade_all
+
+    p = Partnership()
+    audit = p.audit(size=2)
+    learning.audit_sample_draw(manager=p.manager, audit_id=audit.pk, seed=1)
+    _grade_all(p, audit, p.health_lead, "good")
+    _grade_all(p, audit, p.school_lead, "good")
+    _agree_with_every_grade(p, audit)
+    due = timezone.localdate() + datetime.timedelta(days=60)
+    taken, left = (
+        learning.learning_action_add(
+            manager=p.manager, audit_id=audit.pk, text=text, owner="DSLs", due_on=due
+        )
+        for text in ("Record the child's words", "Audit again in a year")
+    )
+    manager = Client()
+    manager.force_login(p.manager)
+    response = manager.post(
+        f"/delivery-plan/learning-actions/{taken.pk}/",
+        {"how": "new_action", "reference": "M9.1", "priority": "make_a_difference"},
+    )
+    assert response.status_code == 302
+    delivery = DeliveryAction.objects.get(reference="M9.1")
+
+    page = manager.get(f"/audits/{audit.pk}/").content.decode()
+    actions = page.split('data-testid="learning-actions"')[1].split("</ul>")[0]
+    taken_item, left_item = actions.split("<li>")[1:]
+    assert f'href="/delivery-plan/actions/{delivery.pk}/"' in taken_item
+    assert "In the delivery plan as action M9.1" in taken_item
+    assert "Add to the delivery plan" not in taken_item
+    assert f'href="/delivery-plan/learning-actions/{left.pk}/"' in left_item
+    # Opening the offer again for the linked one goes to where it went.
+    again = manager.get(f"/delivery-plan/learning-actions/{taken.pk}/")
+    assert (
+        again.status_code == 302 and again["Location"] == f"/delivery-plan/actions/{delivery.pk}/"
+    )
+
+    # An auditor sees where it went, but neither the offer nor a link into the plan.
+    auditor = Client()
+    auditor.force_login(p.health_lead)
+    page = auditor.get(f"/audits/{audit.pk}/").content.decode()
+    assert "In the delivery plan as action M9.1" in page
+    assert "/delivery-plan/" not in page
+
+    # The audit's own report says where each action was taken up.
+    pdf = tmp_path / "audit.pdf"
+    pdf.write_bytes(manager.get(f"/audits/{audit.pk}/report.pdf").content)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Taken up" in text and "action M9.1" in text
+    assert "Add to the delivery plan" not in text

@@ -157,12 +157,15 @@ def test_a_plan_review_sets_the_next_date_or_ends_the_plan_and_overdue_actions_s
     drift_evaluate()
     assert DriftFlag.objects.filter(rule_code="PLAN_ACTIONS_OVERDUE", resolved_at=None).exists()
     url = f"/children/{child.pk}/plans/{plan.pk}/review/"
-    missing = client.post(url, {"summary": "Going well", **_date("reviewed_on", TODAY)})
+    missing = client.post(
+        url, {"submission_key": "r0", "summary": "Going well", **_date("reviewed_on", TODAY)}
+    )
     assert "Enter the date of the next review" in missing.content.decode()
     next_review = TODAY + datetime.timedelta(days=90)
     client.post(
         url,
         {
+            "submission_key": "r1",
             "summary": "Going well",
             **_date("reviewed_on", TODAY),
             **_date("next_review_on", next_review),
@@ -170,9 +173,34 @@ def test_a_plan_review_sets_the_next_date_or_ends_the_plan_and_overdue_actions_s
     )
     plan.refresh_from_db()
     assert plan.review_due_on == next_review and plan.ended_on is None
-    client.post(url, {"summary": "Needs met", "end_plan": "on", **_date("reviewed_on", TODAY)})
+    client.post(
+        url,
+        {
+            "submission_key": "r2",
+            "summary": "Needs met",
+            "end_plan": "on",
+            **_date("reviewed_on", TODAY),
+        },
+    )
     plan.refresh_from_db()
     assert plan.ended_on == TODAY
     assert ChronologyEntry.objects.filter(source_kind="plan", source_id=plan.pk).count() == 2
     drift_evaluate()
     assert not DriftFlag.objects.filter(rule_code="PLAN_ACTIONS_OVERDUE", resolved_at=None).exists()
+
+
+def test_a_plan_review_sent_twice_is_recorded_once(scene) -> None:  # type: ignore[no-untyped-def]
+    client, child, agency = scene["client"], scene["child"], scene["agency"]
+    plan = factories.plan(child, "child_in_need", agency, TODAY - datetime.timedelta(days=100))
+    data = {
+        "submission_key": "review-once",
+        "summary": "Needs met",
+        "end_plan": "on",
+        **_date("reviewed_on", TODAY),
+    }
+    for _ in range(2):  # the second would be refused as "already ended" if it were new
+        response = client.post(f"/children/{child.pk}/plans/{plan.pk}/review/", data)
+        assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.ended_on == TODAY
+    assert ChronologyEntry.objects.filter(source_kind="plan", source_id=plan.pk).count() == 1
