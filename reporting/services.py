@@ -62,10 +62,12 @@ class DeliveryPlanError(Exception):
 
 
 def build_is_running() -> bool:
-    """Whether some database session holds the build lock right now."""
+    """Whether some session holds this database's build lock right now (advisory locks are
+    per database; another database on the same server may be building its own)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
             "AND granted AND ((classid::bigint << 32) | objid::bigint) = %s)",
             [BUILD_LOCK],
         )

@@ -336,3 +336,21 @@ def test_the_command_builds_and_switches_in_a_snapshot() -> None:
     call_command("build_dashboards", stdout=out)
     assert f"{len(METRICS)} metrics" in out.getvalue()
     assert current_build_id() == SnapshotBuild.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_another_databases_build_lock_is_not_this_ones() -> None:
+    database = settings.DATABASES["default"]
+    elsewhere = psycopg2.connect(
+        host=database["HOST"],
+        port=database["PORT"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        dbname="postgres",
+    )
+    try:
+        with elsewhere.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [BUILD_LOCK])
+        assert not services.build_is_running()
+    finally:
+        elsewhere.close()
