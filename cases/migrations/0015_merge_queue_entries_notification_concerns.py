@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_drift_queue_entry'),
-        ('cases', '0014_notification_row_concern_and_key'),
+        ("cases", "0014_drift_queue_entry"),
+        ("cases", "0014_notification_row_concern_and_key"),
     ]
 
-    operations = [
-    ]
+    operations = []
