@@ -20,6 +20,7 @@ from cases.models import Practitioner
 from cases.services import submission_repeat
 from learning.models import LearningAction
 
+from .census import census_comparison_build
 from .metrics import METRICS, MONTHS_KEPT, Metric
 from .models import (
     BuildStatus,
@@ -201,6 +202,8 @@ def _run_locked(
             _build_metric(build, metric, params)
             build.metrics_done += 1
             SnapshotBuild.objects.filter(pk=build.pk).update(metrics_done=build.metrics_done)
+        step = "the census comparison"
+        census_comparison_build(build)
         step = "the switch to the new snapshot"
         with transaction.atomic():
             pointer = _current_pointer()

@@ -29,7 +29,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.db import transaction
 
-from cases.census.layout import CensusChild, LayoutError, census_period, child_from_element
+from cases.census.figures import CensusFigures
+from cases.census.layout import CensusChild, Episode, LayoutError, child_from_element
 from cases.codes import (
     AgencyType,
     ChronologyEventType,
@@ -58,6 +59,8 @@ PAGE = 1000
 # Uploads are untrusted: they are parsed with defusedxml, which refuses entity declarations,
 # external references and DTD tricks outright.
 SOURCE_KIND = "census_import"
+FROM_CENSUS = "(from the CIN census)"
+IN_NEED_REASON = f"Child in need {FROM_CENSUS}"
 
 
 @dataclass
@@ -128,7 +131,7 @@ def census_file_import(
     """Bring the file's records in (its layout must already have been checked)."""
     agency = _social_care_agency()
     summary = ImportSummary()
-    figures = _Figures(year)
+    figures = CensusFigures(year)
     page: list[CensusChild] = []
     for _, child in census_children_read(path):
         page.append(child)
@@ -158,36 +161,6 @@ def _social_care_agency() -> Agency:
     return agency
 
 
-class _Figures:
-    """The official figures the file holds, as at its reference date: what the comparison page
-    sets against the tracker's own."""
-
-    def __init__(self, year: int) -> None:
-        self.year = year
-        self.start, self.end = census_period(year)
-        self.protection: Counter[str] = Counter()
-        self.need: Counter[str] = Counter()
-        self.referrals = 0
-
-    def add(self, child: CensusChild) -> None:
-        for episode in child.episodes:
-            if self.start <= episode.referral_date <= self.end:
-                self.referrals += 1
-            if episode.closed_on is None and not episode.no_further_action:
-                self.need[episode.primary_need or "N0"] += 1
-            for plan in episode.protection_plans:
-                if plan.ended_on is None:
-                    self.protection[plan.latest_category or plan.initial_category] += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "reference_date": self.end.isoformat(),
-            "protection_by_category": dict(sorted(self.protection.items())),
-            "in_need_by_primary_need": dict(sorted(self.need.items())),
-            "referrals_in_year": self.referrals,
-        }
-
-
 @transaction.atomic
 def _import_page(page: list[CensusChild], agency: Agency, summary: ImportSummary) -> None:
     writer = _PageWriter(agency, summary)
@@ -209,6 +182,8 @@ class _PageWriter:
         self.meetings: set[tuple[int, str, datetime.date]] = set()
         self.protection: dict[tuple[int, datetime.date], Involvement] = {}
         self.open_involvements: dict[int, Involvement] = {}
+        self.in_need: dict[tuple[int, datetime.date], Involvement] = {}
+        self.own_levels: set[int] = set()
         self.new_referrals: list[Referral] = []
         self.new_plans: list[Plan] = []
         self.new_meetings: list[ProtectionMeeting] = []
@@ -320,6 +295,10 @@ class _PageWriter:
         for involvement in Involvement.objects.filter(child_id__in=ids):
             if involvement.level == NeedLevel.CHILD_PROTECTION:
                 self.protection[(involvement.child_id, involvement.started_on)] = involvement
+            elif involvement.change_reason == IN_NEED_REASON:
+                self.in_need[(involvement.child_id, involvement.started_on)] = involvement
+            if not involvement.change_reason.endswith(FROM_CENSUS):
+                self.own_levels.add(involvement.child_id)
             if involvement.ended_on is None:
                 self.open_involvements[involvement.child_id] = involvement
 
@@ -327,6 +306,7 @@ class _PageWriter:
     def child_records(self, census_child: CensusChild, child: Child) -> None:
         for episode in census_child.episodes:
             self._referral(child, episode)
+            self._in_need(child, episode)
             for cin_plan in episode.cin_plans:
                 self._cin_plan(child, cin_plan.started_on, cin_plan.ended_on)
             for enquiry in episode.section47s:
@@ -464,6 +444,56 @@ class _PageWriter:
             f"{label} (from the CIN census)",
         )
 
+    def _in_need(self, child: Child, episode: Episode) -> None:
+        """The episode as child-in-need involvements around its protection plans, so the
+        catalogue's child-in-need metrics count it: only for a child whose levels of need the
+        tracker does not already record itself (its own involvements stand)."""
+        if episode.no_further_action or child.pk in self.own_levels:
+            return
+        day = episode.referral_date
+        for plan in sorted(episode.protection_plans, key=lambda p: p.started_on):
+            if plan.started_on > day:
+                self._in_need_spell(child, episode, day, plan.started_on)
+            if plan.ended_on is None:
+                return
+            day = max(day, plan.ended_on)
+        if episode.closed_on is None or episode.closed_on > day:
+            self._in_need_spell(child, episode, day, episode.closed_on)
+
+    def _in_need_spell(
+        self, child: Child, episode: Episode, started: datetime.date, ended: datetime.date | None
+    ) -> None:
+        involvement = self.in_need.get((child.pk, started))
+        if involvement is None:
+            involvement = Involvement(
+                child=child,
+                level=NeedLevel.CHILD_IN_NEED,
+                primary_need=episode.primary_need,
+                referral_source=episode.source,
+                lead_agency=self.agency,
+                started_on=started,
+                ended_on=ended,
+                change_reason=IN_NEED_REASON,
+            )
+            if ended is None:
+                self._open(child, involvement)
+            self.in_need[(child.pk, started)] = involvement
+            self.new_involvements.append(involvement)
+            self.counts["child in need spells created"] += 1
+            return
+        for name, value in (("ended_on", ended), ("primary_need", episode.primary_need)):
+            if getattr(involvement, name) != value:
+                setattr(involvement, name, value)
+                self.changed["involvement"][id(involvement)] = involvement
+
+    def _open(self, child: Child, involvement: Involvement) -> None:
+        """One open level at a time: a newly open involvement ends whatever was open."""
+        other = self.open_involvements.get(child.pk)
+        if other is not None and other is not involvement and other.ended_on is None:
+            other.ended_on = max(involvement.started_on, other.started_on)
+            self.changed["involvement"][id(other)] = other
+        self.open_involvements[child.pk] = involvement
+
     def _protection_plan(self, child: Child, plan: Any) -> None:
         involvement = self.protection.get((child.pk, plan.started_on))
         category = plan.latest_category or plan.initial_category
@@ -476,15 +506,10 @@ class _PageWriter:
                 started_on=plan.started_on,
                 ended_on=plan.ended_on,
                 previous_protection_plans=plan.previous_plans,
-                change_reason="Child protection plan (from the CIN census)",
+                change_reason=f"Child protection plan {FROM_CENSUS}",
             )
             if plan.ended_on is None:
-                other = self.open_involvements.get(child.pk)
-                if other is not None:
-                    # One open level at a time: the plan replaces whatever was open.
-                    other.ended_on = max(plan.started_on, other.started_on)
-                    self.changed["involvement"][id(other)] = other
-                self.open_involvements[child.pk] = involvement
+                self._open(child, involvement)
             self.protection[(child.pk, plan.started_on)] = involvement
             self.new_involvements.append(involvement)
             self._entry(
@@ -535,7 +560,8 @@ class _PageWriter:
         closing = [i for i in self.changed["involvement"].values() if i.pk is not None]
         if closing:
             Involvement.objects.bulk_update(
-                closing, ["ended_on", "protection_category", "previous_protection_plans"]
+                closing,
+                ["ended_on", "protection_category", "previous_protection_plans", "primary_need"],
             )
         if self.changed["referral"]:
             Referral.objects.bulk_update(

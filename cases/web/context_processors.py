@@ -15,6 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_lead": is_lead(user),
         "nav_audits": does_audit_work(user),
         "nav_aggregates": sees_aggregates(user),
+        # The authority's statutory census is the social-care manager's (cases/census/).
+        "nav_census": does_casework(user) and user.role == Role.SOCIAL_CARE_MANAGER,
         "nav_admin": user.role == Role.ADMINISTRATOR and user.is_active,
         "nav_information_governance": user.role == Role.INFORMATION_GOVERNANCE and user.is_active,
     }

@@ -28,7 +28,7 @@ from cases.census.layout import (
 )
 from cases.census.services import census_dir, census_job_run
 from cases.census.validation import census_file_validate
-from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Referral
+from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Involvement, Referral
 from tests.support.seeding import seeded_partnership
 
 YEAR = 2027
@@ -189,7 +189,45 @@ def test_a_later_file_updates_what_changed_and_matches_by_upn() -> None:
     assert Child.objects.count() == 1
     referral = Referral.objects.get()
     assert (referral.closed_on, referral.closure_reason) == (D(2026, 12, 1), "RC7")
-    assert child.involvements.get().ended_on == D(2026, 11, 30)
+    spells = child.involvements.order_by("started_on").values_list(
+        "level", "started_on", "ended_on"
+    )
+    assert list(spells) == [
+        ("child_in_need", D(2026, 5, 4), D(2026, 6, 16)),
+        ("child_protection", D(2026, 6, 16), D(2026, 11, 30)),
+        ("child_in_need", D(2026, 11, 30), D(2026, 12, 1)),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_the_census_figures_and_the_catalogue_counts_its_records() -> None:
+    """The figures the comparison page shows, and the episode as the levels of need the
+    catalogue's protection and child-in-need metrics count (between its protection plans)."""
+    in_need = _child("NEED2", primary_need="N2", protection_plans=[], section47s=[])
+    nfa = _child("NFA1", no_further_action=True, assessments=[], protection_plans=[])
+    nfa.episodes[0].section47s = []
+    job = _import(_file([_child("PLAN1"), in_need, nfa]))
+
+    assert job.status == CensusJobStatus.DONE, job.errors
+    assert job.figures["reference_date"] == "2027-03-31"
+    assert job.figures["counts"] == {
+        "referrals": 3,
+        "assessments_completed": 2,
+        "section47_enquiries": 1,
+        "initial_conferences": 1,
+        "protection_plans_started": 1,
+        "in_need_at_end": 2,
+    }
+    assert job.figures["protection_by_category"] == {"NEG": 1}
+    assert job.figures["in_need_by_primary_need"] == {"N2": 1}
+    open_levels = Involvement.objects.filter(ended_on__isnull=True).values_list(
+        "child__la_child_id", "level", "primary_need", "protection_category"
+    )
+    assert sorted(open_levels) == [
+        ("NEED2", "child_in_need", "N2", ""),
+        ("PLAN1", "child_protection", "", "NEG"),
+    ]
+    assert not Involvement.objects.filter(child__la_child_id="NFA1").exists()
 
 
 def test_a_file_declaring_entities_is_refused_before_anything_expands(tmp_path: Path) -> None:
