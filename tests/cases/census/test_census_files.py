@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ from cases.census.layout import (
     ruleset_for,
 )
 from cases.census.services import census_dir, census_job_run
-from cases.census.validation import census_file_validate
+from cases.census.validation import RUNNER, census_file_validate
 from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Involvement, Referral
 from tests.support.seeding import seeded_partnership
 
@@ -71,6 +72,38 @@ def test_the_demo_export_passes_the_departments_rules_with_no_errors(
     assert result.schema_errors == []
     assert [f"{f.rule_code} {f.child} {f.field}" for f in result.errors] == []
     assert ET.fromstring(demo_export).find("Children")  # noqa: S314 - our own export  # children were exported
+
+
+# Builds the Department's tables both ways in the validator's own environment and says which
+# tables differ (rows, order, index, columns, dtypes and missing values all count).
+SAME_TABLES = """
+import sys, xml.etree.ElementTree as ET
+sys.path.insert(0, sys.argv[2])
+import cin_runner
+from cin_validator import cin_validator
+root = ET.parse(sys.argv[1]).getroot()
+theirs, ours = cin_validator.convert_data(root), cin_runner.tables(root)
+print(sorted(name for name in theirs if not (
+    theirs[name].equals(ours[name]) and list(theirs[name].dtypes) == list(ours[name].dtypes)
+    and all(repr(a) == repr(b) for a, b in zip(theirs[name].itertuples(), ours[name].itertuples()))
+)), len(theirs["ChildIdentifiers"]))
+"""
+
+
+def test_the_runner_builds_the_departments_tables_exactly_as_its_converter_does(
+    demo_export: bytes, tmp_path: Path, settings: Any
+) -> None:
+    """The runner joins each table once instead of once a child (linear, not quadratic): the
+    tables the rules read must be the converter's own."""
+    path = tmp_path / "demo.xml"
+    path.write_bytes(demo_export)
+    completed = subprocess.run(
+        [settings.NT_CIN_PYTHON, "-c", SAME_TABLES, str(path), str(RUNNER.parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.split() == ["[]", str(demo_export.count(b"<Child>"))]
 
 
 @pytest.mark.django_db(transaction=True)
