@@ -61,7 +61,7 @@ def latest_census() -> CensusJob | None:
     """The latest import that brought a census in (and so holds its figures)."""
     return (
         CensusJob.objects.filter(kind=CensusJobKind.IMPORT, status=CensusJobStatus.DONE)
-        .exclude(figures={})
+        .filter(figures__has_key="counts")  # imports before the figures were kept hold none
         .order_by("-finished_at", "-pk")
         .first()
     )

@@ -188,6 +188,7 @@ class _PageWriter:
         self.open_involvements: dict[int, Involvement] = {}
         self.in_need: dict[tuple[int, datetime.date], Involvement] = {}
         self.own_levels: set[int] = set()
+        self.loaded: dict[int, tuple[object, ...]] = {}  # each involvement as it was read
         self.new_referrals: list[Referral] = []
         self.new_plans: list[Plan] = []
         self.new_meetings: list[ProtectionMeeting] = []
@@ -308,6 +309,7 @@ class _PageWriter:
                 self.own_levels.add(involvement.child_id)
             if involvement.ended_on is None:
                 self.open_involvements[involvement.child_id] = involvement
+            self.loaded[involvement.pk] = _state(involvement)
 
     # Records ------------------------------------------------------------------------------
     def child_records(self, census_child: CensusChild, child: Child) -> None:
@@ -488,6 +490,8 @@ class _PageWriter:
             self.new_involvements.append(involvement)
             self.counts["child in need spells created"] += 1
             return
+        if ended is None and involvement.ended_on is not None:
+            self._open(child, involvement)
         for name, value in (("ended_on", ended), ("primary_need", episode.primary_need)):
             if getattr(involvement, name) != value:
                 setattr(involvement, name, value)
@@ -527,6 +531,8 @@ class _PageWriter:
                 f"Child protection plan started: {category} (from the CIN census)",
             )
             return
+        if plan.ended_on is None and involvement.ended_on is not None:
+            self._open(child, involvement)
         wanted = {
             "ended_on": plan.ended_on,
             "protection_category": category,
@@ -566,13 +572,28 @@ class _PageWriter:
         self.touched.add(child.pk)
 
     def flush(self) -> None:
-        # Close what a new open plan replaces before creating it (one open involvement a child).
-        closing = [i for i in self.changed["involvement"].values() if i.pk is not None]
-        if closing:
-            Involvement.objects.bulk_update(
-                closing,
-                ["ended_on", "protection_category", "previous_protection_plans", "primary_need"],
-            )
+        # Involvements that end up as they were read are left alone (one open at a time may
+        # have closed and reopened them on the way). Those that close go first, then those that
+        # open, then the new ones: one open involvement a child at every row.
+        updated = [
+            i
+            for i in self.changed["involvement"].values()
+            if i.pk is not None and _state(i) != self.loaded[i.pk]
+        ]
+        for batch in (
+            [i for i in updated if i.ended_on is not None],
+            [i for i in updated if i.ended_on is None],
+        ):
+            if batch:
+                Involvement.objects.bulk_update(
+                    batch,
+                    [
+                        "ended_on",
+                        "protection_category",
+                        "previous_protection_plans",
+                        "primary_need",
+                    ],
+                )
         if self.changed["referral"]:
             Referral.objects.bulk_update(
                 [r for r in self.changed["referral"].values() if r.pk is not None],
@@ -603,7 +624,7 @@ class _PageWriter:
         self.counts["child in need plans created"] += len(self.new_plans)
         self.counts["meetings created"] += len(self.new_meetings)
         self.counts["protection plans created"] += len(self.new_involvements)
-        self.counts["plans and involvements updated"] += len(self.changed["plan"]) + len(closing)
+        self.counts["plans and involvements updated"] += len(self.changed["plan"]) + len(updated)
         self.counts["chronology entries"] += len(self.entries)
         drift_evaluation_request(child_ids=self.touched)
 
@@ -623,6 +644,15 @@ def _copy(model: type[Model], objects: list[Any], *, with_ids: bool = False) -> 
         meta.db_table,
         [str(f.column) for f in fields],
         ([_db_value(f, instance) for f in fields] for instance in objects),
+    )
+
+
+def _state(involvement: Involvement) -> tuple[object, ...]:
+    return (
+        involvement.ended_on,
+        involvement.protection_category,
+        involvement.previous_protection_plans,
+        involvement.primary_need,
     )
 
 

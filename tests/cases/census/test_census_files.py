@@ -233,6 +233,24 @@ def test_a_later_file_updates_what_changed_and_matches_by_upn() -> None:
 
 
 @pytest.mark.django_db
+def test_a_second_open_episode_after_an_open_plan_imports_the_same_twice() -> None:
+    """Two episodes left open, the first with an open protection plan: one level is open after
+    the first import, and importing the file again changes nothing."""
+    child = _child("TWICE1", section47s=[])
+    later = Episode(D(2027, 2, 17), "2A", "N2", None, "", False)
+    child.episodes.append(later)
+    content = _file([child])
+
+    first = _import(content, validate=False)
+    again = _import(content, validate=False)
+
+    assert first.status == again.status == CensusJobStatus.DONE
+    assert Involvement.objects.filter(ended_on__isnull=True).count() == 1
+    assert again.summary.get("plans and involvements updated", 0) == 0
+    assert again.summary.get("chronology entries", 0) == 0
+
+
+@pytest.mark.django_db
 def test_an_import_keeps_the_census_figures_and_the_catalogue_counts_its_records() -> None:
     """The figures the comparison page shows, and the episode as the levels of need the
     catalogue's protection and child-in-need metrics count (between its protection plans)."""
