@@ -22,6 +22,7 @@ from cases.models import Practitioner
 from cases.services import submission_repeat
 from learning.models import LearningAction
 
+from .census import census_comparison_build
 from .metrics import METRICS, MONTHS_KEPT, Metric
 from .models import (
     BuildStatus,
@@ -203,6 +204,8 @@ def _run_locked(
         for _metric in _metrics_built(build, params):
             build.metrics_done += 1
             SnapshotBuild.objects.filter(pk=build.pk).update(metrics_done=build.metrics_done)
+        step = "the census comparison"
+        census_comparison_build(build)
         step = "the switch to the new snapshot"
         with transaction.atomic():
             pointer = _current_pointer()

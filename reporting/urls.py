@@ -6,6 +6,7 @@ urlpatterns = [
     path("dashboards/", views.dashboard, name="dashboard"),
     path("dashboards/headlines.csv", views.dashboard_csv, name="dashboard-csv"),
     path("dashboards/report-pack.pdf", views.report_pack, name="dashboard-report-pack"),
+    path("dashboards/census/", views.census_comparison, name="dashboard-census"),
     path("dashboards/builds/", views.builds, name="dashboard-builds"),
     path("dashboards/builds/refresh/", views.refresh, name="dashboard-refresh"),
     path("dashboards/builds/<int:build_id>/", views.build_detail, name="dashboard-build"),

@@ -3,6 +3,8 @@ selectors and services. Only partnership analysts and executives may use them.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,14 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.access import (
     acting_user,
+    does_casework,
     is_business_manager,
     sees_aggregates,
     works_on_delivery_plan,
 )
+from cases.codes import Role
 from cases.models import Practitioner
 from cases.services import SubmissionKeyReused
 from cases.web.forms import add_service_errors
 from cases.web.guards import (
+    _role_required,
     aggregates_required,
     business_manager_required,
     delivery_plan_required,
@@ -28,7 +33,7 @@ from cases.web.guards import (
 from learning.follow_ups import FollowUp
 from learning.models import LearningAction
 
-from . import exports, selectors, services, tasks
+from . import census, exports, selectors, services, tasks
 from .forms import (
     DashboardFilterForm,
     DeliveryActionForm,
@@ -364,6 +369,33 @@ def delivery_evidence_add(request: HttpRequest, action_id: int) -> HttpResponse:
             return redirect("delivery-action", action_id=action.pk)
     return render(
         request, "reporting/delivery_action.html", {"action": action, "evidence_form": form}
+    )
+
+
+def _sees_census_figures(user: Practitioner) -> bool:
+    """Analysts and executives (who see every aggregate) and children's social care managers
+    (whose statutory return the census is). The page names no child and is suppressed."""
+    return sees_aggregates(user) or (does_casework(user) and user.role == Role.SOCIAL_CARE_MANAGER)
+
+
+def census_figures_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return _role_required(view, _sees_census_figures)
+
+
+@census_figures_required
+@require_GET
+def census_comparison(request: HttpRequest) -> HttpResponse:
+    """The tracker's figures beside those of the latest imported children in need census."""
+    build = selectors.current_build()
+    return render(
+        request,
+        "reporting/census_comparison.html",
+        {
+            "comparison": census.census_comparison(build=build),
+            "build": build,
+            "may_refresh": selectors.may_refresh(acting_user(request)),
+            "sees_dashboards": sees_aggregates(acting_user(request)),
+        },
     )
 
 

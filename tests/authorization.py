@@ -893,6 +893,11 @@ EXPECTED.update(
         "census-job-errors-csv": [
             ("get", lambda w: f"/census/jobs/{_census_job(w)}/errors.csv", _census_managers(200))
         ],
+        # The census's figures beside the tracker's: aggregates (suppressed, no child), for
+        # those who see aggregates and for children's social care managers.
+        "dashboard-census": [
+            ("get", lambda w: "/dashboards/census/", {**aggregates_only(), "manager": 200})
+        ],
     }
 )
 

@@ -56,14 +56,14 @@ def test_the_role_script_creates_a_login_role_that_is_no_superuser() -> None:
     )
     db = settings.DATABASES["default"]
     role = f"probe_{uuid.uuid4().hex[:8]}"
-    env = {
+    env: dict[str, str] = {
         **os.environ,
         "PATH": f"{Path(psql).parent}:{os.environ['PATH']}",
-        "PGHOST": db["HOST"],
+        "PGHOST": str(db["HOST"]),
         "PGPORT": str(db["PORT"]),
         "PGPASSWORD": os.environ.get("NT_DB_PASSWORD", "neglect-local-only"),
         "POSTGRES_USER": settings.DB_OWNER_USER,
-        "POSTGRES_DB": db["NAME"],
+        "POSTGRES_DB": str(db["NAME"]),
         "NT_DB_APP_ROLE": role,
         "NT_DB_APP_PASSWORD": "o'quoted",
     }

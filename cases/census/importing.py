@@ -27,9 +27,13 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model, Value
+from django.db.models.expressions import DatabaseDefault
+from django.utils import timezone
 
-from cases.census.layout import CensusChild, LayoutError, census_period, child_from_element
+from cases.census.figures import CensusFigures
+from cases.census.layout import CensusChild, Episode, LayoutError, child_from_element
 from cases.codes import (
     AgencyType,
     ChronologyEventType,
@@ -46,18 +50,20 @@ from cases.models import (
     ChronologyEntry,
     Family,
     Involvement,
-    LegitimateRelationship,
     Plan,
     ProtectionMeeting,
     Referral,
     TeamAroundFamilyMember,
 )
+from cases.seeding import CHRONOLOGY_COLUMNS, copy_rows
 from cases.services import drift_evaluation_request
 
 PAGE = 1000
 # Uploads are untrusted: they are parsed with defusedxml, which refuses entity declarations,
 # external references and DTD tricks outright.
 SOURCE_KIND = "census_import"
+FROM_CENSUS = "(from the CIN census)"
+IN_NEED_REASON = f"Child in need {FROM_CENSUS}"
 
 
 @dataclass
@@ -128,7 +134,7 @@ def census_file_import(
     """Bring the file's records in (its layout must already have been checked)."""
     agency = _social_care_agency()
     summary = ImportSummary()
-    figures = _Figures(year)
+    figures = CensusFigures(year)
     page: list[CensusChild] = []
     for _, child in census_children_read(path):
         page.append(child)
@@ -158,36 +164,6 @@ def _social_care_agency() -> Agency:
     return agency
 
 
-class _Figures:
-    """The official figures the file holds, as at its reference date: what the comparison page
-    sets against the tracker's own."""
-
-    def __init__(self, year: int) -> None:
-        self.year = year
-        self.start, self.end = census_period(year)
-        self.protection: Counter[str] = Counter()
-        self.need: Counter[str] = Counter()
-        self.referrals = 0
-
-    def add(self, child: CensusChild) -> None:
-        for episode in child.episodes:
-            if self.start <= episode.referral_date <= self.end:
-                self.referrals += 1
-            if episode.closed_on is None and not episode.no_further_action:
-                self.need[episode.primary_need or "N0"] += 1
-            for plan in episode.protection_plans:
-                if plan.ended_on is None:
-                    self.protection[plan.latest_category or plan.initial_category] += 1
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "reference_date": self.end.isoformat(),
-            "protection_by_category": dict(sorted(self.protection.items())),
-            "in_need_by_primary_need": dict(sorted(self.need.items())),
-            "referrals_in_year": self.referrals,
-        }
-
-
 @transaction.atomic
 def _import_page(page: list[CensusChild], agency: Agency, summary: ImportSummary) -> None:
     writer = _PageWriter(agency, summary)
@@ -202,13 +178,17 @@ class _PageWriter:
     def __init__(self, agency: Agency, summary: ImportSummary) -> None:
         self.agency = agency
         self.counts = summary.counts
-        self.entries: list[ChronologyEntry] = []
+        self.entries: list[tuple[object, ...]] = []  # CHRONOLOGY_COLUMNS, written with COPY
+        self.now = timezone.now()
         self.touched: set[int] = set()
         self.referrals: dict[tuple[int, datetime.date], Referral] = {}
         self.plans: dict[tuple[int, datetime.date], Plan] = {}
         self.meetings: set[tuple[int, str, datetime.date]] = set()
         self.protection: dict[tuple[int, datetime.date], Involvement] = {}
         self.open_involvements: dict[int, Involvement] = {}
+        self.in_need: dict[tuple[int, datetime.date], Involvement] = {}
+        self.own_levels: set[int] = set()
+        self.loaded: dict[int, tuple[object, ...]] = {}  # each involvement as it was read
         self.new_referrals: list[Referral] = []
         self.new_plans: list[Plan] = []
         self.new_meetings: list[ProtectionMeeting] = []
@@ -232,35 +212,38 @@ class _PageWriter:
             )
             matched.append(child)
         new = [c for c, m in zip(page, matched, strict=True) if m is None]
-        families = Family.objects.bulk_create(
-            [Family(reference=_family_reference(c.la_child_id)) for c in new]
+        family_ids = _ids(Family, len(new))
+        copy_rows(
+            Family._meta.db_table,
+            ("id", "reference", "created_at"),
+            (
+                (pk, _family_reference(c.la_child_id), self.now)
+                for pk, c in zip(family_ids, new, strict=True)
+            ),
         )
-        created = Child.objects.bulk_create(
-            [_new_child(c, family) for c, family in zip(new, families, strict=True)]
-        )
+        created = [_new_child(c, pk) for c, pk in zip(new, family_ids, strict=True)]
+        _copy(Child, created, with_ids=True)
         self.counts["children created"] += len(created)
         created_iter = iter(created)
         children = [m if m is not None else next(created_iter) for m in matched]
         self._children_update(page, children, {child.pk for child in created})
         ids = [child.pk for child in children]
-        TeamAroundFamilyMember.objects.bulk_create(
+        _copy(
+            TeamAroundFamilyMember,
             [
                 TeamAroundFamilyMember(
                     child_id=pk, agency=self.agency, role_description="Children's social care"
                 )
                 for pk in ids
                 if pk not in self._team_members(ids)
-            ]
-        )
-        LegitimateRelationship.objects.bulk_create(
-            [
-                LegitimateRelationship(
-                    child_id=pk, agency=self.agency, basis=RelationshipBasis.TEAM_AROUND_FAMILY
-                )
-                for pk in ids
             ],
-            ignore_conflicts=True,
         )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO cases_legitimaterelationship (child_id, agency_id, basis, since) "
+                "SELECT unnest(%s::bigint[]), %s, %s, now() ON CONFLICT DO NOTHING",
+                [ids, self.agency.pk, RelationshipBasis.TEAM_AROUND_FAMILY],
+            )
         self._existing_load(ids)
         return children
 
@@ -320,13 +303,19 @@ class _PageWriter:
         for involvement in Involvement.objects.filter(child_id__in=ids):
             if involvement.level == NeedLevel.CHILD_PROTECTION:
                 self.protection[(involvement.child_id, involvement.started_on)] = involvement
+            elif involvement.change_reason == IN_NEED_REASON:
+                self.in_need[(involvement.child_id, involvement.started_on)] = involvement
+            if not involvement.change_reason.endswith(FROM_CENSUS):
+                self.own_levels.add(involvement.child_id)
             if involvement.ended_on is None:
                 self.open_involvements[involvement.child_id] = involvement
+            self.loaded[involvement.pk] = _state(involvement)
 
     # Records ------------------------------------------------------------------------------
     def child_records(self, census_child: CensusChild, child: Child) -> None:
         for episode in census_child.episodes:
             self._referral(child, episode)
+            self._in_need(child, episode)
             for cin_plan in episode.cin_plans:
                 self._cin_plan(child, cin_plan.started_on, cin_plan.ended_on)
             for enquiry in episode.section47s:
@@ -464,6 +453,58 @@ class _PageWriter:
             f"{label} (from the CIN census)",
         )
 
+    def _in_need(self, child: Child, episode: Episode) -> None:
+        """The episode as child-in-need involvements around its protection plans, so the
+        catalogue's child-in-need metrics count it: only for a child whose levels of need the
+        tracker does not already record itself (its own involvements stand)."""
+        if episode.no_further_action or child.pk in self.own_levels:
+            return
+        day = episode.referral_date
+        for plan in sorted(episode.protection_plans, key=lambda p: p.started_on):
+            if plan.started_on > day:
+                self._in_need_spell(child, episode, day, plan.started_on)
+            if plan.ended_on is None:
+                return
+            day = max(day, plan.ended_on)
+        if episode.closed_on is None or episode.closed_on > day:
+            self._in_need_spell(child, episode, day, episode.closed_on)
+
+    def _in_need_spell(
+        self, child: Child, episode: Episode, started: datetime.date, ended: datetime.date | None
+    ) -> None:
+        involvement = self.in_need.get((child.pk, started))
+        if involvement is None:
+            involvement = Involvement(
+                child=child,
+                level=NeedLevel.CHILD_IN_NEED,
+                primary_need=episode.primary_need,
+                referral_source=episode.source,
+                lead_agency=self.agency,
+                started_on=started,
+                ended_on=ended,
+                change_reason=IN_NEED_REASON,
+            )
+            if ended is None:
+                self._open(child, involvement)
+            self.in_need[(child.pk, started)] = involvement
+            self.new_involvements.append(involvement)
+            self.counts["child in need spells created"] += 1
+            return
+        if ended is None and involvement.ended_on is not None:
+            self._open(child, involvement)
+        for name, value in (("ended_on", ended), ("primary_need", episode.primary_need)):
+            if getattr(involvement, name) != value:
+                setattr(involvement, name, value)
+                self.changed["involvement"][id(involvement)] = involvement
+
+    def _open(self, child: Child, involvement: Involvement) -> None:
+        """One open level at a time: a newly open involvement ends whatever was open."""
+        other = self.open_involvements.get(child.pk)
+        if other is not None and other is not involvement and other.ended_on is None:
+            other.ended_on = max(involvement.started_on, other.started_on)
+            self.changed["involvement"][id(other)] = other
+        self.open_involvements[child.pk] = involvement
+
     def _protection_plan(self, child: Child, plan: Any) -> None:
         involvement = self.protection.get((child.pk, plan.started_on))
         category = plan.latest_category or plan.initial_category
@@ -476,15 +517,10 @@ class _PageWriter:
                 started_on=plan.started_on,
                 ended_on=plan.ended_on,
                 previous_protection_plans=plan.previous_plans,
-                change_reason="Child protection plan (from the CIN census)",
+                change_reason=f"Child protection plan {FROM_CENSUS}",
             )
             if plan.ended_on is None:
-                other = self.open_involvements.get(child.pk)
-                if other is not None:
-                    # One open level at a time: the plan replaces whatever was open.
-                    other.ended_on = max(plan.started_on, other.started_on)
-                    self.changed["involvement"][id(other)] = other
-                self.open_involvements[child.pk] = involvement
+                self._open(child, involvement)
             self.protection[(child.pk, plan.started_on)] = involvement
             self.new_involvements.append(involvement)
             self._entry(
@@ -495,6 +531,8 @@ class _PageWriter:
                 f"Child protection plan started: {category} (from the CIN census)",
             )
             return
+        if plan.ended_on is None and involvement.ended_on is not None:
+            self._open(child, involvement)
         wanted = {
             "ended_on": plan.ended_on,
             "protection_category": category,
@@ -517,26 +555,45 @@ class _PageWriter:
         self, child: Child, day: datetime.date, event_type: str, significance: str, summary: str
     ) -> None:
         self.entries.append(
-            ChronologyEntry(
-                child=child,
-                family_id=child.family_id,
-                occurred_on=day,
-                event_type=event_type,
-                significance=significance,
-                summary=summary,
-                source_agency=self.agency,
-                source_kind=SOURCE_KIND,
+            (
+                child.pk,
+                child.family_id,
+                day,
+                event_type,
+                significance,
+                summary,
+                self.agency.pk,
+                None,
+                self.now,
+                SOURCE_KIND,
+                None,
             )
         )
         self.touched.add(child.pk)
 
     def flush(self) -> None:
-        # Close what a new open plan replaces before creating it (one open involvement a child).
-        closing = [i for i in self.changed["involvement"].values() if i.pk is not None]
-        if closing:
-            Involvement.objects.bulk_update(
-                closing, ["ended_on", "protection_category", "previous_protection_plans"]
-            )
+        # Involvements that end up as they were read are left alone (one open at a time may
+        # have closed and reopened them on the way). Those that close go first, then those that
+        # open, then the new ones: one open involvement a child at every row.
+        updated = [
+            i
+            for i in self.changed["involvement"].values()
+            if i.pk is not None and _state(i) != self.loaded[i.pk]
+        ]
+        for batch in (
+            [i for i in updated if i.ended_on is not None],
+            [i for i in updated if i.ended_on is None],
+        ):
+            if batch:
+                Involvement.objects.bulk_update(
+                    batch,
+                    [
+                        "ended_on",
+                        "protection_category",
+                        "previous_protection_plans",
+                        "primary_need",
+                    ],
+                )
         if self.changed["referral"]:
             Referral.objects.bulk_update(
                 [r for r in self.changed["referral"].values() if r.pk is not None],
@@ -556,32 +613,80 @@ class _PageWriter:
             Plan.objects.bulk_update(
                 [p for p in self.changed["plan"].values() if p.pk is not None], ["ended_on"]
             )
-        Referral.objects.bulk_create(self.new_referrals)
-        Plan.objects.bulk_create(self.new_plans)
-        ProtectionMeeting.objects.bulk_create(self.new_meetings)
-        # Closed plans first, then the open one, so the constraint holds at every insert.
-        Involvement.objects.bulk_create(
-            sorted(self.new_involvements, key=lambda i: i.ended_on is None)
-        )
-        ChronologyEntry.objects.bulk_create(self.entries)
+        _copy(Referral, self.new_referrals)
+        _copy(Plan, self.new_plans)
+        _copy(ProtectionMeeting, self.new_meetings)
+        # Closed plans first, then the open one, so the constraint holds at every row.
+        _copy(Involvement, sorted(self.new_involvements, key=lambda i: i.ended_on is None))
+        copy_rows(ChronologyEntry._meta.db_table, CHRONOLOGY_COLUMNS, self.entries)
         self.counts["referrals created"] += len(self.new_referrals)
         self.counts["referrals updated"] += len(self.changed["referral"])
         self.counts["child in need plans created"] += len(self.new_plans)
         self.counts["meetings created"] += len(self.new_meetings)
         self.counts["protection plans created"] += len(self.new_involvements)
-        self.counts["plans and involvements updated"] += len(self.changed["plan"]) + len(closing)
+        self.counts["plans and involvements updated"] += len(self.changed["plan"]) + len(updated)
         self.counts["chronology entries"] += len(self.entries)
         drift_evaluation_request(child_ids=self.touched)
+
+
+def _copy(model: type[Model], objects: list[Any], *, with_ids: bool = False) -> None:
+    """Write new instances with COPY: `bulk_create` compiles an INSERT a few times slower than
+    the rest of the import. With `with_ids`, ids are first taken from the table's sequence (one
+    `nextval` each, so a concurrent insert can never collide) and set on the instances."""
+    if not objects:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
+    if with_ids:
+        for instance, pk in zip(objects, _ids(model, len(objects)), strict=True):
+            instance.pk = pk
+    copy_rows(
+        meta.db_table,
+        [str(f.column) for f in fields],
+        ([_db_value(f, instance) for f in fields] for instance in objects),
+    )
+
+
+def _state(involvement: Involvement) -> tuple[object, ...]:
+    return (
+        involvement.ended_on,
+        involvement.protection_category,
+        involvement.previous_protection_plans,
+        involvement.primary_need,
+    )
+
+
+def _ids(model: type[Model], count: int) -> list[int]:
+    """`count` new ids from the table's sequence (one `nextval` each: a concurrent insert can
+    never take one of them)."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [int(pk) for (pk,) in cursor.fetchall()]
+
+
+def _db_value(field: Any, instance: Model) -> object:
+    """The value as COPY takes it: the import only sets plain values (text, dates, numbers,
+    lists of codes), so Django's per-field preparation, the costliest step, is not needed."""
+    value = getattr(instance, field.attname)
+    if isinstance(value, DatabaseDefault):  # a field left to its db_default
+        default = field.db_default
+        value = default.value if isinstance(default, Value) else default
+    return value
 
 
 def _family_reference(la_child_id: str) -> str:
     return "CIN-" + hashlib.sha256(la_child_id.encode()).hexdigest()[:14].upper()
 
 
-def _new_child(census_child: CensusChild, family: Family) -> Child:
+def _new_child(census_child: CensusChild, family_id: int) -> Child:
     unborn = census_child.birth_date is None
     return Child(
-        family=family,
+        family_id=family_id,
         first_name="",
         last_name=f"Census child {census_child.la_child_id}",
         date_of_birth=census_child.birth_date,

@@ -28,6 +28,8 @@ def _items(user: Practitioner) -> list[tuple[str, str]]:
         ("Reference data", "admin:index", admin),
         ("Find a child", "child-search", casework),
         ("Matching queue", "notification-matching", casework),
+        # The authority's statutory census is the social-care manager's (cases/census/).
+        ("Children in need census", "census", casework and user.role == Role.SOCIAL_CARE_MANAGER),
         ("Dashboards", "dashboard", aggregates),
         ("Priorities and evidence", "delivery-plan-priorities", aggregates),
         ("Delivery plan", "delivery-plan", works_on_delivery_plan(user)),

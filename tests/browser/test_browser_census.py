@@ -3,15 +3,17 @@ reads the Department's findings; axe on each page, screenshots under the test's 
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cases.census.services import census_job_run
-from cases.models import CensusJob
-from tests.cases.census.test_census_files import KNOWN_ERRORS, _file
+from cases.census.services import census_dir, census_job_run
+from cases.models import CensusJob, CensusJobKind
+from reporting.services import snapshot_build_run
+from tests.cases.census.test_census_files import KNOWN_ERRORS, _child, _file
 from tests.support.browser import axe_violations, sign_in
 from tests.support.world import World
 
@@ -44,3 +46,43 @@ def test_a_manager_uploads_a_census_file_and_reads_each_finding(
         assert table.get_by_role("cell", name=code, exact=True).count() >= 1
     assert axe_violations(page) == []
     page.screenshot(path=str(shots / "census-job.png"), full_page=True)
+
+
+def test_the_census_beside_the_trackers_figures_for_a_manager_and_an_executive(
+    world: World, live_server: Any, page: Any, tmp_path: Path, settings: Any
+) -> None:
+    settings.NT_CENSUS_DIR = tmp_path / "census"
+    shots = Path(os.environ.get("NT_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server, "manager")
+    page.get_by_role("link", name="Children in need census").click()
+    page.get_by_role("link", name="Compare the latest imported census").click()
+    assert page.get_by_test_id("no-census").is_visible()
+    assert axe_violations(page) == []
+
+    job = CensusJob.objects.create(
+        kind=CensusJobKind.IMPORT, collection_year=2027, file_name="comparison.xml"
+    )
+    (census_dir() / job.file_name).write_bytes(_file([_child(f"CMP{n:03d}") for n in range(12)]))
+    census_job_run(job_id=job.pk, validate=False)
+    page.reload()
+    assert page.get_by_test_id("tracker-not-built").is_visible()
+    assert axe_violations(page) == []
+
+    snapshot_build_run(as_at=datetime.date(2027, 3, 31))
+    page.reload()
+    tables = page.get_by_test_id("comparison-table")
+    assert tables.count() == 3
+    neglect = tables.nth(1).get_by_role("row", name="Neglect")
+    assert neglect.get_by_role("cell").all_inner_texts() == ["12", "12", "0"]
+    assert "CMP001" not in page.content()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(shots / "census-comparison.png"), full_page=True)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "executive")
+    page.goto(f"{live_server.url}/dashboards/")
+    page.get_by_role("link", name="Compare with the latest children in need census").click()
+    assert page.get_by_test_id("comparison-table").count() == 3
+    page.get_by_role("link", name="Child protection plans by category").click()
+    assert page.locator("h1").inner_text() == "Child protection plans by category"

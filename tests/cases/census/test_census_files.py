@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,8 @@ from cases.census.layout import (
     ruleset_for,
 )
 from cases.census.services import census_dir, census_job_run
-from cases.census.validation import census_file_validate
-from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Referral
+from cases.census.validation import RUNNER, census_file_validate
+from cases.models import CensusJob, CensusJobKind, CensusJobStatus, Child, Involvement, Referral
 from tests.support.seeding import seeded_partnership
 
 YEAR = 2027
@@ -71,6 +72,38 @@ def test_the_demo_export_passes_the_departments_rules_with_no_errors(
     assert result.schema_errors == []
     assert [f"{f.rule_code} {f.child} {f.field}" for f in result.errors] == []
     assert ET.fromstring(demo_export).find("Children")  # noqa: S314 - our own export  # children were exported
+
+
+# Builds the Department's tables both ways in the validator's own environment and says which
+# tables differ (rows, order, index, columns, dtypes and missing values all count).
+SAME_TABLES = """
+import sys, xml.etree.ElementTree as ET
+sys.path.insert(0, sys.argv[2])
+import cin_runner
+from cin_validator import cin_validator
+root = ET.parse(sys.argv[1]).getroot()
+theirs, ours = cin_validator.convert_data(root), cin_runner.tables(root)
+print(sorted(name for name in theirs if not (
+    theirs[name].equals(ours[name]) and list(theirs[name].dtypes) == list(ours[name].dtypes)
+    and all(repr(a) == repr(b) for a, b in zip(theirs[name].itertuples(), ours[name].itertuples()))
+)), len(theirs["ChildIdentifiers"]))
+"""
+
+
+def test_the_runner_builds_the_departments_tables_exactly_as_its_converter_does(
+    demo_export: bytes, tmp_path: Path, settings: Any
+) -> None:
+    """The runner joins each table once instead of once a child (linear, not quadratic): the
+    tables the rules read must be the converter's own."""
+    path = tmp_path / "demo.xml"
+    path.write_bytes(demo_export)
+    completed = subprocess.run(
+        [settings.NT_CIN_PYTHON, "-c", SAME_TABLES, str(path), str(RUNNER.parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.split() == ["[]", str(demo_export.count(b"<Child>"))]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -189,7 +222,63 @@ def test_a_later_file_updates_what_changed_and_matches_by_upn() -> None:
     assert Child.objects.count() == 1
     referral = Referral.objects.get()
     assert (referral.closed_on, referral.closure_reason) == (D(2026, 12, 1), "RC7")
-    assert child.involvements.get().ended_on == D(2026, 11, 30)
+    spells = child.involvements.order_by("started_on").values_list(
+        "level", "started_on", "ended_on"
+    )
+    assert list(spells) == [
+        ("child_in_need", D(2026, 5, 4), D(2026, 6, 16)),
+        ("child_protection", D(2026, 6, 16), D(2026, 11, 30)),
+        ("child_in_need", D(2026, 11, 30), D(2026, 12, 1)),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_second_open_episode_after_an_open_plan_imports_the_same_twice() -> None:
+    """Two episodes left open, the first with an open protection plan: one level is open after
+    the first import, and importing the file again changes nothing."""
+    child = _child("TWICE1", section47s=[])
+    later = Episode(D(2027, 2, 17), "2A", "N2", None, "", False)
+    child.episodes.append(later)
+    content = _file([child])
+
+    first = _import(content, validate=False)
+    again = _import(content, validate=False)
+
+    assert first.status == again.status == CensusJobStatus.DONE
+    assert Involvement.objects.filter(ended_on__isnull=True).count() == 1
+    assert again.summary.get("plans and involvements updated", 0) == 0
+    assert again.summary.get("chronology entries", 0) == 0
+
+
+@pytest.mark.django_db
+def test_an_import_keeps_the_census_figures_and_the_catalogue_counts_its_records() -> None:
+    """The figures the comparison page shows, and the episode as the levels of need the
+    catalogue's protection and child-in-need metrics count (between its protection plans)."""
+    in_need = _child("NEED2", primary_need="N2", protection_plans=[], section47s=[])
+    nfa = _child("NFA1", no_further_action=True, assessments=[], protection_plans=[])
+    nfa.episodes[0].section47s = []
+    job = _import(_file([_child("PLAN1"), in_need, nfa]))
+
+    assert job.status == CensusJobStatus.DONE, job.errors
+    assert job.figures["reference_date"] == "2027-03-31"
+    assert job.figures["counts"] == {
+        "referrals": 3,
+        "assessments_completed": 2,
+        "section47_enquiries": 1,
+        "initial_conferences": 1,
+        "protection_plans_started": 1,
+        "in_need_at_end": 2,
+    }
+    assert job.figures["protection_by_category"] == {"NEG": 1}
+    assert job.figures["in_need_by_primary_need"] == {"N2": 1}
+    open_levels = Involvement.objects.filter(ended_on__isnull=True).values_list(
+        "child__la_child_id", "level", "primary_need", "protection_category"
+    )
+    assert sorted(open_levels) == [
+        ("NEED2", "child_in_need", "N2", ""),
+        ("PLAN1", "child_protection", "", "NEG"),
+    ]
+    assert not Involvement.objects.filter(child__la_child_id="NFA1").exists()
 
 
 def test_a_file_declaring_entities_is_refused_before_anything_expands(tmp_path: Path) -> None:
