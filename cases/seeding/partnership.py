@@ -11,6 +11,8 @@ of them under neglect.
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from cases.seeding import (
     copy_rows,
     reserve_ids,
     seed_steps,
+    seeding_session,
     synthetic,
 )
 from cases.validators import nhs_number_check_digit, upn_check_letter
@@ -66,6 +69,7 @@ EVENT_SUMMARIES = {
     "visit": "Home visit: child seen, home conditions noted.",
     "other": "Significant event recorded by the agency.",
 }
+LEVELS = tuple((str(level), weight) for level, weight in LEVEL_WEIGHTS)
 RISK_FACTOR_RATES = (("3B", 0.22), ("2B", 0.12), ("1B", 0.10), ("4B", 0.25), ("5B", 0.04))
 
 
@@ -77,7 +81,13 @@ class Partnership:
 
 
 def weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+    population, cumulative = _cumulative(tuple(options))
+    return rng.choices(population, cum_weights=cumulative)[0]  # the same draw as weights=
+
+
+@functools.cache
+def _cumulative(options: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
+    return [o for o, _ in options], list(itertools.accumulate(w for _, w in options))
 
 
 def synthetic_nhs_number(rng: random.Random) -> str:
@@ -175,15 +185,16 @@ def seed_partnership(
     partnership = partnership_reference_data(rng, practitioners_per_team=max(3, children // 400))
     today = timezone.localdate()
     made = 0
-    while made < children:
-        batch = min(BATCH_CHILDREN, children - made)
-        with transaction.atomic():
+    # One transaction: all or nothing, foreign keys checked in bulk at the end.
+    with transaction.atomic(), seeding_session():
+        while made < children:
+            batch = min(BATCH_CHILDREN, children - made)
             seed_batch = _seed_family_batch(rng, partnership, batch, today)
             for step in seed_steps():
                 step(seed_batch)
-        made += len(seed_batch.children)
-        if progress:
-            progress(len(seed_batch.children))
+            made += len(seed_batch.children)
+            if progress:
+                progress(len(seed_batch.children))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return made
@@ -240,7 +251,7 @@ def _seed_family_batch(
             family_adult_ids.append(adult_id)
             adult_id += 1
         # Siblings share a level of need more often than not.
-        family_level = weighted(rng, [(str(level), w) for level, w in LEVEL_WEIGHTS])
+        family_level = weighted(rng, LEVELS)
         for k in range(size):
             unborn = k == size - 1 and rng.random() < 0.04
             sex = rng.choice("MF")
@@ -290,11 +301,7 @@ def _seed_family_batch(
                         True,
                     )
                 )
-            level = (
-                family_level
-                if rng.random() < 0.8
-                else weighted(rng, [(str(lv), w) for lv, w in LEVEL_WEIGHTS])
-            )
+            level = family_level if rng.random() < 0.8 else weighted(rng, LEVELS)
             agency_ids = _agencies_for(rng, partnership, born, all_types, today)
             practitioner_ids = [rng.choice(partnership.practitioner_ids[a]) for a in agency_ids]
             started = None
