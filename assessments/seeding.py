@@ -16,7 +16,7 @@ from collections import defaultdict
 from cases.access import LEAD_ROLES
 from cases.codes import NeedLevel
 from cases.models import Practitioner
-from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, reserve_ids
 
 from .models import AssessmentStatus, SubArea
 from .services import SOURCE_KIND
@@ -203,12 +203,12 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
             previous_id = next_id
             next_id += 1
 
-    copy_rows("assessments_assessment", ASSESSMENT_COLUMNS, assessments)
-    copy_rows("assessments_areagrade", ("assessment_id", "area_id", "grade"), area_rows)
-    copy_rows(
+    batch.copy_rows("assessments_assessment", ASSESSMENT_COLUMNS, assessments)
+    batch.copy_rows("assessments_areagrade", ("assessment_id", "area_id", "grade"), area_rows)
+    batch.copy_rows(
         "assessments_subareagrade", ("assessment_id", "sub_area_id", "grade", "evidence"), sub_rows
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_chronologyentry",
         CHRONOLOGY_COLUMNS,
         entries,

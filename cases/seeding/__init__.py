@@ -8,6 +8,7 @@ memory stays flat at any size.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import contextlib
 import csv
@@ -18,7 +19,7 @@ import queue
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -69,14 +70,67 @@ class SeedChild:
 
 @dataclass
 class SeedBatch:
-    """What one batch created, for other apps' seed steps to build on."""
+    """What one batch created, for other apps' seed steps to build on.
+
+    Rows given to `copy_rows` here are held until every step has run, so a later step can
+    add columns to them (`add_columns`) instead of updating rows already written; the
+    generator then writes them (`write`). Rows a step writes with the module's `copy_rows`
+    go straight to the database.
+    """
 
     children: list[SeedChild]
     rng: random.Random
     today: datetime.date
+    pending: dict[str, list[tuple[tuple[str, ...], list[tuple[object, ...]]]]] = field(
+        default_factory=dict
+    )
+
+    def copy_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None:
+        self.pending.setdefault(table, []).append((tuple(columns), list(rows)))  # type: ignore[arg-type]
+
+    def rows(self, table: str) -> Iterator[dict[str, object]]:
+        """The held rows of a table, in the order given, as column -> value."""
+        for columns, rows in self.pending.get(table, []):
+            for row in rows:
+                yield dict(zip(columns, row, strict=True))
+
+    def add_columns(
+        self, table: str, columns: Sequence[str], values: Iterable[Sequence[object]]
+    ) -> None:
+        """Give each held row of a table more columns: one tuple of values per row, in order."""
+        values = iter(values)
+        self.pending[table] = [
+            ((*held, *columns), [(*row, *next(values)) for row in rows])
+            for held, rows in self.pending.get(table, [])
+        ]
+
+    def write(self) -> None:
+        for table, chunks in self.pending.items():
+            for columns, rows in chunks:
+                copy_rows(table, columns, rows)
+        self.pending = {}
 
 
 SeedStep = Callable[[SeedBatch], None]
+
+
+class Weighted:
+    """A weighted choice made once and drawn from often: `pick(rng)` is the very draw
+    `rng.choices(options, weights)[0]` makes (the same random number, the same answer),
+    without rebuilding the cumulative weights each time."""
+
+    def __init__(self, options: Sequence[tuple[Any, int]]) -> None:
+        self.population = [option for option, _ in options]
+        self.cumulative = list(itertools.accumulate(weight for _, weight in options))
+        self.total = self.cumulative[-1] + 0.0
+        self.hi = len(self.cumulative) - 1
+
+    def pick(self, rng: random.Random) -> Any:
+        return self.population[
+            bisect.bisect(self.cumulative, rng.random() * self.total, 0, self.hi)
+        ]
 
 
 _seed_steps: list[SeedStep] = []
@@ -223,7 +277,7 @@ class _Session:
             raise self.error
 
 
-QUEUED_CHUNKS = 8  # chunks made but not yet written: bounds the seeding process's memory
+QUEUED_CHUNKS = 64  # chunks made but not yet written (about two batches): bounds memory
 
 _session: _Session | None = None
 

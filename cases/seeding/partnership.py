@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import itertools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from cases.seeding import (
     INVOLVEMENT_COLUMNS,
     SeedBatch,
     SeedChild,
-    copy_rows,
+    Weighted,
     reserve_ids,
     seed_steps,
     seeding_session,
@@ -69,7 +68,10 @@ EVENT_SUMMARIES = {
     "visit": "Home visit: child seen, home conditions noted.",
     "other": "Significant event recorded by the agency.",
 }
-LEVELS = tuple((str(level), weight) for level, weight in LEVEL_WEIGHTS)
+LEVELS = Weighted([(str(level), weight) for level, weight in LEVEL_WEIGHTS])
+EVENTS = Weighted(EVENT_WEIGHTS)
+SIGNIFICANCE = Weighted((("low", 50), ("medium", 35), ("high", 15)))
+SEND_PROVISION = Weighted((("none", 85), ("sen_support", 11), ("ehcp", 4)))
 RISK_FACTOR_RATES = (("3B", 0.22), ("2B", 0.12), ("1B", 0.10), ("4B", 0.25), ("5B", 0.04))
 
 
@@ -81,13 +83,12 @@ class Partnership:
 
 
 def weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
-    population, cumulative = _cumulative(tuple(options))
-    return rng.choices(population, cum_weights=cumulative)[0]  # the same draw as weights=
+    return str(_weighted(tuple(options)).pick(rng))
 
 
 @functools.cache
-def _cumulative(options: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
-    return [o for o, _ in options], list(itertools.accumulate(w for _, w in options))
+def _weighted(options: tuple[tuple[str, int], ...]) -> Weighted:
+    return Weighted(options)
 
 
 def synthetic_nhs_number(rng: random.Random) -> str:
@@ -192,6 +193,7 @@ def seed_partnership(
             seed_batch = _seed_family_batch(rng, partnership, batch, today)
             for step in seed_steps():
                 step(seed_batch)
+            seed_batch.write()
             made += len(seed_batch.children)
             if progress:
                 progress(len(seed_batch.children))
@@ -251,7 +253,7 @@ def _seed_family_batch(
             family_adult_ids.append(adult_id)
             adult_id += 1
         # Siblings share a level of need more often than not.
-        family_level = weighted(rng, LEVELS)
+        family_level = LEVELS.pick(rng)
         for k in range(size):
             unborn = k == size - 1 and rng.random() < 0.04
             sex = rng.choice("MF")
@@ -280,7 +282,7 @@ def _seed_family_batch(
                     sex if not unborn else "U",
                     nhs,
                     upn,
-                    rng.choices(("none", "sen_support", "ehcp"), (85, 11, 4))[0],
+                    SEND_PROVISION.pick(rng),
                     disabilities,
                     rng.random() < 0.02,
                     rng.random() > 0.03,
@@ -301,7 +303,7 @@ def _seed_family_batch(
                         True,
                     )
                 )
-            level = family_level if rng.random() < 0.8 else weighted(rng, LEVELS)
+            level = family_level if rng.random() < 0.8 else LEVELS.pick(rng)
             agency_ids = _agencies_for(rng, partnership, born, all_types, today)
             practitioner_ids = [rng.choice(partnership.practitioner_ids[a]) for a in agency_ids]
             started = None
@@ -362,7 +364,7 @@ def _seed_family_batch(
             start_day = born or today - datetime.timedelta(days=200)
             span = max(1, min((today - start_day).days, 3 * 365))
             for _ in range(rng.randrange(14, 27)):
-                event_type = weighted(rng, EVENT_WEIGHTS)
+                event_type = EVENTS.pick(rng)
                 source = rng.randrange(len(agency_ids))
                 occurred = today - datetime.timedelta(days=rng.randrange(span))
                 entries.append(
@@ -371,7 +373,7 @@ def _seed_family_batch(
                         family_id,
                         occurred,
                         event_type,
-                        rng.choices(("low", "medium", "high"), (50, 35, 15))[0],
+                        SIGNIFICANCE.pick(rng),
                         EVENT_SUMMARIES[event_type],
                         agency_ids[source],
                         practitioner_ids[source],
@@ -387,18 +389,19 @@ def _seed_family_batch(
             )
             child_id += 1
 
-    copy_rows("cases_family", ("id", "reference", "created_at"), families)
-    copy_rows(
+    batch = SeedBatch(children=seeded, rng=rng, today=today)
+    batch.copy_rows("cases_family", ("id", "reference", "created_at"), families)
+    batch.copy_rows(
         "cases_address",
         ("family_id", "line_1", "line_2", "town", "postcode", "moved_in", "moved_out"),
         addresses,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_adult",
         ("id", "family_id", "first_name", "last_name", "date_of_birth", "sex", "risk_factors"),
         adults,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_child",
         (
             "id",
@@ -421,7 +424,7 @@ def _seed_family_batch(
         ),
         kids,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_relationship",
         (
             "child_id",
@@ -432,23 +435,25 @@ def _seed_family_batch(
         ),
         relationships,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_involvement",
         INVOLVEMENT_COLUMNS,
         involvements,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_teamaroundfamilymember",
         ("child_id", "agency_id", "practitioner_id", "role_description", "joined_on", "left_on"),
         team_members,
     )
-    copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
-    copy_rows(
+    batch.copy_rows(
+        "cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links
+    )
+    batch.copy_rows(
         "cases_chronologyentry",
         CHRONOLOGY_COLUMNS,
         entries,
     )
-    return SeedBatch(children=seeded, rng=rng, today=today)
+    return batch
 
 
 def _agencies_for(
