@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from cases.models import Adult, Child, ChronologyEntry, Concern, Family, Involvement
-from cases.seeding import copy_rows, seeding_session
+from cases.seeding import SeedBatch, copy_rows, seeding_session
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,25 @@ def test_the_same_seed_makes_the_same_partnership(empty_after: None) -> None:
         call_command("flush", interactive=False)
     assert made[0] == made[1]
     assert len(made[0][0]) == 150
+
+
+def test_a_later_step_adds_columns_to_rows_the_batch_still_holds() -> None:
+    import random
+
+    family = factories.family()
+    batch = SeedBatch(children=[], rng=random.Random(1), today=MOVED_IN)
+    columns = ("family_id", "line_1", "line_2", "town", "postcode")
+    batch.copy_rows(
+        "cases_address", columns, [(family.pk, "1 Elm Grove", "", "Westmoor", "NT1 4AB")]
+    )
+    batch.copy_rows(
+        "cases_address", columns, [(family.pk, "2 Elm Grove", "", "Westmoor", "NT1 4AB")]
+    )
+    assert [row["line_1"] for row in batch.rows("cases_address")] == ["1 Elm Grove", "2 Elm Grove"]
+    assert not family.addresses.exists()  # type: ignore[attr-defined]  # held, not written
+    batch.add_columns("cases_address", ("moved_in",), [(MOVED_IN,), (MOVED_IN,)])
+    batch.write()
+    assert set(family.addresses.values_list("line_1", "moved_in")) == {  # type: ignore[attr-defined]
+        ("1 Elm Grove", MOVED_IN),
+        ("2 Elm Grove", MOVED_IN),
+    }
