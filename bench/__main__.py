@@ -80,6 +80,9 @@ def main() -> None:
         help=f"comma-separated groups to run, from {', '.join(GROUPS)} (default: all)",
     )
     args = parser.parse_args()
+    # The practitioner group makes about 60 searches per run on each bench database: a second
+    # run within the hour would meet the per-person search limit (the check still runs).
+    os.environ.setdefault("NT_SEARCH_LIMIT_PER_HOUR", "1000000")
     wanted = set(args.only.split(","))
     if wanted - set(GROUPS):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(GROUPS)))}")
