@@ -9,13 +9,14 @@ children without one are mostly new cases whose initial assessment is not due ye
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections import defaultdict
 
 from cases.access import LEAD_ROLES
 from cases.codes import NeedLevel
 from cases.models import Practitioner
-from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, reserve_ids
 
 from .models import AssessmentStatus, SubArea
 from .services import SOURCE_KIND
@@ -23,6 +24,7 @@ from .services import SOURCE_KIND
 SHARE_ASSESSED = 0.97  # of children whose case opened more than NEW_CASE_DAYS ago
 NEW_CASE_DAYS = 25  # an initial GCP2 is due 20 days after a neglect concern
 LAST_ASSESSED_DAYS = (10, 188)  # repeats are due after six months: a few are overdue
+SUB_AREA_JITTER = (-1, 0, 0, 0, 1)
 TRAJECTORIES = (("improving", 91), ("stuck", 4), ("worsening", 2), ("mixed", 3))
 ASSESSMENT_COLUMNS = (
     "id",
@@ -86,6 +88,12 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
         return
     framework_id = sub_areas[0].area.framework_id
     areas = list(dict.fromkeys(sub.area for sub in sub_areas))
+    area_ids, labels = [a.pk for a in areas], [a.label for a in areas]
+
+    @functools.cache
+    def subs_at(age: int | None) -> list[tuple[int, int, bool]]:
+        return [(sub.pk, sub.area_id, sub.applies_at(age)) for sub in sub_areas]
+
     leads: dict[int, list[int]] = defaultdict(list)
     for pk, agency_id in Practitioner.objects.filter(role__in=LEAD_ROLES).values_list(
         "pk", "agency_id"
@@ -118,7 +126,8 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
         return
     next_id = reserve_ids("assessments_assessment", total)
     assessments: list[tuple[object, ...]] = []
-    area_rows, sub_rows, entries = [], [], []
+    area_rows, entries = [], []
+    sub_rows: list[tuple[int, int, int | None, str]] = []
     for child, agency_id, assessor_id, dates in plans:
         trajectory = rng.choices([t for t, _ in TRAJECTORIES], [w for _, w in TRAJECTORIES])[0]
         # Improving families start below the stuck grade (4), so only the others drift.
@@ -166,20 +175,16 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
                     f"seed-{next_id}",
                 )
             )
-            by_area = dict(zip([a.pk for a in areas], grades, strict=True))
-            for area in areas:
-                area_rows.append((next_id, area.pk, by_area[area.pk]))
-            for sub in sub_areas:
-                applies = sub.applies_at(age)
-                grade = (
-                    max(1, min(5, by_area[sub.area_id] + rng.choice((-1, 0, 0, 0, 1))))
-                    if applies
-                    else None
-                )
-                sub_rows.append(
-                    (next_id, sub.pk, grade, "Seen at the home visit." if applies else "")
-                )
-            summary = ", ".join(f"{a.label} {g}" for a, g in zip(areas, grades, strict=True))
+            by_area = dict(zip(area_ids, grades, strict=True))
+            for area_id in area_ids:
+                area_rows.append((next_id, area_id, by_area[area_id]))
+            for sub_id, area_id, applies in subs_at(age):
+                if applies:
+                    grade = max(1, min(5, by_area[area_id] + rng.choice(SUB_AREA_JITTER)))
+                    sub_rows.append((next_id, sub_id, grade, "Seen at the home visit."))
+                else:
+                    sub_rows.append((next_id, sub_id, None, ""))
+            summary = ", ".join(f"{label} {g}" for label, g in zip(labels, grades, strict=True))
             entries.append(
                 (
                     child.id,
@@ -198,12 +203,12 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
             previous_id = next_id
             next_id += 1
 
-    copy_rows("assessments_assessment", ASSESSMENT_COLUMNS, assessments)
-    copy_rows("assessments_areagrade", ("assessment_id", "area_id", "grade"), area_rows)
-    copy_rows(
+    batch.copy_rows("assessments_assessment", ASSESSMENT_COLUMNS, assessments)
+    batch.copy_rows("assessments_areagrade", ("assessment_id", "area_id", "grade"), area_rows)
+    batch.copy_rows(
         "assessments_subareagrade", ("assessment_id", "sub_area_id", "grade", "evidence"), sub_rows
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_chronologyentry",
         CHRONOLOGY_COLUMNS,
         entries,

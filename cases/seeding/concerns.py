@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.casework.concerns import concern_chronology_summary
 from cases.codes import NeedLevel
-from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, reserve_ids
 
 CONCERNS_BY_LEVEL = {
     NeedLevel.UNIVERSAL: (0, 0, 0, 1),
@@ -157,7 +157,7 @@ def seed_concerns(batch: SeedBatch) -> None:
                 known.add((child.id, agency_id))
                 links.append((child.id, agency_id, "concern", now))
 
-    copy_rows(
+    batch.copy_rows(
         "cases_concern",
         (
             "id",
@@ -181,7 +181,7 @@ def seed_concerns(batch: SeedBatch) -> None:
         ),
         concerns,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_concernchild",
         (
             "concern_id",
@@ -193,8 +193,10 @@ def seed_concerns(batch: SeedBatch) -> None:
         ),
         subjects,
     )
-    copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
-    copy_rows(
+    batch.copy_rows(
+        "cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links
+    )
+    batch.copy_rows(
         "cases_chronologyentry",
         CHRONOLOGY_COLUMNS,
         entries,

@@ -11,6 +11,7 @@ of them under neglect.
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from cases.seeding import (
     INVOLVEMENT_COLUMNS,
     SeedBatch,
     SeedChild,
-    copy_rows,
+    Weighted,
     reserve_ids,
     seed_steps,
+    seeding_session,
     synthetic,
 )
 from cases.validators import nhs_number_check_digit, upn_check_letter
@@ -66,6 +68,10 @@ EVENT_SUMMARIES = {
     "visit": "Home visit: child seen, home conditions noted.",
     "other": "Significant event recorded by the agency.",
 }
+LEVELS = Weighted([(str(level), weight) for level, weight in LEVEL_WEIGHTS])
+EVENTS = Weighted(EVENT_WEIGHTS)
+SIGNIFICANCE = Weighted((("low", 50), ("medium", 35), ("high", 15)))
+SEND_PROVISION = Weighted((("none", 85), ("sen_support", 11), ("ehcp", 4)))
 RISK_FACTOR_RATES = (("3B", 0.22), ("2B", 0.12), ("1B", 0.10), ("4B", 0.25), ("5B", 0.04))
 
 
@@ -77,7 +83,12 @@ class Partnership:
 
 
 def weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+    return str(_weighted(tuple(options)).pick(rng))
+
+
+@functools.cache
+def _weighted(options: tuple[tuple[str, int], ...]) -> Weighted:
+    return Weighted(options)
 
 
 def synthetic_nhs_number(rng: random.Random) -> str:
@@ -173,15 +184,17 @@ def seed_partnership(
     partnership = partnership_reference_data(rng, practitioners_per_team=max(3, children // 400))
     today = timezone.localdate()
     made = 0
-    while made < children:
-        batch = min(BATCH_CHILDREN, children - made)
-        with transaction.atomic():
+    # One transaction: all or nothing, foreign keys checked in bulk at the end.
+    with transaction.atomic(), seeding_session():
+        while made < children:
+            batch = min(BATCH_CHILDREN, children - made)
             seed_batch = _seed_family_batch(rng, partnership, batch, today)
             for step in seed_steps():
                 step(seed_batch)
-        made += len(seed_batch.children)
-        if progress:
-            progress(len(seed_batch.children))
+            seed_batch.write()
+            made += len(seed_batch.children)
+            if progress:
+                progress(len(seed_batch.children))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return made
@@ -238,7 +251,7 @@ def _seed_family_batch(
             family_adult_ids.append(adult_id)
             adult_id += 1
         # Siblings share a level of need more often than not.
-        family_level = weighted(rng, [(str(level), w) for level, w in LEVEL_WEIGHTS])
+        family_level = LEVELS.pick(rng)
         for k in range(size):
             unborn = k == size - 1 and rng.random() < 0.04
             sex = rng.choice("MF")
@@ -267,7 +280,7 @@ def _seed_family_batch(
                     sex if not unborn else "U",
                     nhs,
                     upn,
-                    rng.choices(("none", "sen_support", "ehcp"), (85, 11, 4))[0],
+                    SEND_PROVISION.pick(rng),
                     disabilities,
                     rng.random() < 0.02,
                     rng.random() > 0.03,
@@ -288,11 +301,7 @@ def _seed_family_batch(
                         True,
                     )
                 )
-            level = (
-                family_level
-                if rng.random() < 0.8
-                else weighted(rng, [(str(lv), w) for lv, w in LEVEL_WEIGHTS])
-            )
+            level = family_level if rng.random() < 0.8 else LEVELS.pick(rng)
             agency_ids = _agencies_for(rng, partnership, born, all_types, today)
             practitioner_ids = [rng.choice(partnership.practitioner_ids[a]) for a in agency_ids]
             started = None
@@ -353,7 +362,7 @@ def _seed_family_batch(
             start_day = born or today - datetime.timedelta(days=200)
             span = max(1, min((today - start_day).days, 3 * 365))
             for _ in range(rng.randrange(14, 27)):
-                event_type = weighted(rng, EVENT_WEIGHTS)
+                event_type = EVENTS.pick(rng)
                 source = rng.randrange(len(agency_ids))
                 occurred = today - datetime.timedelta(days=rng.randrange(span))
                 entries.append(
@@ -362,7 +371,7 @@ def _seed_family_batch(
                         family_id,
                         occurred,
                         event_type,
-                        rng.choices(("low", "medium", "high"), (50, 35, 15))[0],
+                        SIGNIFICANCE.pick(rng),
                         EVENT_SUMMARIES[event_type],
                         agency_ids[source],
                         practitioner_ids[source],
@@ -378,18 +387,19 @@ def _seed_family_batch(
             )
             child_id += 1
 
-    copy_rows("cases_family", ("id", "reference", "created_at"), families)
-    copy_rows(
+    batch = SeedBatch(children=seeded, rng=rng, today=today)
+    batch.copy_rows("cases_family", ("id", "reference", "created_at"), families)
+    batch.copy_rows(
         "cases_address",
         ("family_id", "line_1", "line_2", "town", "postcode", "moved_in", "moved_out"),
         addresses,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_adult",
         ("id", "family_id", "first_name", "last_name", "date_of_birth", "sex", "risk_factors"),
         adults,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_child",
         (
             "id",
@@ -412,7 +422,7 @@ def _seed_family_batch(
         ),
         kids,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_relationship",
         (
             "child_id",
@@ -423,23 +433,25 @@ def _seed_family_batch(
         ),
         relationships,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_involvement",
         INVOLVEMENT_COLUMNS,
         involvements,
     )
-    copy_rows(
+    batch.copy_rows(
         "cases_teamaroundfamilymember",
         ("child_id", "agency_id", "practitioner_id", "role_description", "joined_on", "left_on"),
         team_members,
     )
-    copy_rows("cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links)
-    copy_rows(
+    batch.copy_rows(
+        "cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links
+    )
+    batch.copy_rows(
         "cases_chronologyentry",
         CHRONOLOGY_COLUMNS,
         entries,
     )
-    return SeedBatch(children=seeded, rng=rng, today=today)
+    return batch
 
 
 def _agencies_for(

@@ -15,7 +15,7 @@ import random
 from typing import Any
 
 from cases.codes import NeedLevel
-from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, copy_rows, reserve_ids
+from cases.seeding import INVOLVEMENT_COLUMNS, SeedBatch, SeedChild, reserve_ids
 
 DAY = datetime.timedelta(days=1)
 PLAN_LEVELS = {NeedLevel.EARLY_HELP, NeedLevel.CHILD_IN_NEED, NeedLevel.CHILD_PROTECTION}
@@ -76,7 +76,7 @@ def seed_plans_visits_and_meetings(batch: SeedBatch) -> None:
             _awaiting(rows, rng, child, today, now)
         if child.level == NeedLevel.CHILD_PROTECTION:
             _meetings(rows, rng, child, today, now)
-    _write(rows)
+    _write(batch, rows)
 
 
 def _between(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -275,10 +275,10 @@ def _meetings(
         review += DAY * (175 if rng.random() < 0.9 else 200)
 
 
-def _write(rows: _Rows) -> None:
+def _write(batch: SeedBatch, rows: _Rows) -> None:
     if rows.plans:
         first_plan = reserve_ids("cases_plan", len(rows.plans))
-        copy_rows(
+        batch.copy_rows(
             "cases_plan",
             (
                 "id",
@@ -299,7 +299,7 @@ def _write(rows: _Rows) -> None:
             ),
         )
         first_action = reserve_ids("cases_planaction", max(1, len(rows.actions)))
-        copy_rows(
+        batch.copy_rows(
             "cases_planaction",
             (
                 "id",
@@ -323,6 +323,7 @@ def _write(rows: _Rows) -> None:
             ),
         )
     _copy_keyed(
+        batch,
         "cases_visit",
         (
             "child_id",
@@ -338,6 +339,7 @@ def _write(rows: _Rows) -> None:
         rows.visits,
     )
     _copy_keyed(
+        batch,
         "cases_referral",
         (
             "child_id",
@@ -354,12 +356,13 @@ def _write(rows: _Rows) -> None:
         rows.referrals,
     )
     _copy_keyed(
+        batch,
         "cases_protectionmeeting",
         ("child_id", "kind", "held_on", "conference_needed", "notes", "recorded_at"),
         [(*row[:4], "", row[4]) for row in rows.meetings],
     )
     if rows.closed_involvements:
-        copy_rows(
+        batch.copy_rows(
             "cases_involvement",
             INVOLVEMENT_COLUMNS,
             _closed_involvement_rows(rows.closed_involvements),
@@ -395,12 +398,14 @@ def _closed_involvement_rows(
     ]
 
 
-def _copy_keyed(table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+def _copy_keyed(
+    batch: SeedBatch, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]
+) -> None:
     """COPY rows with reserved ids and a unique submission key for each."""
     if not rows:
         return
     first = reserve_ids(table, len(rows))
-    copy_rows(
+    batch.copy_rows(
         table,
         ("id", *columns, "submission_key"),
         ((first + i, *row, f"seed-{table}-{first + i}") for i, row in enumerate(rows)),
