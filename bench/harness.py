@@ -252,17 +252,25 @@ def _marker(name: str) -> str | None:
         connection.close()
 
 
+def fingerprinted_paths() -> list[Path]:
+    """The files whose change makes a bench database stale: migrations and every seed step
+    (they live in every app, some in sub-packages such as cases/census/seeding.py)."""
+    apps = ("neglect_tracker", "cases", "assessments", "learning", "reporting")
+    seeding = {
+        path
+        for app in apps
+        for pattern in ("**/seed*.py", "**/seeding/*.py")
+        for path in (ROOT / app).glob(pattern)
+    }
+    return sorted(ROOT.glob("*/migrations/0*.py")) + sorted(seeding)
+
+
 def _migrations_fingerprint() -> str:
     """Changes whenever a migration or the seeding code changes, so stale data is rebuilt."""
     import hashlib
 
     digest = hashlib.sha256()
-    paths = (
-        sorted(ROOT.glob("*/migrations/0*.py"))
-        + sorted(ROOT.glob("*/seed*.py"))
-        + sorted(ROOT.glob("*/seeding/*.py"))
-    )
-    for path in paths:
+    for path in fingerprinted_paths():
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

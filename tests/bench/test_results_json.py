@@ -56,3 +56,17 @@ def test_compare_shows_what_moved_and_what_is_new(tmp_path: Path) -> None:
         "  build (10 children): 10.00 -> 5.00 s (-50.0%); ratio 4.0 -> 2.0",
         "  import (10 children): after only",
     ]
+
+
+def test_a_change_to_any_apps_seed_step_makes_bench_databases_stale() -> None:
+    from bench.harness import ROOT, fingerprinted_paths
+
+    paths = {path.relative_to(ROOT).as_posix() for path in fingerprinted_paths()}
+    for step in (
+        "cases/census/seeding.py",
+        "cases/seeding/partnership.py",
+        "assessments/seeding.py",
+        "reporting/seeding.py",
+        "cases/migrations/0001_initial.py",
+    ):
+        assert step in paths
