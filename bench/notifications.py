@@ -159,39 +159,27 @@ def _clean_up(import_id: int) -> None:
     """Delete what the import wrote, so the next run imports the same rows as new."""
     from django.db import connection, transaction
 
-    rows = "SELECT id FROM cases_notificationrow WHERE notification_import_id = %s"
-    concerns = (
-        "SELECT concern_id FROM cases_notificationrow "
-        "WHERE notification_import_id = %s AND concern_id IS NOT NULL"
-    )
-    entries = (
-        "SELECT chronology_entry_id FROM cases_notificationrow "
-        "WHERE notification_import_id = %s AND chronology_entry_id IS NOT NULL"
-    )
     with transaction.atomic(), connection.cursor() as cursor:
-        # The bench's own statements; the only value is the import's id.
-        for statement in (
-            f"DELETE FROM cases_attendancerecord WHERE source_row_id IN ({rows})",
-            f"DELETE FROM cases_changelogentry WHERE record_kind = 'ChronologyEntry' "
-            f"AND record_id IN ({entries})",
-            f"DELETE FROM cases_changelogentry WHERE record_kind = 'Concern' "
-            f"AND record_id IN ({concerns})",
+        cursor.execute(
             "CREATE TEMP TABLE bench_written ON COMMIT DROP AS "
-            "SELECT concern_id, chronology_entry_id FROM cases_notificationrow "
+            "SELECT id, concern_id, chronology_entry_id FROM cases_notificationrow "
             "WHERE notification_import_id = %s",
-            "DELETE FROM cases_notificationrow WHERE notification_import_id = %s",
-        ):
-            cursor.execute(statement, [import_id])  # nosec B608
-        cursor.execute(
+            [import_id],
+        )
+        for statement in (
+            "DELETE FROM cases_attendancerecord WHERE source_row_id IN "
+            "(SELECT id FROM bench_written)",
+            "DELETE FROM cases_changelogentry WHERE record_kind = 'ChronologyEntry' "
+            "AND record_id IN (SELECT chronology_entry_id FROM bench_written)",
+            "DELETE FROM cases_changelogentry WHERE record_kind = 'Concern' "
+            "AND record_id IN (SELECT concern_id FROM bench_written)",
+            "DELETE FROM cases_notificationrow WHERE id IN (SELECT id FROM bench_written)",
             "DELETE FROM cases_chronologyentry WHERE id IN "
-            "(SELECT chronology_entry_id FROM bench_written)"
-        )
-        cursor.execute(
+            "(SELECT chronology_entry_id FROM bench_written)",
             "DELETE FROM cases_concernchild WHERE concern_id IN "
-            "(SELECT concern_id FROM bench_written)"
-        )
-        cursor.execute(
-            "DELETE FROM cases_concern WHERE id IN (SELECT concern_id FROM bench_written)"
-        )
+            "(SELECT concern_id FROM bench_written)",
+            "DELETE FROM cases_concern WHERE id IN (SELECT concern_id FROM bench_written)",
+        ):
+            cursor.execute(statement)
         cursor.execute("DELETE FROM cases_driftevaluationrequest")
         cursor.execute("DELETE FROM cases_notificationimport WHERE id = %s", [import_id])
