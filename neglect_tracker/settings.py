@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # After whitenoise (static files keep their long cache) and authentication.
     "cases.web.request_guards.NoStoreMiddleware",
     "cases.web.request_guards.InvalidInputMiddleware",
+    "cases.web.request_guards.UndeclaredQueryParametersMiddleware",
 ]
 
 ROOT_URLCONF = "neglect_tracker.urls"

@@ -3,6 +3,8 @@ or endpoint can use."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -75,3 +77,58 @@ class InvalidInputMiddleware:
                 status=400,
             )
         return render(request, "400.html", {"fields": bad}, status=400)
+
+
+@functools.cache
+def _declared_query_parameters() -> dict[tuple[str, str], frozenset[str]]:
+    """(METHOD, path template) -> the query parameters the API's published schema declares:
+    generated once per process from the same views the schema page describes."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        (method.upper(), path): frozenset(
+            p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+        )
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    }
+
+
+def _path_template(route: str) -> str:
+    """A Django route ("api/children/<int:child_id>/") as the schema writes it."""
+    return "/" + _CONVERTER.sub(r"{\1}", route)
+
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+class UndeclaredQueryParametersMiddleware:
+    """The API refuses a query parameter its schema does not declare, naming it, rather than
+    ignoring it: a misspelt filter (`?agncy=3`) would otherwise answer with everything the
+    caller may see, as if it had not been asked."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: object
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if not is_api(request) or not request.GET or match is None:
+            return None
+        declared = _declared_query_parameters().get(
+            (request.method or "GET", _path_template(match.route))
+        )
+        if declared is None:  # not an operation of the published API (the schema page itself)
+            return None
+        undeclared = sorted(set(request.GET) - declared)
+        if not undeclared:
+            return None
+        return JsonResponse(
+            {name: ["This operation takes no such query parameter."] for name in undeclared},
+            status=400,
+        )

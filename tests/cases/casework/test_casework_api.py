@@ -229,3 +229,12 @@ def test_a_siblings_words_never_reach_a_reader_who_sees_only_the_other_child(api
         }
     ]
     assert "Ada's own words" not in str(body) and "submission_key" not in shown
+
+
+def test_a_misspelt_filter_is_refused_naming_it_not_ignored(api_world) -> None:
+    path = f"/api/children/{api_world['younger'].pk}/chronology/"
+    client = api_for(api_world["teacher"])
+    assert client.get(path, {"event_type": "concern"}).status_code == 200
+    response = client.get(path, {"agncy": "3", "page": "1"})
+    assert response.status_code == 400
+    assert response.json() == {"agncy": ["This operation takes no such query parameter."]}

@@ -124,3 +124,25 @@ def test_a_long_select_draws_what_djangos_select_draws_with_every_label_escaped(
             str(Templated(initial=initial)["worker"])
         )
         assert "<script>" not in drawn and "<b>" not in drawn
+
+
+def test_a_record_form_without_added_parts_still_shows_its_error_summary(rf, db) -> None:
+    """cases/record_form.html serves forms with parts from other apps (record_page) and forms
+    rendered directly (a level change, a challenge, a step-up request): both get the summary."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from cases.oversight.forms import LevelChangeForm
+
+    form = LevelChangeForm({}, decides_need_level=True)
+    assert not form.is_valid()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    page = render_to_string(
+        "cases/record_form.html",
+        {"child": SimpleNamespace(pk=1, full_name="A Child"), "form": form, "title": "Change"},
+        request=request,
+    )
+    assert "govuk-error-summary" in page and "There is a problem" in page
