@@ -297,6 +297,17 @@ class ReturnApi(Gcp2Api):
         return Response(_output(assessment.pk))
 
 
+class CompareQuerySerializer(serializers.Serializer):
+    before = serializers.IntegerField(required=False, help_text="an assessment of this child's")
+    after = serializers.IntegerField(required=False, help_text="a later assessment of this child's")
+
+    def validate(self, attrs: dict[str, int]) -> dict[str, int]:
+        for given, missing in (("before", "after"), ("after", "before")):
+            if given in attrs and missing not in attrs:
+                raise serializers.ValidationError({missing: f"Name one with {given}"})
+        return attrs
+
+
 class CompareApi(Gcp2Api):
     """Each area (and sub-area both graded) better, same or worse between two assessments.
 
@@ -304,33 +315,35 @@ class CompareApi(Gcp2Api):
     are not superseded.
     """
 
-    @extend_schema(responses=OpenApiResponse(description="before, after and each area's change"))
+    @extend_schema(
+        parameters=[CompareQuerySerializer],
+        responses=OpenApiResponse(description="before, after and each area's change"),
+    )
     def get(self, request: Request, child_id: int) -> Response:
         user = access.acting_user(request)
         child = access.child_for_reading(user=user, child_id=child_id, view_name="api_gcp2_compare")
+        query = CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         compared = [
             a
             for a in selectors.child_assessments(user=access.acting_user(request), child=child)
             if a.status != AssessmentStatus.SUPERSEDED
         ]
         by_id = {a.pk: a for a in compared}
-        try:
-            before = by_id[int(request.query_params["before"])]
-            after = by_id[int(request.query_params["after"])]
-        except KeyError:
-            if request.query_params.keys() & {"before", "after"}:
-                return Response(
-                    {"detail": "Name two of this child's assessments as before and after"},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-            if len(compared) < 2:
-                return Response({"before": None, "after": None, "areas": []})
+        if query.validated_data:
+            unknown = {
+                name: ["Not one of this child's assessments"]
+                for name, pk in query.validated_data.items()
+                if pk not in by_id
+            }
+            if unknown:
+                return Response(unknown, status=status.HTTP_400_BAD_REQUEST)
+            before = by_id[query.validated_data["before"]]
+            after = by_id[query.validated_data["after"]]
+        elif len(compared) < 2:
+            return Response({"before": None, "after": None, "areas": []})
+        else:
             before, after = compared[-2], compared[-1]
-        except ValueError:
-            return Response(
-                {"detail": "before and after are assessment ids"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
         return Response(
             {
                 "before": before.pk,

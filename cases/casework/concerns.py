@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.utils import timezone
 
 from cases.access import children_visible_to, does_casework
-from cases.bulk import values_insert
+from cases.bulk import change_log_created, values_insert
 from cases.codes import ChronologyEventType, NeglectType
 from cases.models import (
     SUMMARY_MAX_LENGTH,
-    ChangeLogEntry,
     Child,
     ChronologyEntry,
     Concern,
@@ -32,7 +30,6 @@ from cases.models import (
     Involvement,
     Practitioner,
 )
-from cases.request_context import current_request_id
 from cases.services import (
     SubmissionKeyReused,
     change_log_record,
@@ -276,23 +273,10 @@ def concerns_record_notified(
         for concern, child_id in concerns
     ]
     ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
-    request_id, now = current_request_id(), timezone.now()
-    values_insert(
-        ChangeLogEntry,
-        (
-            "practitioner_id",
-            "child_id",
-            "record_kind",
-            "record_id",
-            "action",
-            "changed_at",
-            "request_id",
-        ),
-        (
-            (author.pk, child_id, type(record).__name__, record.pk, "created", now, request_id)
-            for (concern, child_id), entry in zip(concerns, entries, strict=True)
-            for record in (entry, concern)
-        ),
+    change_log_created(
+        (author.pk, child_id, record)
+        for (concern, child_id), entry in zip(concerns, entries, strict=True)
+        for record in (entry, concern)
     )
     return entries
 

@@ -20,10 +20,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from cases.bulk import values_insert
+from cases.bulk import change_log_created
 from cases.casework.concerns import concerns_record_notified
 from cases.codes import ConcernAction, ConcernSeverity, ConsentToShare, NeglectType
-from cases.models import ChangeLogEntry, Child, ChronologyEntry, Concern, SearchLogEntry
+from cases.models import Child, ChronologyEntry, Concern, SearchLogEntry
 from cases.notifications import layouts
 from cases.notifications.models import (
     AttendanceRecord,
@@ -257,31 +257,7 @@ def _entries_write(
             )
         )
     ChronologyEntry.objects.bulk_create(entries, batch_size=5000)
-    request_id = current_request_id()
-    values_insert(
-        ChangeLogEntry,
-        (
-            "practitioner_id",
-            "child_id",
-            "record_kind",
-            "record_id",
-            "action",
-            "changed_at",
-            "request_id",
-        ),
-        (
-            (
-                notification_import.sent_by_id,
-                entry.child_id,
-                ChronologyEntry.__name__,
-                entry.pk,
-                "created",
-                now,
-                request_id,
-            )
-            for entry in entries
-        ),
-    )
+    change_log_created((notification_import.sent_by_id, entry.child_id, entry) for entry in entries)
     return entries
 
 

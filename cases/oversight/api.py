@@ -34,21 +34,32 @@ class DriftFlagOutputSerializer(serializers.Serializer):
     review_on = serializers.DateField(allow_null=True)
 
 
+class DriftFlagQuerySerializer(serializers.Serializer):
+    rule = serializers.CharField(required=False, max_length=64, help_text="a drift rule's code")
+    team = serializers.IntegerField(required=False, min_value=1)
+    worker = serializers.IntegerField(required=False, min_value=1)
+    level = serializers.ChoiceField(choices=NeedLevel.choices, required=False)
+    page = serializers.IntegerField(required=False, min_value=1)
+
+
+@extend_schema(parameters=[DriftFlagQuerySerializer])
 class DriftFlagListApi(ListAPIView):
-    """The signed-in lead's drift queue; filter with ?rule=, ?team=, ?worker=, ?level=."""
+    """The signed-in lead's drift queue; filter with ?rule=, ?team=, ?worker=, ?level=
+    (a value that is not one is a 400 naming it, never a silently wider list)."""
 
     permission_classes = [permissions.IsAuthenticated, IsLead]
     serializer_class = DriftFlagOutputSerializer
     filter_backends: list[type] = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        params = self.request.query_params
-        level = params.get("level", "")
+        query = DriftFlagQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        given = query.validated_data
         filters = selectors.QueueFilters(
-            rule=params.get("rule", ""),
-            team=int(params["team"]) if params.get("team", "").isdigit() else None,
-            worker=int(params["worker"]) if params.get("worker", "").isdigit() else None,
-            level=level if level in NeedLevel.values else "",
+            rule=given.get("rule", ""),
+            team=given.get("team"),
+            worker=given.get("worker"),
+            level=given.get("level", ""),
         )
         return selectors.drift_queue(user=access.acting_user(self.request), filters=filters)
 

@@ -158,3 +158,20 @@ def test_starting_from_the_last_needs_a_signed_off_one(world: World) -> None:
     )
     assert response.status_code == 400
     assert "start_from_last" in response.json()
+
+
+def test_compare_takes_two_named_assessments_and_names_what_is_wrong(world: World) -> None:
+    user = world.users["practitioner"]
+    first = gcp2_assessment(world.child, user, assessed_on=datetime.date(2025, 1, 1), grades=4)
+    second = gcp2_assessment(world.child, user, assessed_on=datetime.date(2025, 7, 1), grades=3)
+    path = f"/api/children/{world.child.pk}/gcp2/compare/"
+    client = client_as(user)
+    chosen = client.get(path, {"before": first.pk, "after": second.pk}).json()
+    assert (chosen["before"], chosen["after"]) == (first.pk, second.pk)
+    assert client.get(path, {"before": "true"}).json() == {
+        "before": ["A valid integer is required."]
+    }
+    assert client.get(path, {"before": first.pk}).json() == {"after": ["Name one with before"]}
+    other = client.get(path, {"before": first.pk, "after": 999_999})
+    assert other.status_code == 400
+    assert other.json() == {"after": ["Not one of this child's assessments"]}

@@ -106,3 +106,9 @@ def test_a_practitioner_cannot_record_an_outcome(scene) -> None:  # type: ignore
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_a_filter_value_that_is_not_one_is_refused_not_ignored(scene) -> None:  # type: ignore[no-untyped-def]
+    response = scene["lead"].get("/api/drift/flags/?team=abc&level=sideways")
+    assert response.status_code == 400
+    assert set(response.json()) == {"team", "level"}
