@@ -79,7 +79,13 @@ def _six_assessments():  # type: ignore[no-untyped-def]
     assessor = Practitioner.objects.filter(agency_id=agency_id, role=Role.PRACTITIONER).first()
     lead, _ = Practitioner.objects.get_or_create(
         username=f"bench-gcp2-lead-{agency_id}",
-        defaults={"agency_id": agency_id, "role": Role.SAFEGUARDING_LEAD},
+        defaults={
+            "agency_id": agency_id,
+            "role": Role.SAFEGUARDING_LEAD,
+            # A new account reads nothing until its agency confirms it (issue 11).
+            "confirmed_for_agency_id": agency_id,
+            "confirmed_at": timezone.now(),
+        },
     )
     assert assessor is not None
     for n in range(ASSESSMENTS):
