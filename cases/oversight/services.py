@@ -424,22 +424,46 @@ def challenge_raise(
         answer_by=answer_by,
         submission_key=submission_key,
     )
-    chronology_entry_record(
+    _act_recorded(
         child=child,
-        occurred_on=timezone.localdate(),
-        event_type=ChronologyEventType.OTHER,
+        by=raised_by,
+        record=challenge,
+        source_kind="challenge",
+        action="created",
         significance=Significance.HIGH,
         summary=(
             f"Professional challenge raised by {raised_by.agency.name} with {holding.name}; "
             f"answer asked for by {answer_by:%d %B %Y}."
         ),
-        source_agency=raised_by.agency,
-        recorded_by=raised_by,
-        source_kind="challenge",
-        source_id=challenge.pk,
     )
-    change_log_record(practitioner=raised_by, child=child, record=challenge, action="created")
     return challenge
+
+
+def _act_recorded(
+    *,
+    child: Child,
+    by: Practitioner,
+    record: ProfessionalChallenge | StepUpRequest,
+    source_kind: str,
+    action: str,
+    significance: str,
+    summary: str,
+) -> None:
+    """A challenge's or step-up request's act, today, in the child's chronology (as the acting
+    agency's) and in the change log."""
+    assert by.agency is not None  # only a lead of an agency raises, answers or decides
+    chronology_entry_record(
+        child=child,
+        occurred_on=timezone.localdate(),
+        event_type=ChronologyEventType.OTHER,
+        significance=significance,
+        summary=summary,
+        source_agency=by.agency,
+        recorded_by=by,
+        source_kind=source_kind,
+        source_id=record.pk,
+    )
+    change_log_record(practitioner=by, child=child, record=record, action=action)
 
 
 def may_answer_challenge(*, user: Practitioner, challenge: ProfessionalChallenge) -> bool:
@@ -471,21 +495,18 @@ def challenge_answer(
     challenge.answered_by = lead
     challenge.answered_at = timezone.now()
     challenge.save(update_fields=["response", "outcome", "answered_by", "answered_at"])
-    chronology_entry_record(
+    _act_recorded(
         child=challenge.child,
-        occurred_on=timezone.localdate(),
-        event_type=ChronologyEventType.OTHER,
+        by=lead,
+        record=challenge,
+        source_kind="challenge",
+        action="answered",
         significance=Significance.MEDIUM,
         summary=(
             f"Professional challenge from {challenge.raising_agency.name} answered by "
             f"{lead.agency.name}: {ChallengeOutcome(outcome).label.lower()}."
         ),
-        source_agency=lead.agency,
-        recorded_by=lead,
-        source_kind="challenge",
-        source_id=challenge.pk,
     )
-    change_log_record(practitioner=lead, child=challenge.child, record=challenge, action="answered")
     return challenge
 
 
@@ -607,21 +628,18 @@ def step_up_request(
     legitimate_relationship_record(
         child=child, agency_id=receiving.pk, basis=RelationshipBasis.STEP_UP_REQUEST
     )
-    chronology_entry_record(
+    _act_recorded(
         child=child,
-        occurred_on=timezone.localdate(),
-        event_type=ChronologyEventType.OTHER,
+        by=requested_by,
+        record=request,
+        source_kind="step_up_request",
+        action="created",
         significance=Significance.HIGH,
         summary=(
             f"{requested_by.agency.name} asked {receiving.name} to step the case up to "
             f"{NeedLevel(to_level).label.lower()}."
         ),
-        source_agency=requested_by.agency,
-        recorded_by=requested_by,
-        source_kind="step_up_request",
-        source_id=request.pk,
     )
-    change_log_record(practitioner=requested_by, child=child, record=request, action="created")
     return request
 
 
@@ -669,20 +687,17 @@ def step_up_decide(
     request.save(
         update_fields=["status", "decided_by", "decided_at", "decision_reason", "level_change"]
     )
-    chronology_entry_record(
+    _act_recorded(
         child=request.child,
-        occurred_on=timezone.localdate(),
-        event_type=ChronologyEventType.OTHER,
+        by=manager,
+        record=request,
+        source_kind="step_up_request",
+        action="decided",
         significance=Significance.HIGH,
         summary=(
             f"Request from {request.requesting_agency.name} to step up to "
             f"{request.get_to_level_display().lower()} "
             f"{'accepted' if accept else 'declined'} by {manager.agency.name}."
         ),
-        source_agency=manager.agency,
-        recorded_by=manager,
-        source_kind="step_up_request",
-        source_id=request.pk,
     )
-    change_log_record(practitioner=manager, child=request.child, record=request, action="decided")
     return request
