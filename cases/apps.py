@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
         from cases.census.seeding import seed_census_facts
         from cases.drift.rules import register_cases_rules
         from cases.notifications.drift_rules import register_notification_rules
+        from cases.notifications.seeding import seed_was_not_brought
         from cases.oversight import views as oversight
         from cases.plans import views as plans
         from cases.seeding import register_seed_step
@@ -30,6 +31,7 @@ class CasesConfig(AppConfig):
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
         register_seed_step(seed_census_facts)  # after plans: it fills in their referrals
+        register_seed_step(seed_was_not_brought)
         # The child's page, top to bottom (assessments adds GCP2 at 30).
         register_child_page_section(
             "record", 10, "cases/child_page/record.html", casework.child_record_section

@@ -26,6 +26,10 @@ LAPSED_BY = (2, 6)
 # Share of past-due actions still open, among those due in the last OVERDUE_WITHIN_DAYS days:
 # older ones have been done or dropped at a review.
 ACTIONS_OPEN_PAST_DUE = 0.04
+# Share of children in need with fresh work in progress (a referral awaiting its decision, an
+# open assessment, an initial conference to hold): enough that the demo's few hundred children
+# show the late ones (ASSESSMENT_LATE, INITIAL_CONFERENCE_LATE, REFERRAL_DECISION_LATE).
+AWAITING = 0.12
 OVERDUE_WITHIN_DAYS = 120
 # Days between visits when practice keeps to timescale, by level.
 VISIT_EVERY: dict[str, int] = {
@@ -72,7 +76,7 @@ def seed_plans_visits_and_meetings(batch: SeedBatch) -> None:
             _plan(rows, rng, child, today, now)
         if child.level in SOCIAL_CARE_LEVELS:
             _referral(rows, rng, child, today, now)
-        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < 0.05:
+        if child.level == NeedLevel.CHILD_IN_NEED and rng.random() < AWAITING:
             _awaiting(rows, rng, child, today, now)
         if child.level == NeedLevel.CHILD_PROTECTION:
             _meetings(rows, rng, child, today, now)
@@ -269,10 +273,12 @@ def _meetings(
         rows.meetings.append(
             (child.id, "core_group", initial + DAY * rng.randrange(3, 12), False, now)
         )
-    review = initial + DAY * (85 if rng.random() < 0.9 else 110)
+    # Most reviews are held in time (3 months, then 6); some slip by weeks, so at any time a
+    # few plans are waiting for an overdue review (REVIEW_CONFERENCE_OVERDUE).
+    review = initial + DAY * (85 if rng.random() < 0.85 else 130)
     while review <= today:
         rows.meetings.append((child.id, "review_conference", review, False, now))
-        review += DAY * (175 if rng.random() < 0.9 else 200)
+        review += DAY * (175 if rng.random() < 0.85 else 230)
 
 
 def _write(batch: SeedBatch, rows: _Rows) -> None:

@@ -8,7 +8,9 @@ import datetime
 import pytest
 
 from cases.codes import AgencyType
+from cases.drift import drift_rule
 from cases.drift.evaluation import drift_evaluate
+from cases.drift.wording import short_date
 from cases.models import DriftFlag, DriftRuleSetting
 from cases.notifications.models import AttendanceRecord, ExclusionRecord
 from reporting.models import BuildStatus, SnapshotRow
@@ -91,3 +93,23 @@ def test_repeatedly_not_brought_flags_at_the_admins_threshold() -> None:
     DriftRuleSetting.objects.create(code="WAS_NOT_BROUGHT_REPEATED", thresholds={"appointments": 2})
     drift_evaluate(child_ids=[child.pk])
     assert flags.filter(resolved_at__isnull=True).count() == 1
+
+
+def test_repeatedly_not_brought_says_since_when_and_the_childs_figures() -> None:
+    health = factories.agency("Health", AgencyType.HEALTH)
+    child = factories.child(known_to=[health])
+    today = datetime.date.today()
+    days = [today - datetime.timedelta(days=n) for n in (300, 200, 90, 20)]
+    days.append(today - datetime.timedelta(days=400))  # outside the year: not counted
+    for day in days:
+        factories.chronology(child, day, "was_not_brought", health)
+    drift_evaluate(child_ids=[child.pk])
+    flag = DriftFlag.objects.get(rule_code="WAS_NOT_BROUGHT_REPEATED", child=child)
+    # The third missed appointment in the window is when "3 in a year" first held.
+    assert flag.condition_since == days[2]
+    assert flag.figures["appointments"] == 4
+    sentence = drift_rule("WAS_NOT_BROUGHT_REPEATED").sentence(flag.figures, today)
+    assert sentence == (
+        f"Not brought to 4 health appointments between {short_date(days[0], today)} "
+        f"and {short_date(days[3], today)}"
+    )
