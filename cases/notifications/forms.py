@@ -43,6 +43,8 @@ class RowRejectForm(GovUKForm):
 
 class RowRegisterForm(GovUKForm):
     submission_key = submission_key_field()
+    # "yes" once the practitioner has seen the possible duplicates and none is the child.
+    confirmed_new = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class RowLinkForm(GovUKForm):

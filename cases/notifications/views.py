@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access
 from cases.casework.forms import ChildSearchForm
-from cases.casework.search import ChildSearchCriteria, SearchLimitReached, child_search_logged
+from cases.casework.search import (
+    ChildSearchCriteria,
+    SearchLimitReached,
+    child_possible_duplicates,
+    child_search_logged,
+)
 from cases.casework.views import search_limit_page
 from cases.models import Practitioner
 from cases.notifications import layouts, selectors, services
@@ -245,7 +250,38 @@ def matching_row(request: HttpRequest, row_id: int) -> HttpResponse:
     }.get(action)
     results = None
     action_errors: list[tuple[str, str]] = []
-    if action == "search" and search_form.is_valid():
+    registration = services.registration_from_row(row)
+    duplicates = []
+    # As on "Register a child": children who may be this one come first, so a row never makes
+    # a second record of a child the partnership knows.
+    if (
+        action == "register"
+        and row.status == RowStatus.QUEUED
+        and registration is not None
+        and register_form.is_valid()
+        and register_form.cleaned_data["confirmed_new"] != "yes"
+    ):
+        try:
+            duplicates = child_possible_duplicates(
+                user=user,
+                first_name=str(registration["first_name"]),
+                last_name=str(registration["last_name"]),
+                date_of_birth=registration["date_of_birth"],  # type: ignore[arg-type]
+                nhs_number=str(registration["nhs_number"]),
+            )
+        except SearchLimitReached:
+            return search_limit_page(request)
+    if duplicates:
+        results = duplicates
+        action_errors = [
+            (
+                "register",
+                f"{len(duplicates)} {'child' if len(duplicates) == 1 else 'children'} the "
+                "partnership knows may be the one in this row: link the row to the child, or "
+                "register a new child if none of them is",
+            )
+        ]
+    elif action == "search" and search_form.is_valid():
         data = search_form.cleaned_data
         criteria = ChildSearchCriteria(
             name=data["name"].strip(),
@@ -322,8 +358,9 @@ def matching_row(request: HttpRequest, row_id: int) -> HttpResponse:
             "visible_results": visible,
             "masked_results": [result for result in results or [] if result.child is None],
             "found_key": found_form["submission_key"].value(),
-            "registration": services.registration_from_row(row),
+            "registration": registration,
             "register_form": register_form,
+            "duplicates": duplicates,
             "reject_form": reject_form,
             "find_errors": [message for anchor, message in action_errors if anchor == "find"],
             "register_errors": [

@@ -506,6 +506,43 @@ def test_register_and_reject_work_from_the_page(world: World, children) -> None:
     assert (rows[3].status, rows[3].reject_reason) == ("rejected", "Wrong UPN")
 
 
+def test_registering_from_a_row_shows_children_who_may_be_the_one_first(
+    world: World, children
+) -> None:
+    known = children["known"]
+    content = csv_file(
+        "was_not_brought",
+        [
+            was_not_brought(
+                first_name=known.first_name,
+                last_name=known.last_name,
+                date_of_birth=known.date_of_birth.isoformat(),
+                postcode="NT9 9ZZ",  # the family has moved since: no automatic match
+            )
+        ],
+    )
+    row = run(world, "was_not_brought", content, key="d").rows.get()
+    assert row.status == "queued", row.errors
+    page = Client()
+    page.force_login(world.users["practitioner"])
+    address = f"/notifications/matching/{row.pk}/"
+    form = {"action": "register", "register-submission_key": "dup"}
+    shown = page.post(address, form)
+    assert shown.status_code == 200
+    text = shown.content.decode()
+    assert "1 child the partnership knows may be the one in this row" in text
+    assert f'name="found-child" value="{known.pk}"' in text  # linkable from the answer
+    assert "None of these is the child: register a new child" in text
+    assert Child.objects.filter(first_name=known.first_name).count() == 1
+    row.refresh_from_db()
+    assert row.status == "queued"
+    confirmed = page.post(address, {**form, "register-confirmed_new": "yes"})
+    assert confirmed.status_code == 302
+    assert Child.objects.filter(first_name=known.first_name).count() == 2
+    row.refresh_from_db()
+    assert row.status == "registered" and row.child_id != known.pk
+
+
 def test_another_agency_cannot_work_the_queue(world: World, children) -> None:
     content = csv_file("was_not_brought", [was_not_brought(upn="A123456789012")])
     row = run(world, "was_not_brought", content, key="o").rows.get()
