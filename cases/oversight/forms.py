@@ -169,9 +169,11 @@ class ConcernOutcomeForm(GovUKForm):
 class DriftQueueFilterForm(GovUKForm):
     """The queue's filters, drawn with what the lead chose (the view reads the query itself)."""
 
-    rule = forms.ChoiceField(label="Rule", required=False)
-    level = forms.ChoiceField(label="Level of need", required=False)
-    team = forms.ChoiceField(label="Team", required=False)
+    # Drawn in Python (LongSelect): the queue is read many times a day, and one template per
+    # option cost more than the rows of the queue.
+    rule = forms.ChoiceField(label="Rule", required=False, widget=LongSelect)
+    level = forms.ChoiceField(label="Level of need", required=False, widget=LongSelect)
+    team = forms.ChoiceField(label="Team", required=False, widget=LongSelect)
     worker = forms.ChoiceField(label="Lead professional", required=False, widget=LongSelect)
 
     def __init__(

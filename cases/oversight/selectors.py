@@ -1,6 +1,8 @@
 """Selectors for the lead's queue, a flag's evidence, supervision and concern outcomes.
 
-Every list is scoped by the access policy (children_visible_to) before anything else.
+Every list is scoped by the access policy (children_visible_to, or for long lists and counts
+the same policy as a condition on the row's child: visible_child_condition and
+visible_child_probe) before anything else.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.access import (
@@ -27,10 +32,12 @@ from cases.access import (
     does_casework,
     is_lead,
     visible_child_condition,
+    visible_child_probe,
 )
-from cases.codes import OPEN_ACTION_STATUSES, StepUpStatus
+from cases.codes import OPEN_ACTION_STATUSES, Role, StepUpStatus
 from cases.drift import DriftRule, drift_rules
 from cases.models import (
+    Agency,
     Child,
     ConcernChild,
     ConcernOutcome,
@@ -249,24 +256,28 @@ def queue_flag(flag: DriftFlag, today: datetime.date) -> QueueFlag:
 def drift_queue_rows(
     *, user: Practitioner, rows: list[dict[str, Any]], as_of: datetime.date | None = None
 ) -> list[QueueRow]:
-    """A page of the queue filled in: three queries however many flags the children have."""
+    """A page of the queue filled in: two queries however many flags the children have."""
     as_of = as_of or timezone.localdate()
     ids = [row["child_id"] for row in rows]
     flags: dict[int, list[QueueFlag]] = {pk: [] for pk in ids}
+    children: dict[int, Child] = {}
     for flag in (
         DriftFlag.objects.filter(child_id__in=ids, resolved_at__isnull=True)
         .exclude(flag_reviewed_by_agency(agency_id=user.agency_id, as_of=as_of))
         .annotate(review_on=agency_review_on(agency_id=user.agency_id))
+        .select_related("child")  # every row's child has a flag: that is why it is a row
         .order_by("severity_rank", "condition_since", "pk")
     ):
         flags[flag.child_id].append(queue_flag(flag, as_of))
+        children[flag.child_id] = flag.child
+    if missing := [pk for pk in ids if pk not in children]:
+        children.update(Child.objects.in_bulk(missing))  # a flag resolved since the row was read
     involvements = {
         involvement.child_id: involvement
         for involvement in Involvement.objects.filter(
             child_id__in=ids, ended_on__isnull=True
         ).select_related("lead_professional", "lead_agency", "team")
     }
-    children = Child.objects.in_bulk(ids)
     return [
         QueueRow(
             child=children[row["child_id"]],
@@ -345,9 +356,9 @@ def new_to_team(*, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS) -> Qu
     """Cases stepped up or down to the user's team lately (to any team of their agency for a
     lead without a team), whoever moved them and whichever team that person is in."""
     changes = LevelChange.objects.filter(
+        visible_child_probe(user=user),
         receiving_agency_id=user.agency_id,
         changed_at__gte=timezone.now() - datetime.timedelta(days=since_days),
-        child__in=children_visible_to(user=user),
     )
     if user.team_id:
         changes = changes.filter(Q(receiving_team_id=user.team_id) | Q(receiving_team__isnull=True))
@@ -403,9 +414,7 @@ def concerns_awaiting_outcome(
     links = ConcernChild.objects.all()
     if logged_since is not None:
         links = links.filter(concern__submitted_at__gte=logged_since)
-    links = links.filter(Exists(held), child__in=children_visible_to(user=user)).exclude(
-        Exists(answered)
-    )
+    links = links.filter(Exists(held), visible_child_probe(user=user)).exclude(Exists(answered))
     if filters.agency:
         links = links.filter(concern__author_agency_id=filters.agency)
     if filters.age in CONCERN_AGES:
@@ -516,9 +525,9 @@ def challenges_to_answer(*, user: Practitioner) -> QuerySet[ProfessionalChalleng
     """Challenges to the user's agency about cases it holds, still unanswered, soonest due first."""
     return (
         ProfessionalChallenge.objects.filter(
+            visible_child_probe(user=user),
             holding_agency_id=user.agency_id,
             answered_at__isnull=True,
-            child__in=children_visible_to(user=user),
         )
         .select_related("child", "raising_agency", "raised_by")
         .order_by("answer_by", "pk")
@@ -529,7 +538,7 @@ def challenges_raised(*, user: Practitioner) -> QuerySet[ProfessionalChallenge]:
     """Challenges the user's agency raised, newest first, with their answers."""
     return (
         ProfessionalChallenge.objects.filter(
-            raising_agency_id=user.agency_id, child__in=children_visible_to(user=user)
+            visible_child_probe(user=user), raising_agency_id=user.agency_id
         )
         .select_related("child", "holding_agency", "raised_by", "answered_by")
         .order_by("-raised_at", "-pk")
@@ -553,12 +562,33 @@ def challenge_for_user(*, user: Practitioner, challenge_id: int) -> Professional
     )
 
 
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    """A queryset's row count as a scalar subquery."""
+    return Coalesce(
+        Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def waiting_for_agency(*, user: Practitioner) -> dict[str, int]:
+    """Challenges the user's agency must answer and, for a social-care manager (nobody else is
+    shown them), step-up requests to decide: one statement for the queue and the home page."""
+    figures = {"challenges_waiting": _count_of(challenges_to_answer(user=user))}
+    if user.role == Role.SOCIAL_CARE_MANAGER:
+        figures["step_ups_waiting"] = _count_of(step_up_requests_to_decide(user=user))
+    if user.agency_id is None:
+        return {"challenges_waiting": 0}
+    counts = Agency.objects.filter(pk=user.agency_id).values(**figures).first()
+    return counts or {"challenges_waiting": 0}
+
+
 def step_up_requests_to_decide(*, user: Practitioner) -> QuerySet[StepUpRequest]:
     return (
         StepUpRequest.objects.filter(
+            visible_child_probe(user=user),
             receiving_agency_id=user.agency_id,
             status=StepUpStatus.PENDING,
-            child__in=children_visible_to(user=user),
         )
         .select_related("child", "requesting_agency", "requested_by")
         .order_by("requested_at", "pk")
@@ -568,7 +598,7 @@ def step_up_requests_to_decide(*, user: Practitioner) -> QuerySet[StepUpRequest]
 def step_up_requests_made(*, user: Practitioner) -> QuerySet[StepUpRequest]:
     return (
         StepUpRequest.objects.filter(
-            requesting_agency_id=user.agency_id, child__in=children_visible_to(user=user)
+            visible_child_probe(user=user), requesting_agency_id=user.agency_id
         )
         .select_related("child", "receiving_agency", "decided_by")
         .order_by("-requested_at", "-pk")

@@ -368,8 +368,12 @@ def agency_holding_case_for(child: Child) -> Agency | None:
 
 def may_raise_challenge(*, user: Practitioner, child: Child) -> bool:
     """A lead of any agency but the one holding the case (which answers challenges)."""
-    holding = agency_holding_case(child)
-    return is_lead(user) and holding is not None and holding != user.agency_id
+    return may_challenge_holder(user=user, holding_agency_id=agency_holding_case(child))
+
+
+def may_challenge_holder(*, user: Practitioner, holding_agency_id: int | None) -> bool:
+    """`may_raise_challenge`, for a page that has already read the open involvement."""
+    return is_lead(user) and holding_agency_id is not None and holding_agency_id != user.agency_id
 
 
 @transaction.atomic

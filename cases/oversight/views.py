@@ -3,6 +3,8 @@ up or down and concern outcomes. Thin: forms parse, the access policy decides, s
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from cases import access
 from cases.codes import NeedLevel
 from cases.drift.queue import drift_queue_entries_refresh_due
-from cases.models import Agency, Child, ConcernChild, Practitioner, Team
+from cases.models import Agency, Child, ConcernChild, Involvement, Practitioner, Team
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ChallengeAnswerForm,
@@ -201,8 +203,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ),
             "new_to_team": new_to_team,
             "awaiting_outcome": awaiting_outcome,
-            "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
-            "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
+            **selectors.waiting_for_agency(user=user),
         },
     )
 
@@ -212,10 +213,12 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
 def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
     user = access.acting_user(request)
+    # The flag comes only with a child the policy lets the user see: log that read.
     flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
     if flag is None:
         raise access.ChildAccessRefused()
-    child = access.child_for_reading(user=user, child_id=flag.child_id, view_name="drift_flag")
+    child = flag.child
+    access.log_child_read(user=user, child=child, view_name="drift_flag")
     form = DriftDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -226,6 +229,8 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             messages.success(request, "Decision recorded as supervision and in the chronology")
             return redirect("drift-queue")
     reviews = list(selectors.flag_reviews(flag=flag))
+    evidence = selectors.flag_evidence(flag=flag)
+    involvement = cast(Involvement | None, evidence["involvement"])
     return render(
         request,
         "cases/drift_flag.html",
@@ -235,10 +240,13 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
             "queue_flag": selectors.queue_flag(flag, timezone.localdate()),
             "today": timezone.localdate(),
-            "evidence": selectors.flag_evidence(flag=flag),
+            "evidence": evidence,
             "reviews": reviews,
             "own_review": next((r for r in reviews if r.agency_id == user.agency_id), None),
-            "may_challenge": services.may_raise_challenge(user=user, child=child),
+            "may_challenge": services.may_challenge_holder(
+                user=user,
+                holding_agency_id=involvement.lead_agency_id if involvement else None,
+            ),
             "form": form,
         },
     )
@@ -330,8 +338,7 @@ def home_challenges_panel(*, user: Practitioner, request: HttpRequest) -> dict[s
     )
     return {
         "user": user,
-        "challenges_waiting": selectors.challenges_to_answer(user=user).count(),
-        "step_ups_waiting": selectors.step_up_requests_to_decide(user=user).count(),
+        **selectors.waiting_for_agency(user=user),
         "raised": raised,
         "requests_made": requests_made,
     }

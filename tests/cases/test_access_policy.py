@@ -177,3 +177,40 @@ def test_a_practitioner_with_no_agency_sees_nothing(db: None) -> None:
     factories.child(known_to=[factories.agency()])
     orphan = factories.practitioner(None, Role.PRACTITIONER)
     assert not access.children_visible_to(user=orphan).exists()
+
+
+def test_the_probe_form_of_the_policy_agrees_with_it_in_every_case(world: World) -> None:
+    """visible_child_probe (a condition on a row's child, for short lists and counts) keeps
+    the same rows as children_visible_to: relationship, grant, restricted and named."""
+    restricted_named = factories.child(known_to=[world.health])
+    restricted_unnamed = factories.child(known_to=[world.health])
+    for child in (restricted_named, restricted_unnamed):
+        child.is_restricted = True
+        child.save()
+    restricted_named.restricted_to.add(world.users["lead"])
+    by_grant = factories.child(known_to=[world.school])
+    AccessGrant.objects.create(
+        practitioner=world.users["lead"],
+        child=by_grant,
+        reason="Child disclosed at school",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    stranger = factories.child(known_to=[world.school])
+    for child in (world.child, restricted_named, restricted_unnamed, by_grant, stranger):
+        AccessLogEntry.objects.create(
+            practitioner=world.users["admin"], child=child, view_name="probe_test"
+        )
+    rows = AccessLogEntry.objects.filter(view_name="probe_test")
+    for who in ("lead", "practitioner", "unrelated_practitioner", "analyst", "admin"):
+        user = world.users[who]
+        probed = set(rows.filter(access.visible_child_probe(user=user)).values_list("child_id"))
+        policy = set(
+            rows.filter(child__in=access.children_visible_to(user=user)).values_list("child_id")
+        )
+        assert probed == policy, who
+    lead_sees = rows.filter(access.visible_child_probe(user=world.users["lead"]))
+    assert set(lead_sees.values_list("child_id", flat=True)) == {
+        world.child.pk,
+        restricted_named.pk,
+        by_grant.pk,
+    }

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
 from cases.drift.evaluation import drift_evaluate
-from cases.models import Agency, Child, DriftFlag, Practitioner
+from cases.models import AccessLogEntry, Agency, Child, DriftFlag, Practitioner
 from cases.oversight.selectors import (
     QueueFilters,
     drift_queue_children,
@@ -134,3 +134,40 @@ def test_a_lead_without_a_team_still_gets_their_agencys_counts(scene) -> None:  
     lead.save()
     counts = drift_queue_counts(user=lead)
     assert (counts["all"], counts["agency"], counts["team"], counts["mine"]) == (3, 3, 0, 1)
+
+
+def test_the_flag_page_costs_the_same_queries_with_more_flags(scene) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(scene["lead"])
+    flag = DriftFlag.objects.get(child=scene["mine"], rule_code="CHILD_NOT_SEEN")
+    client.get(f"/drift/flags/{flag.pk}/")
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(f"/drift/flags/{flag.pk}/").status_code == 200
+    health = Agency.objects.get(name="Health")
+    for days in (150, 160, 170, 180):
+        open_case(health, days_ago=days, team=scene["team"])
+    # The child's own case loses its lead professional: a second flag on the same child.
+    scene["mine"].involvements.update(lead_professional=None)
+    drift_evaluate()
+    assert DriftFlag.objects.filter(child=scene["mine"], resolved_at__isnull=True).count() == 2
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(f"/drift/flags/{flag.pk}/").status_code == 200
+    assert len(after) == len(before)
+
+
+def test_the_flag_page_logs_one_read_of_the_child_and_refuses_another_agency(scene) -> None:  # type: ignore[no-untyped-def]
+    flag = DriftFlag.objects.get(child=scene["mine"], rule_code="CHILD_NOT_SEEN")
+    client = Client()
+    client.force_login(scene["lead"])
+    assert client.get(f"/drift/flags/{flag.pk}/").status_code == 200
+    (read,) = AccessLogEntry.objects.filter(view_name="drift_flag")
+    assert (read.child_id, read.practitioner_id, read.break_glass) == (
+        scene["mine"].pk,
+        scene["lead"].pk,
+        False,
+    )
+    school = factories.agency("School", AgencyType.EDUCATION)
+    stranger = factories.practitioner(school, Role.SAFEGUARDING_LEAD, "dsl")
+    client.force_login(stranger)
+    assert client.get(f"/drift/flags/{flag.pk}/").status_code == 403
+    assert AccessLogEntry.objects.filter(view_name="drift_flag").count() == 1
