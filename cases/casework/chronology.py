@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -128,7 +128,21 @@ def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[Con
 def chronology_page(
     *, entries: QuerySet[ChronologyEntry], page_number: str | int | None
 ) -> Page[ChronologyEntry]:
-    return Paginator(entries, PAGE_SIZE).get_page(page_number)
+    """A page of entries, as `Paginator.get_page` answers it, in one statement: the page's rows
+    carry the total (a window count), so the paginator need not count them first. Only a page
+    past the end (or an empty chronology) takes Paginator's own way to the nearest page."""
+    paginator = Paginator(entries, PAGE_SIZE)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        start = (number - 1) * PAGE_SIZE
+        rows = list(entries.annotate(total=Window(Count("pk")))[start : start + PAGE_SIZE])
+        if rows:
+            paginator.count = rows[0].total  # type: ignore[attr-defined, misc]
+            return Page(rows, number, paginator)
+    return paginator.get_page(page_number)
 
 
 EXPORT_COLUMNS = ("Date", "Child", "Agency", "Event", "Significance", "Summary")
