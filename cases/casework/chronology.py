@@ -64,13 +64,16 @@ def siblings_visible_to(*, user: Practitioner, child: Child) -> list[Child]:
 def chronology_for_children(
     *, children: list[Child], filters: ChronologyFilters
 ) -> QuerySet[ChronologyEntry]:
-    """Entries for these (already policy-checked) children, newest first, filtered."""
-    entries = ChronologyEntry.objects.filter(child_id__in=[c.pk for c in children])
-    return (
-        chronology_filtered(entries, filters)
-        .select_related("source_agency", "child")
-        .order_by("-occurred_on", "-recorded_at", "-pk")
-    )
+    """Entries for these (already policy-checked) children, newest first, filtered. One child's
+    entries come through its related manager, which gives each entry the caller's child object
+    (no join to read it again); a family's join their children."""
+    if len(children) == 1:
+        entries = children[0].chronology.select_related("source_agency")
+    else:
+        entries = ChronologyEntry.objects.filter(
+            child_id__in=[c.pk for c in children]
+        ).select_related("source_agency", "child")
+    return chronology_filtered(entries, filters).order_by("-occurred_on", "-recorded_at", "-pk")
 
 
 def chronology_filtered(
