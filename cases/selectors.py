@@ -66,7 +66,7 @@ def child_summary(*, user: Practitioner, child: Child) -> dict[str, object]:
         "siblings": visible_siblings,
         "hidden_sibling_count": len(household) - len(visible_siblings),
         "current_involvement": child.involvements.filter(ended_on__isnull=True)
-        .select_related("lead_agency", "lead_professional", "team")
+        .select_related("lead_agency", "lead_professional")
         .first(),
         "adults": child.family.adults.order_by("last_name", "first_name"),
         "address": child.family.addresses.filter(moved_out__isnull=True).first(),
