@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -139,7 +140,8 @@ def chronology_page(
         number = int(page_number or 1)
     except (TypeError, ValueError):
         number = 1
-    if number >= 1:
+    # A page whose offset PostgreSQL's bigint cannot hold (a hostile ?page=) is past the end.
+    if 1 <= number <= sys.maxsize // PAGE_SIZE:
         start = (number - 1) * PAGE_SIZE
         rows = list(entries.annotate(total=Window(Count("pk")))[start : start + PAGE_SIZE])
         if rows:

@@ -105,6 +105,8 @@ def test_a_page_of_the_chronology_past_the_end_shows_the_last_page(household) ->
     assert 'aria-current="page">2<' in last and "31 entries" in last
     first = client.get(path, {"page": "not-a-number"}).content.decode()
     assert 'aria-current="page">1<' in first
+    beyond_any_offset = client.get(path, {"page": "9" * 30}).content.decode()
+    assert 'aria-current="page">2<' in beyond_any_offset
 
 
 def test_logging_a_concern_about_two_children_costs_a_fixed_number_of_statements(
