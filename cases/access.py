@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -145,27 +144,54 @@ def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> C
     """The child, after checking the policy and writing the access-log row.
 
     Raises ChildAccessRefused (403) when the policy refuses, including for a child that does
-    not exist, so the answer does not reveal which ids are real.
+    not exist, so the answer does not reveal which ids are real. Whether the agency knows the
+    child (or the read is break glass) comes back with the child: one statement, then the row.
     """
-    child = children_visible_to(user=user).filter(pk=child_id).select_related("family").first()
+    child = (
+        children_visible_to(user=user)
+        .filter(pk=child_id)
+        .select_related("family")
+        .annotate(
+            known_to_agency=Exists(
+                LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency=user.agency)
+            )
+        )
+        .first()
+    )
     if child is None:
         raise ChildAccessRefused()
-    log_child_read(user=user, child=child, view_name=view_name)
+    _access_log_write(
+        user=user,
+        child=child,
+        view_name=view_name,
+        break_glass=not child.is_restricted and not child.known_to_agency,  # type: ignore[attr-defined]
+    )
     return child
 
 
 def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
     """Write the access-log row. Any failure propagates, so the read is refused."""
-    break_glass = child_reached_by_break_glass(user=user, child=child)
-    with transaction.atomic():
-        AccessLogEntry.objects.create(
-            practitioner=user,
-            agency_id=user.agency_id,
-            child=child,
-            view_name=view_name,
-            request_id=current_request_id(),
-            break_glass=break_glass,
-        )
+    _access_log_write(
+        user=user,
+        child=child,
+        view_name=view_name,
+        break_glass=child_reached_by_break_glass(user=user, child=child),
+    )
+
+
+def _access_log_write(
+    *, user: Practitioner, child: Child, view_name: str, break_glass: bool
+) -> None:
+    # One INSERT, committed by autocommit before it returns (or part of the caller's
+    # transaction): durable before anything is shown, without a BEGIN/COMMIT round trip each.
+    AccessLogEntry.objects.create(
+        practitioner=user,
+        agency_id=user.agency_id,
+        child=child,
+        view_name=view_name,
+        request_id=current_request_id(),
+        break_glass=break_glass,
+    )
 
 
 def child_for_audit_reading(*, user: Practitioner, child_id: int, view_name: str) -> Child:
@@ -177,15 +203,7 @@ def child_for_audit_reading(*, user: Practitioner, child_id: int, view_name: str
     ):
         raise ChildAccessRefused()
     child = Child.objects.select_related("family").get(pk=child_id)
-    with transaction.atomic():
-        AccessLogEntry.objects.create(
-            practitioner=user,
-            agency_id=user.agency_id,
-            child=child,
-            view_name=view_name,
-            request_id=current_request_id(),
-            break_glass=False,
-        )
+    _access_log_write(user=user, child=child, view_name=view_name, break_glass=False)
     return child
 
 

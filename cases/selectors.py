@@ -53,18 +53,20 @@ def child_summary(*, user: Practitioner, child: Child) -> dict[str, object]:
     Siblings are named only where the policy lets the user see them; the others are counted,
     so the reader knows there are more children in the household to ask about.
     """
-    household = child.family.children.exclude(pk=child.pk)
-    visible_siblings = list(
-        children_visible_to(user=user)
-        .filter(family_id=child.family_id)
+    # The whole household in one statement, each marked with whether the policy lets the user
+    # see them.
+    household = list(
+        Child.objects.filter(family_id=child.family_id)
         .exclude(pk=child.pk)
+        .annotate(visible=Exists(children_visible_to(user=user).filter(pk=OuterRef("pk"))))
         .order_by("date_of_birth", "expected_date_of_delivery")
     )
+    visible_siblings = [sibling for sibling in household if sibling.visible]  # type: ignore[attr-defined]
     return {
         "siblings": visible_siblings,
-        "hidden_sibling_count": household.count() - len(visible_siblings),
+        "hidden_sibling_count": len(household) - len(visible_siblings),
         "current_involvement": child.involvements.filter(ended_on__isnull=True)
-        .select_related("lead_agency", "lead_professional", "team")
+        .select_related("lead_agency", "lead_professional")
         .first(),
         "adults": child.family.adults.order_by("last_name", "first_name"),
         "address": child.family.addresses.filter(moved_out__isnull=True).first(),

@@ -11,6 +11,9 @@ assessments: GCP2), registered once in its `AppConfig.ready`:
         context_fn=child_gcp2_section,             # (*, user, child, request) -> Mapping
     )
 
+A context function that answers None leaves its section off the page for that reader (drift:
+leads only), and reads nothing for them.
+
 The view has already read the child through the access policy (and written its access-log
 row); a context function that shows other children logs those reads itself. Keep each
 section's query count independent of the chronology's length: return querysets the template
@@ -31,7 +34,7 @@ from cases.web.sections import Section, SectionRegistry
 class ChildSectionContext(Protocol):
     def __call__(
         self, *, user: Practitioner, child: Child, request: HttpRequest
-    ) -> Mapping[str, object]: ...
+    ) -> Mapping[str, object] | None: ...
 
 
 _child_page = SectionRegistry("the child's page")

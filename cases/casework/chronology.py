@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.access import children_visible_to
@@ -63,13 +65,16 @@ def siblings_visible_to(*, user: Practitioner, child: Child) -> list[Child]:
 def chronology_for_children(
     *, children: list[Child], filters: ChronologyFilters
 ) -> QuerySet[ChronologyEntry]:
-    """Entries for these (already policy-checked) children, newest first, filtered."""
-    entries = ChronologyEntry.objects.filter(child_id__in=[c.pk for c in children])
-    return (
-        chronology_filtered(entries, filters)
-        .select_related("source_agency", "child")
-        .order_by("-occurred_on", "-recorded_at", "-pk")
-    )
+    """Entries for these (already policy-checked) children, newest first, filtered. One child's
+    entries come through its related manager, which gives each entry the caller's child object
+    (no join to read it again); a family's join their children."""
+    if len(children) == 1:
+        entries = children[0].chronology.select_related("source_agency")
+    else:
+        entries = ChronologyEntry.objects.filter(
+            child_id__in=[c.pk for c in children]
+        ).select_related("source_agency", "child")
+    return chronology_filtered(entries, filters).order_by("-occurred_on", "-recorded_at", "-pk")
 
 
 def chronology_filtered(
@@ -89,30 +94,28 @@ def chronology_filtered(
 
 
 def cumulative_concerns_by_type(*, child: Child) -> dict[str, Any]:
-    """How many concerns of each neglect type have been logged by the end of each month."""
+    """How many concerns of each neglect type have been logged by the end of each month.
+
+    PostgreSQL counts concerns per month and combination of types, so the rows read here grow
+    with the months of history, not with the number of concerns."""
     rows = (
         Concern.objects.filter(concernchild__child=child)
-        .order_by("observed_on")
-        .values_list("observed_on", "neglect_types")
+        .annotate(month=TruncMonth("observed_on"))
+        .values_list("month", "neglect_types")
+        .annotate(n=Count("pk"))
+        .order_by("month")
     )
-    months: list[str] = []
-    starts: list[str] = []  # each month's first day, so a chart can space months by time
+    codes = NeglectType.values
     running: Counter[str] = Counter()
-    table: list[tuple[str, list[int]]] = []
-    for observed_on, neglect_types in rows:
-        month = observed_on.strftime("%b %Y")
-        running.update(neglect_types)
-        if months and months[-1] == month:
-            table[-1] = (month, [running[code] for code in NeglectType.values])
-        else:
-            months.append(month)
-            starts.append(observed_on.replace(day=1).isoformat())
-            table.append((month, [running[code] for code in NeglectType.values]))
+    by_month: dict[datetime.date, list[int]] = {}
+    for month, neglect_types, n in rows:
+        running.update(dict.fromkeys(neglect_types, n))
+        by_month[month] = [running[code] for code in codes]
     return {
         "types": NeglectType.labels,
-        "codes": NeglectType.values,
-        "rows": table,
-        "dates": starts,
+        "codes": codes,
+        "rows": [(month.strftime("%b %Y"), counts) for month, counts in by_month.items()],
+        "dates": [month.isoformat() for month in by_month],
     }
 
 
@@ -129,7 +132,22 @@ def voice_of_the_child(*, child: Child, limit: int = VOICE_CONTACTS) -> list[Con
 def chronology_page(
     *, entries: QuerySet[ChronologyEntry], page_number: str | int | None
 ) -> Page[ChronologyEntry]:
-    return Paginator(entries, PAGE_SIZE).get_page(page_number)
+    """A page of entries, as `Paginator.get_page` answers it, in one statement: the page's rows
+    carry the total (a window count), so the paginator need not count them first. Only a page
+    past the end (or an empty chronology) takes Paginator's own way to the nearest page."""
+    paginator = Paginator(entries, PAGE_SIZE)
+    try:
+        number = int(page_number or 1)
+    except (TypeError, ValueError):
+        number = 1
+    # A page whose offset PostgreSQL's bigint cannot hold (a hostile ?page=) is past the end.
+    if 1 <= number <= sys.maxsize // PAGE_SIZE:
+        start = (number - 1) * PAGE_SIZE
+        rows = list(entries.annotate(total=Window(Count("pk")))[start : start + PAGE_SIZE])
+        if rows:
+            paginator.count = rows[0].total  # type: ignore[attr-defined, misc]
+            return Page(rows, number, paginator)
+    return paginator.get_page(page_number)
 
 
 EXPORT_COLUMNS = ("Date", "Child", "Agency", "Event", "Significance", "Summary")

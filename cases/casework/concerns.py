@@ -33,7 +33,7 @@ from cases.models import (
 from cases.services import (
     SubmissionKeyReused,
     change_log_record,
-    chronology_entry_record,
+    drift_evaluation_request,
     submission_repeat,
 )
 
@@ -168,7 +168,9 @@ def concern_log(
         sharing_reason=sharing_reason,
         submission_key=submission_key,
     )
-    concern.full_clean(exclude=["submission_key"])
+    # The author, their agency and the family are objects this service holds and has checked:
+    # validating them again would cost a query each.
+    concern.full_clean(exclude=["submission_key", "author", "author_agency", "family"])
     try:
         with transaction.atomic():
             concern.save()
@@ -198,6 +200,9 @@ def _record_for_children(
     author: Practitioner,
     answers: Mapping[int, ChildAnswers],
 ) -> None:
+    """The concern's children, their chronology entries, the change log and the drift
+    re-evaluation request: what `chronology_entry_record` writes for each child, one statement
+    per table for all of them."""
     ConcernChild.objects.bulk_create(
         [
             ConcernChild(
@@ -211,23 +216,40 @@ def _record_for_children(
             for child in children
         ]
     )
-    summary = concern_chronology_summary(
-        neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
+    entries = [
+        _concern_chronology_entry(concern=concern, child_id=child.pk, author=author)
+        for child in children
+    ]
+    for entry in entries:
+        entry.clean_fields(exclude=["child", "family", "source_agency", "recorded_by"])
+        entry.clean()
+    ChronologyEntry.objects.bulk_create(entries)
+    change_log_created(
+        (author.pk, child.pk, record)
+        for child, entry in zip(children, entries, strict=True)
+        for record in (entry, concern)
     )
-    assert author.agency is not None
-    for child in children:
-        chronology_entry_record(
-            child=child,
-            occurred_on=concern.observed_on,
-            event_type=ChronologyEventType.CONCERN,
-            significance=concern.severity,
-            summary=summary,
-            source_agency=author.agency,
-            recorded_by=author,
-            source_kind="concern",
-            source_id=concern.pk,
-        )
-        change_log_record(practitioner=author, child=child, record=concern, action="created")
+    drift_evaluation_request(child_ids=[child.pk for child in children])
+
+
+def _concern_chronology_entry(
+    *, concern: Concern, child_id: int, author: Practitioner
+) -> ChronologyEntry:
+    assert author.agency_id is not None
+    return ChronologyEntry(
+        child_id=child_id,
+        family_id=concern.family_id,
+        occurred_on=concern.observed_on,
+        event_type=ChronologyEventType.CONCERN,
+        significance=concern.severity,
+        summary=concern_chronology_summary(
+            neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
+        ),
+        source_agency_id=author.agency_id,
+        recorded_by=author,
+        source_kind="concern",
+        source_id=concern.pk,
+    )
 
 
 def concerns_record_notified(
@@ -256,20 +278,7 @@ def concerns_record_notified(
         ((concern.pk, child_id, concern.child_seen) for concern, child_id in concerns),
     )
     entries = [
-        ChronologyEntry(
-            child_id=child_id,
-            family_id=concern.family_id,
-            occurred_on=concern.observed_on,
-            event_type=ChronologyEventType.CONCERN,
-            significance=concern.severity,
-            summary=concern_chronology_summary(
-                neglect_types=concern.neglect_types, what_was_seen=concern.what_was_seen
-            ),
-            source_agency_id=author.agency_id,
-            recorded_by=author,
-            source_kind="concern",
-            source_id=concern.pk,
-        )
+        _concern_chronology_entry(concern=concern, child_id=child_id, author=author)
         for concern, child_id in concerns
     ]
     ChronologyEntry.objects.bulk_create(entries, batch_size=5000)

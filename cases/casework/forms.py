@@ -21,7 +21,14 @@ from cases.codes import (
     Significance,
 )
 from cases.models import Agency
-from cases.web.forms import DateField, GovUKForm, required, submission_key_field, text_field
+from cases.web.forms import (
+    DateField,
+    GovUKForm,
+    LongSelect,
+    required,
+    submission_key_field,
+    text_field,
+)
 from cases.web.identifiers import IdentifierCleaning, nhs_number_field, upn_field
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -316,12 +323,21 @@ class ChronologyEntryForm(GovUKForm):
 
 
 class ChronologyFilterForm(GovUKForm):
-    agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
+    # On every child's page: selects drawn in Python (LongSelect), not a template per option.
+    agency = forms.TypedChoiceField(
+        label="Agency", coerce=int, required=False, empty_value=None, widget=LongSelect
+    )
     event_type = forms.ChoiceField(
-        label="Event", choices=[("", "All"), *ChronologyEventType.choices], required=False
+        label="Event",
+        choices=[("", "All"), *ChronologyEventType.choices],
+        required=False,
+        widget=LongSelect,
     )
     significance = forms.ChoiceField(
-        label="Significance", choices=[("", "All"), *Significance.choices], required=False
+        label="Significance",
+        choices=[("", "All"), *Significance.choices],
+        required=False,
+        widget=LongSelect,
     )
     date_from = DateField(label="From", required=False, past_only=True)
     date_to = DateField(label="To", required=False, past_only=True)

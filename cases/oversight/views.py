@@ -295,10 +295,12 @@ def concern_outcome(request: HttpRequest, concern_child_id: int) -> HttpResponse
 
 def child_drift_section(
     *, user: Practitioner, child: Child, request: HttpRequest
-) -> dict[str, object]:
+) -> dict[str, object] | None:
     """The child's page, for leads: open drift flags and links to step up or down."""
+    if not access.is_lead(user):
+        return None  # nobody else reviews drift: the section reads nothing for them
     return {
-        "is_lead": access.is_lead(user),
+        "is_lead": True,
         "decides_need_level": access.decides_need_level(user),
         "may_challenge": services.may_raise_challenge(user=user, child=child),
         "may_request_step_up": services.may_request_step_up(user=user),
