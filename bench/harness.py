@@ -110,6 +110,9 @@ def connect_to(database: str) -> psycopg2.extensions.connection:
         user=os.environ["NT_DB_USER"],
         password=os.environ["NT_DB_PASSWORD"],
         dbname=database,
+        # As the application's own connections (settings.DB_OPTIONS): a baseline read with
+        # JIT would be slowed by its compiling, and flatter every ratio taken against it.
+        options=f"-c jit={os.environ.get('NT_DB_JIT', 'off')}",
     )
 
 
