@@ -315,8 +315,13 @@ def involvement_step(
 
 
 def agency_holding_case(child: Child) -> int | None:
-    involvement = child.involvements.filter(ended_on__isnull=True).only("lead_agency_id").first()
-    return involvement.lead_agency_id if involvement else None
+    # values_list, not only(): a related manager's deferred row fetched child_id again.
+    return (
+        Involvement.objects.filter(child_id=child.pk, ended_on__isnull=True)
+        .order_by("pk")
+        .values_list("lead_agency_id", flat=True)
+        .first()
+    )
 
 
 def may_record_outcome(*, user: Practitioner, child: Child) -> bool:
