@@ -11,37 +11,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import (
-    DateField,
-    F,
-    QuerySet,
-)
-from django.db.models.functions import Cast, JSONObject
 
 from cases.codes import DriftSeverity
 from cases.drift import DriftContext, DriftRule, children_in, children_sql
 from cases.drift.wording import day_in, plural, short_date, working_days_after
-from cases.models import Child
 
-from .due import gcp2_due_annotations, gcp2_overdue_children
+from .due import gcp2_due_sql
 from .models import Area, AreaGrade, Assessment, AssessmentStatus
 
 
-def gcp2_overdue_matching(context: DriftContext) -> QuerySet[Child]:
+def gcp2_overdue_rows(context: DriftContext) -> tuple[str, list[Any]]:
     """No GCP2 within the initial days of a neglect concern at early help or above, or a
-    repeat not done within the repeat months of the last signed-off one."""
+    repeat not done within the repeat months of the last signed-off one: the children whose
+    assessment was due before the evaluation date, overdue from the day after."""
     t = context.thresholds
-    overdue = gcp2_overdue_children(
-        context.children,
-        as_of=context.as_of,
-        initial_days=t["initial_days"],
-        repeat_months=t["repeat_months"],
+    due, params = gcp2_due_sql(
+        context.children, initial_days=t["initial_days"], repeat_months=t["repeat_months"]
     )
-    due = gcp2_due_annotations(initial_days=t["initial_days"], repeat_months=t["repeat_months"])
-    return overdue.annotate(**due).annotate(
-        drift_since=Cast(F("gcp2_due_on") + datetime.timedelta(days=1), DateField()),
-        drift_figures=JSONObject(due=F("gcp2_due_on"), kind=F("gcp2_due_kind")),
+    # The due dates' SQL from gcp2_due_sql; every value is a parameter.
+    sql = (
+        "SELECT child_id, (due_on + 1)::date, "  # noqa: S608  # nosec B608
+        "jsonb_build_object('due', due_on, 'kind', kind) "
+        f"FROM ({due}) AS due WHERE due_on < %s"
     )
+    return sql, [*params, context.as_of]
 
 
 def describe_gcp2_overdue(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -142,7 +135,8 @@ GCP2_OVERDUE = DriftRule(
         "initial_days": settings.NT_GCP2_INITIAL_DAYS,
         "repeat_months": settings.NT_GCP2_REPEAT_MONTHS,
     },
-    matching_children=gcp2_overdue_matching,
+    matching_children=children_in(gcp2_overdue_rows),
+    rows=gcp2_overdue_rows,
     describe=describe_gcp2_overdue,
 )
 
