@@ -209,8 +209,9 @@ def _breaching_store(rule: DriftRule, context: DriftContext) -> None:
                 drift_figures=Value({}, output_field=JSONField()),
             )
         columns = matching.values("pk", "drift_since", "drift_figures")  # type: ignore[misc]
-        compiled, params = columns.query.sql_with_params()
+        compiled, compiled_params = columns.query.sql_with_params()
         sql = f"SELECT pk, drift_since, drift_figures FROM ({compiled}) AS matching"  # noqa: S608  # nosec B608
+        params = list(compiled_params)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {BREACHING}")
         # The rule's SQL, compiled by the ORM or written with parameters for every value.

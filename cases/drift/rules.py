@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     DateField,
     Exists,
@@ -27,14 +26,12 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, JSONObject
+from django.db.models.functions import Cast, JSONObject
 from django.db.models.sql import Query
 
 from cases.codes import (
@@ -113,13 +110,6 @@ def _overdue_by(figures: Mapping[str, Any], key: str, today: datetime.date) -> s
 
 def _open_involvement() -> QuerySet[Involvement]:
     return Involvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-
-
-def _with_open_level(children: QuerySet[Child]) -> QuerySet[Child]:
-    return children.annotate(
-        open_level=Subquery(_open_involvement().values("level")[:1]),
-        open_started=Subquery(_open_involvement().values("started_on")[:1]),
-    )
 
 
 def cumulative_concerns(context: DriftContext) -> tuple[str, list[Any]]:
@@ -371,53 +361,52 @@ def describe_first_core_group_late(figures: Mapping[str, Any], today: datetime.d
     )
 
 
-def review_conference_overdue(context: DriftContext) -> QuerySet[Child]:
+def review_conference_overdue(context: DriftContext) -> tuple[str, list[Any]]:
+    """On a protection plan with the review conference overdue: due `first_review_months`
+    after the initial conference (or, none recorded, the plan's start), then every
+    `then_every_months` after a review; due on the date itself, overdue from the day after.
+    Each open plan's latest conference in one ordered pass over the meetings."""
     from dateutil.relativedelta import relativedelta
 
     t = context.thresholds
-    conferences = ProtectionMeeting.objects.filter(
-        child=OuterRef("pk"),
-        kind__in=(MeetingKind.INITIAL_CONFERENCE, MeetingKind.REVIEW_CONFERENCE),
-        held_on__lte=context.as_of,
-    ).order_by("-held_on", "-pk")
     first_due_before = context.as_of - relativedelta(months=t["first_review_months"])
     then_due_before = context.as_of - relativedelta(months=t["then_every_months"])
-    children = _with_open_level(context.children).filter(Q(open_level=NeedLevel.CHILD_PROTECTION))
-    children = children.annotate(
-        last_conference_on=Subquery(conferences.values("held_on")[:1]),
-        last_conference_kind=Subquery(conferences.values("kind")[:1]),
-    )
-    # No conference recorded: the plan's start stands in for the initial conference.
-    matching = children.filter(
-        Q(last_conference_on__isnull=True, open_started__lt=first_due_before)
-        | Q(
-            last_conference_kind=MeetingKind.INITIAL_CONFERENCE,
-            last_conference_on__lt=first_due_before,
+    children, children_params = children_sql(context.children)
+    initial, review = str(MeetingKind.INITIAL_CONFERENCE), str(MeetingKind.REVIEW_CONFERENCE)
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH open_plan AS (
+            SELECT child_id, started_on FROM {Involvement._meta.db_table}
+            WHERE ended_on IS NULL AND level = %s AND child_id IN ({children})
+        ),
+        latest AS (
+            SELECT DISTINCT ON (meeting.child_id) meeting.child_id, meeting.held_on, meeting.kind
+            FROM {ProtectionMeeting._meta.db_table} meeting JOIN open_plan USING (child_id)
+            WHERE meeting.kind IN (%s, %s) AND meeting.held_on <= %s
+            ORDER BY meeting.child_id, meeting.held_on DESC, meeting.id DESC
+        ),
+        due AS (
+            SELECT open_plan.child_id, COALESCE(latest.held_on, open_plan.started_on) AS last,
+                CASE WHEN latest.kind = %s
+                    THEN (latest.held_on + make_interval(months => %s))::date
+                    ELSE (COALESCE(latest.held_on, open_plan.started_on)
+                        + make_interval(months => %s))::date
+                END AS review_due
+            FROM open_plan LEFT JOIN latest USING (child_id)
+            WHERE (latest.held_on IS NULL AND open_plan.started_on < %s)
+                OR (latest.kind = %s AND latest.held_on < %s)
+                OR (latest.kind = %s AND latest.held_on < %s)
         )
-        | Q(
-            last_conference_kind=MeetingKind.REVIEW_CONFERENCE,
-            last_conference_on__lt=then_due_before,
-        )
-    )
-    matching = matching.annotate(
-        review_due=Case(
-            When(
-                last_conference_kind=MeetingKind.REVIEW_CONFERENCE,
-                then=months_after(F("last_conference_on"), t["then_every_months"]),
-            ),
-            default=months_after(
-                Coalesce(F("last_conference_on"), F("open_started")), t["first_review_months"]
-            ),
-            output_field=DateField(),
-        )
-    )
-    return _flagged(
-        matching,
-        # Due on the date itself: overdue from the day after.
-        since=Cast(F("review_due") + datetime.timedelta(days=1), DateField()),
-        due=F("review_due"),
-        last=Coalesce(F("last_conference_on"), F("open_started")),
-    )
+        SELECT child_id, (review_due + 1)::date,
+            jsonb_build_object('due', review_due, 'last', last)
+        FROM due
+    """  # noqa: S608  # nosec B608
+    return sql, [
+        str(NeedLevel.CHILD_PROTECTION), *children_params,
+        initial, review, context.as_of,
+        review, int(t["then_every_months"]), int(t["first_review_months"]),
+        first_due_before, initial, first_due_before, review, then_due_before,
+    ]  # fmt: skip
 
 
 def months_after(day: Any, months: int) -> Func:
@@ -517,46 +506,47 @@ def describe_start_again(figures: Mapping[str, Any], today: datetime.date) -> st
     )
 
 
-def no_voice_of_the_child(context: DriftContext) -> QuerySet[Child]:
-    contacts = context.thresholds["contacts"]
-    visits = Visit.objects.filter(child=OuterRef("pk"), occurred_on__lte=context.as_of)
-    nth_latest = Subquery(
-        visits.order_by("-occurred_on", "-pk").values("occurred_on")[contacts - 1 : contacts],
-        output_field=DateField(),
-    )
-    heard_since = Visit.objects.filter(
-        child=OuterRef("pk"),
-        occurred_on__gte=OuterRef("nth_latest"),
-        occurred_on__lte=context.as_of,
-    ).exclude(child_voice="")
-    matching = (
-        context.children.filter(Exists(_open_involvement().filter(level__in=SERVICE_LEVELS)))
-        .annotate(nth_latest=nth_latest)
-        .filter(nth_latest__isnull=False)
-        .exclude(Exists(heard_since))
-        .annotate(
-            last_heard=Subquery(
-                visits.exclude(child_voice="").order_by("-occurred_on").values("occurred_on")[:1],
-                output_field=DateField(),
-            )
+def no_voice_of_the_child(context: DriftContext) -> tuple[str, list[Any]]:
+    """Open at a service level and the child's voice not recorded at any of the last N
+    contacts: each child's visits ranked newest first in one pass, then the contacts since the
+    voice was last heard (the N-th of them is when the condition first held)."""
+    contacts = int(context.thresholds["contacts"])
+    children, children_params = children_sql(context.children)
+    levels = ", ".join(["%s"] * len(SERVICE_LEVELS))
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH contact AS (
+            SELECT visit.id, visit.child_id, visit.occurred_on,
+                visit.child_voice <> '' AS heard,
+                row_number() OVER (PARTITION BY visit.child_id
+                    ORDER BY visit.occurred_on DESC, visit.id DESC) AS newest
+            FROM {Visit._meta.db_table} visit
+            JOIN {Involvement._meta.db_table} open_case
+                ON open_case.child_id = visit.child_id AND open_case.ended_on IS NULL
+                AND open_case.level IN ({levels})
+            WHERE visit.occurred_on <= %s AND visit.child_id IN ({children})
+        ),
+        unheard AS (
+            SELECT child_id, max(occurred_on) FILTER (WHERE heard) AS last_heard
+            FROM contact GROUP BY child_id
+            -- The N-th newest contact exists and the voice was last heard before it.
+            HAVING max(occurred_on) FILTER (WHERE newest = %s) > COALESCE(
+                max(occurred_on) FILTER (WHERE heard), '-infinity'::date)
         )
-    )
-    unheard = visits.filter(
-        occurred_on__gt=Coalesce(OuterRef("last_heard"), Value(datetime.date.min))
-    )
-    return _flagged(
-        matching,
-        # The contact that made it N in a row without the child's voice.
-        since=Subquery(
-            unheard.order_by("occurred_on", "pk").values("occurred_on")[contacts - 1 : contacts],
-            output_field=DateField(),
-        ),
-        contacts=Subquery(
-            unheard.values("child_id").annotate(n=Count("id")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        last_heard=F("last_heard"),
-    )
+        SELECT unheard.child_id,
+            (array_agg(contact.occurred_on ORDER BY contact.occurred_on, contact.id))[%s],
+            jsonb_build_object('contacts', count(*), 'last_heard', unheard.last_heard)
+        FROM unheard JOIN contact ON contact.child_id = unheard.child_id
+            AND contact.occurred_on > COALESCE(unheard.last_heard, '-infinity'::date)
+        GROUP BY unheard.child_id, unheard.last_heard
+    """  # noqa: S608  # nosec B608
+    return sql, [
+        *[str(level) for level in SERVICE_LEVELS],
+        context.as_of,
+        *children_params,
+        contacts,
+        contacts,
+    ]
 
 
 def describe_no_voice_of_the_child(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -682,7 +672,8 @@ CASES_RULES = (
         ),
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"first_review_months": 3, "then_every_months": 6},
-        matching_children=review_conference_overdue,
+        matching_children=children_in(review_conference_overdue),
+        rows=review_conference_overdue,
         describe=describe_review_conference_overdue,
         evidence="meetings",
     ),
@@ -712,7 +703,8 @@ CASES_RULES = (
         reason="The child's voice was not recorded at any of the last {contacts} contacts.",
         severity=DriftSeverity.LOW,
         default_thresholds={"contacts": 3},
-        matching_children=no_voice_of_the_child,
+        matching_children=children_in(no_voice_of_the_child),
+        rows=no_voice_of_the_child,
         describe=describe_no_voice_of_the_child,
         evidence="visits",
     ),
