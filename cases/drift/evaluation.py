@@ -93,6 +93,11 @@ def drift_evaluate(
     run_started = time.perf_counter()
     configurations = rule_configurations()
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            # The rules group every child's evidence in hashes: at 300,000 children some pass
+            # the default 32 MB and spill to disk, which costs more per child as the
+            # partnership grows. One session, once a night: let them stay in memory.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         open_flags = DriftFlag.objects.filter(resolved_at__isnull=True)
         if ids is not None:
             open_flags = open_flags.filter(child_id__in=ids)

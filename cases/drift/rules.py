@@ -138,11 +138,15 @@ def cumulative_concerns(context: DriftContext) -> tuple[str, list[Any]]:
         SELECT counted.child_id, counted.since, jsonb_build_object('concerns', concerns,
             'first', first, 'last', last, 'agencies', agencies)
         FROM counted
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {ChronologyEntry._meta.db_table} entry
+        -- A lookup per child counted (the child's entries by date, an index range), not a hash
+        -- of every response in the window: that would read the whole chronology.
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM {ChronologyEntry._meta.db_table} entry
             WHERE entry.child_id = counted.child_id AND entry.event_type IN ({events})
                 AND entry.occurred_on BETWEEN %s AND %s
-        )
+            LIMIT 1
+        ) responded ON true
+        WHERE responded.found IS NULL
     """  # noqa: S608  # nosec B608
     return sql, [
         int(t["concerns"]),
