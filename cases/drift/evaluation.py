@@ -218,7 +218,7 @@ def _breaching_store(rule: DriftRule, context: DriftContext) -> None:
         sql = f"SELECT pk, drift_since, drift_figures FROM ({compiled}) AS matching"  # noqa: S608  # nosec B608
         params = list(compiled_params)
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {BREACHING}")
+        cursor.execute(f"DELETE FROM {BREACHING}")  # noqa: S608  # nosec B608
         # The rule's SQL, compiled by the ORM or written with parameters for every value.
         cursor.execute(f"INSERT INTO {BREACHING} {sql}", params)  # nosec B608
 
