@@ -9,8 +9,11 @@
 * Only children with an open involvement at early help or above are due anything; an
   assessment counts once it is signed off.
 
-The children are evaluated once (a materialised CTE) and each fact is one grouped scan joined
-by child, rather than correlated subqueries that Django would repeat in WHERE and ORDER BY.
+The children are read once (into the open involvements) and each fact is one grouped scan
+joined to those by child, rather than correlated subqueries that Django would repeat in WHERE
+and ORDER BY. Joins, not `IN` over a materialised set: for a whole partnership PostgreSQL then
+hashes each table once instead of probing an index per child (7 s against 2.5 s for the drift
+rule at 300,000 children); for one child or a caseload it still probes.
 """
 
 from __future__ import annotations
@@ -61,22 +64,23 @@ def gcp2_due_sql(
     levels = ", ".join(["%s"] * len(EARLY_HELP_OR_ABOVE))
     # Only table names and Django's own compiled SQL are interpolated; every value is a param.
     sql = f"""
-        WITH c AS MATERIALIZED ({children_sql}),
+        WITH c AS ({children_sql}),
         inv AS (
             SELECT child_id, MIN(started_on) AS started_on FROM {Involvement._meta.db_table}
             WHERE ended_on IS NULL AND level IN ({levels}) AND child_id IN (SELECT * FROM c)
             GROUP BY child_id
         ),
         last AS (
-            SELECT child_id, MAX(assessed_on) AS signed_off FROM {Assessment._meta.db_table}
-            WHERE status = %s AND child_id IN (SELECT child_id FROM inv)
-            GROUP BY child_id
+            SELECT assessment.child_id, MAX(assessment.assessed_on) AS signed_off
+            FROM {Assessment._meta.db_table} assessment JOIN inv USING (child_id)
+            WHERE assessment.status = %s
+            GROUP BY assessment.child_id
         ),
         concerned AS (
             SELECT link.child_id, MIN(concern.observed_on) AS first_concern
             FROM {ConcernChild._meta.db_table} link
             JOIN {Concern._meta.db_table} concern ON concern.id = link.concern_id
-            WHERE link.child_id IN (SELECT child_id FROM inv)
+            JOIN inv ON inv.child_id = link.child_id
             GROUP BY link.child_id
         )
         SELECT inv.child_id,
