@@ -11,43 +11,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import (
-    Count,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Cast, Coalesce, JSONObject
 
 from cases.codes import DriftSeverity
-from cases.drift import DriftContext, DriftRule
+from cases.drift import DriftContext, DriftRule, children_in, children_sql
 from cases.drift.wording import day_in, plural, short_date, working_days_after
-from cases.models import Child
 
-from .due import gcp2_due_annotations, gcp2_overdue_children
-from .models import AreaGrade, Assessment, AssessmentStatus
+from .due import gcp2_due_sql
+from .models import Area, AreaGrade, Assessment, AssessmentStatus
 
 
-def gcp2_overdue_matching(context: DriftContext) -> QuerySet[Child]:
+def gcp2_overdue_rows(context: DriftContext) -> tuple[str, list[Any]]:
     """No GCP2 within the initial days of a neglect concern at early help or above, or a
-    repeat not done within the repeat months of the last signed-off one."""
+    repeat not done within the repeat months of the last signed-off one: the children whose
+    assessment was due before the evaluation date, overdue from the day after."""
     t = context.thresholds
-    overdue = gcp2_overdue_children(
-        context.children,
-        as_of=context.as_of,
-        initial_days=t["initial_days"],
-        repeat_months=t["repeat_months"],
+    due, params = gcp2_due_sql(
+        context.children, initial_days=t["initial_days"], repeat_months=t["repeat_months"]
     )
-    due = gcp2_due_annotations(initial_days=t["initial_days"], repeat_months=t["repeat_months"])
-    return overdue.annotate(**due).annotate(
-        drift_since=Cast(F("gcp2_due_on") + datetime.timedelta(days=1), DateField()),
-        drift_figures=JSONObject(due=F("gcp2_due_on"), kind=F("gcp2_due_kind")),
+    # The due dates' SQL from gcp2_due_sql; every value is a parameter.
+    sql = (
+        "SELECT child_id, (due_on + 1)::date, "  # noqa: S608  # nosec B608
+        "jsonb_build_object('due', due_on, 'kind', kind) "
+        f"FROM ({due}) AS due WHERE due_on < %s"
     )
+    return sql, [*params, context.as_of]
 
 
 def describe_gcp2_overdue(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -58,73 +45,70 @@ def describe_gcp2_overdue(figures: Mapping[str, Any], today: datetime.date) -> s
     )
 
 
-def _signed_off_id(offset: int) -> Subquery:
-    """The id of the child's latest (offset 0) or previous (offset 1) signed-off assessment."""
-    return Subquery(
-        Assessment.objects.filter(child=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
-        .order_by("-assessed_on", "-pk")
-        .values("pk")[offset : offset + 1],
-        output_field=IntegerField(),
-    )
-
-
-def gcp2_not_improving_matching(context: DriftContext) -> QuerySet[Child]:
+def gcp2_not_improving_rows(context: DriftContext) -> tuple[str, list[Any]]:
     """Two or more signed-off assessments where, between the last two, no area got better while
     some area still needs it (graded worse than the met grade, 2), any area got worse, or any
     area stayed at the stuck grade (4) or worse.
 
     The met-grade condition is ours: a child whose every area is at 1 or 2 has nothing left to
-    improve, so an unchanged profile is not drift."""
-    stuck = context.thresholds["stuck_grade"]
-    met = context.thresholds["met_grade"]
-    latest = AreaGrade.objects.filter(assessment_id=OuterRef("gcp2_latest"), grade__isnull=False)
+    improve, so an unchanged profile is not drift.
 
-    def previous_of_same_area(condition: Q) -> Exists:
-        return Exists(
-            AreaGrade.objects.filter(
-                condition,
-                assessment_id=OuterRef(OuterRef("gcp2_previous")),
-                area__code=OuterRef("area__code"),
-            )
-        )
-
-    better = latest.filter(previous_of_same_area(Q(grade__gt=OuterRef("grade"))))
-    worse = latest.filter(previous_of_same_area(Q(grade__lt=OuterRef("grade"))))
-    stayed_high = latest.filter(grade__gte=stuck).filter(previous_of_same_area(Q(grade__gte=stuck)))
-    compared = context.children.annotate(
-        gcp2_latest=_signed_off_id(0), gcp2_previous=_signed_off_id(1)
-    ).filter(gcp2_previous__isnull=False)
-    still_unmet = latest.filter(grade__gt=met)
-    matching = compared.filter(
-        (~Exists(better) & Exists(still_unmet)) | Exists(worse) | Exists(stayed_high)
-    )
-
-    def areas(grades: QuerySet[AreaGrade]) -> Coalesce:
-        return Coalesce(
-            Subquery(
-                grades.order_by().values("assessment_id").annotate(n=Count("pk")).values("n")[:1],
-                output_field=IntegerField(),
-            ),
-            0,
-        )
-
-    def assessed_on(field: str) -> Subquery:
-        return Subquery(
-            Assessment.objects.filter(pk=OuterRef(field)).values("assessed_on")[:1],
-            output_field=DateField(),
-        )
-
-    # The latest assessment is when the comparison first showed no progress.
-    return matching.annotate(
-        drift_since=assessed_on("gcp2_latest"),
-        drift_figures=JSONObject(
-            latest=assessed_on("gcp2_latest"),
-            previous=assessed_on("gcp2_previous"),
-            better=areas(better),
-            worse=areas(worse),
-            stuck=areas(stayed_high),
+    Set-based: each child's last two signed-off assessments from one ranked scan, the previous
+    one's grades by area (highest and lowest, so "any previous grade of the area was higher"
+    is one comparison), then the latest one's grades counted against them. The latest
+    assessment is when the comparison first showed no progress."""
+    children, children_params = children_sql(context.children)
+    assessment = Assessment._meta.db_table
+    grade = AreaGrade._meta.db_table
+    area = Area._meta.db_table
+    # Table names from the models, the children's SQL from the ORM; every value is a parameter.
+    sql = f"""
+        WITH ranked AS (
+            SELECT id, child_id, assessed_on, row_number() OVER (
+                PARTITION BY child_id ORDER BY assessed_on DESC, id DESC) AS n
+            FROM {assessment}
+            WHERE status = %s AND child_id IN ({children})
         ),
-    )
+        compared AS (
+            SELECT child_id,
+                max(id) FILTER (WHERE n = 1) AS latest,
+                max(assessed_on) FILTER (WHERE n = 1) AS latest_on,
+                max(id) FILTER (WHERE n = 2) AS previous,
+                max(assessed_on) FILTER (WHERE n = 2) AS previous_on
+            FROM ranked WHERE n <= 2 GROUP BY child_id HAVING count(*) = 2
+        ),
+        previous_by_area AS (
+            SELECT compared.child_id, area.code,
+                max(grade.grade) AS highest, min(grade.grade) AS lowest
+            FROM compared
+            JOIN {grade} grade ON grade.assessment_id = compared.previous
+            JOIN {area} area ON area.id = grade.area_id
+            GROUP BY compared.child_id, area.code
+        ),
+        counted AS (
+            SELECT compared.child_id, compared.latest_on, compared.previous_on,
+                count(*) FILTER (WHERE previous.highest > grade.grade) AS better,
+                count(*) FILTER (WHERE previous.lowest < grade.grade) AS worse,
+                count(*) FILTER (
+                    WHERE grade.grade >= %s AND previous.highest >= %s) AS stuck,
+                count(*) FILTER (WHERE grade.grade > %s) AS unmet
+            FROM compared
+            JOIN {grade} grade
+                ON grade.assessment_id = compared.latest AND grade.grade IS NOT NULL
+            JOIN {area} area ON area.id = grade.area_id
+            LEFT JOIN previous_by_area previous
+                ON previous.child_id = compared.child_id AND previous.code = area.code
+            GROUP BY compared.child_id, compared.latest_on, compared.previous_on
+        )
+        SELECT child_id, latest_on, jsonb_build_object(
+            'latest', latest_on, 'previous', previous_on,
+            'better', better, 'worse', worse, 'stuck', stuck)
+        FROM counted
+        WHERE (better = 0 AND unmet > 0) OR worse > 0 OR stuck > 0
+    """  # noqa: S608  # nosec B608
+    stuck = int(context.thresholds["stuck_grade"])
+    met = int(context.thresholds["met_grade"])
+    return sql, [AssessmentStatus.SIGNED_OFF.value, *children_params, stuck, stuck, met]
 
 
 def describe_gcp2_not_improving(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -151,7 +135,8 @@ GCP2_OVERDUE = DriftRule(
         "initial_days": settings.NT_GCP2_INITIAL_DAYS,
         "repeat_months": settings.NT_GCP2_REPEAT_MONTHS,
     },
-    matching_children=gcp2_overdue_matching,
+    matching_children=children_in(gcp2_overdue_rows),
+    rows=gcp2_overdue_rows,
     describe=describe_gcp2_overdue,
 )
 
@@ -165,6 +150,7 @@ GCP2_NOT_IMPROVING = DriftRule(
     ),
     severity=DriftSeverity.HIGH,
     default_thresholds={"stuck_grade": 4, "met_grade": 2},
-    matching_children=gcp2_not_improving_matching,
+    matching_children=children_in(gcp2_not_improving_rows),
+    rows=gcp2_not_improving_rows,
     describe=describe_gcp2_not_improving,
 )

@@ -9,8 +9,11 @@
 * Only children with an open involvement at early help or above are due anything; an
   assessment counts once it is signed off.
 
-The children are evaluated once (a materialised CTE) and each fact is one grouped scan joined
-by child, rather than correlated subqueries that Django would repeat in WHERE and ORDER BY.
+The children are read once (into the open involvements) and each fact is one grouped scan
+joined to those by child, rather than correlated subqueries that Django would repeat in WHERE
+and ORDER BY. Joins, not `IN` over a materialised set: for a whole partnership PostgreSQL then
+hashes each table once instead of probing an index per child (7 s against 2.5 s for the drift
+rule at 300,000 children); for one child or a caseload it still probes.
 """
 
 from __future__ import annotations
@@ -21,22 +24,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    Case,
-    DateField,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Greatest
+from django.db.models import QuerySet
 
 from cases.codes import NeedLevel
-from cases.drift.rules import months_after
 from cases.models import Child, Concern, ConcernChild, Involvement
 
 from .models import Assessment, AssessmentStatus
@@ -65,30 +55,32 @@ class Due:
     kind: str  # INITIAL or REPEAT
 
 
-def _due_sql(
+def gcp2_due_sql(
     children: QuerySet[Child], *, initial_days: int, repeat_months: int
 ) -> tuple[str, list[Any]]:
-    """SQL selecting (child_id, due_on, kind) for the children that are due anything."""
+    """SQL selecting (child_id, due_on, kind) for the children that are due anything: the
+    whole caseload in one query (the page's list, the drift rule)."""
     children_sql, children_params = children.order_by().values("pk").query.sql_with_params()
     levels = ", ".join(["%s"] * len(EARLY_HELP_OR_ABOVE))
     # Only table names and Django's own compiled SQL are interpolated; every value is a param.
     sql = f"""
-        WITH c AS MATERIALIZED ({children_sql}),
+        WITH c AS ({children_sql}),
         inv AS (
             SELECT child_id, MIN(started_on) AS started_on FROM {Involvement._meta.db_table}
             WHERE ended_on IS NULL AND level IN ({levels}) AND child_id IN (SELECT * FROM c)
             GROUP BY child_id
         ),
         last AS (
-            SELECT child_id, MAX(assessed_on) AS signed_off FROM {Assessment._meta.db_table}
-            WHERE status = %s AND child_id IN (SELECT child_id FROM inv)
-            GROUP BY child_id
+            SELECT assessment.child_id, MAX(assessment.assessed_on) AS signed_off
+            FROM {Assessment._meta.db_table} assessment JOIN inv USING (child_id)
+            WHERE assessment.status = %s
+            GROUP BY assessment.child_id
         ),
         concerned AS (
             SELECT link.child_id, MIN(concern.observed_on) AS first_concern
             FROM {ConcernChild._meta.db_table} link
             JOIN {Concern._meta.db_table} concern ON concern.id = link.concern_id
-            WHERE link.child_id IN (SELECT child_id FROM inv)
+            JOIN inv ON inv.child_id = link.child_id
             GROUP BY link.child_id
         )
         SELECT inv.child_id,
@@ -123,7 +115,7 @@ def gcp2_due(
     limit: int | None = None,
 ) -> list[Due]:
     """What is due for these children, soonest first; optionally only up to a date."""
-    sql, params = _due_sql(children, initial_days=initial_days, repeat_months=repeat_months)
+    sql, params = gcp2_due_sql(children, initial_days=initial_days, repeat_months=repeat_months)
     query = f"SELECT child_id, due_on, kind FROM ({sql}) due"  # noqa: S608  # nosec B608
     if due_by is not None:
         query += " WHERE due_on <= %s"
@@ -137,53 +129,6 @@ def gcp2_due(
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(query, params)
         return [Due(*row) for row in cursor.fetchall()]
-
-
-def gcp2_overdue_children(
-    children: QuerySet[Child], *, as_of: datetime.date, initial_days: int, repeat_months: int
-) -> QuerySet[Child]:
-    """The children whose assessment was due before `as_of`, as a queryset to filter further."""
-    sql, params = _due_sql(children, initial_days=initial_days, repeat_months=repeat_months)
-    overdue = RawSQL(  # noqa: S611  # nosec B611
-        f"SELECT child_id FROM ({sql}) due WHERE due_on < %s",  # noqa: S608  # nosec B608
-        [*params, as_of],
-    )
-    return children.filter(pk__in=overdue)
-
-
-def gcp2_due_annotations(*, initial_days: int, repeat_months: int) -> dict[str, Any]:
-    """`gcp2_due_on` and `gcp2_due_kind` per child, as correlated subqueries.
-
-    The same rules as `_due_sql`, for annotating the few children a query has already chosen
-    (the drift rule's matches), where one lookup per child beats the whole-caseload CTE.
-    """
-    signed_off = Assessment.objects.filter(child=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
-    last = Subquery(
-        signed_off.order_by("-assessed_on").values("assessed_on")[:1],
-        output_field=DateField(),
-    )
-    started = Subquery(
-        Involvement.objects.filter(
-            child=OuterRef("pk"), ended_on__isnull=True, level__in=EARLY_HELP_OR_ABOVE
-        ).values("started_on")[:1],
-        output_field=DateField(),
-    )
-    first_concern = Subquery(
-        ConcernChild.objects.filter(child=OuterRef("pk"))
-        .order_by("concern__observed_on")
-        .values("concern__observed_on")[:1],
-        output_field=DateField(),
-    )
-    repeat_due = months_after(last, repeat_months)
-    initial_due = Cast(
-        Greatest(first_concern, started) + datetime.timedelta(days=int(initial_days)),
-        output_field=DateField(),
-    )
-    has_signed_off = Q(Exists(signed_off))
-    return {
-        "gcp2_due_on": Case(When(has_signed_off, then=repeat_due), default=initial_due),
-        "gcp2_due_kind": Case(When(has_signed_off, then=Value(REPEAT)), default=Value(INITIAL)),
-    }
 
 
 def gcp2_due_for_child(child: Child) -> Due | None:

@@ -1,11 +1,18 @@
 """Full drift evaluation on the scale database: time, rate per 1,000 children, idempotency.
 
-Baseline, measured in the same run: one sequential read of every table the cases rules read
-(SELECT count(*) over each), the floor for any evaluation that looks at all the evidence.
+Baseline, measured in the same run: the floor for any evaluation that looks at all the evidence,
+one sequential read (COPY TO, the rows streamed to this process and discarded) of the columns
+the evaluation reads from every table it reads: each registered rule's tables, and the
+relationships and involvements the lead's queue rows are built from. The flags and queue rows it
+writes are its output, not its evidence, so they are not read. A `count(*)` is no such floor:
+PostgreSQL answers it from the smallest index or the visibility map without reading the rows.
+No sorting and no work beyond the fetch: the floor is what reading the evidence once costs.
+tests/bench/test_drift_floor.py fails when a rule reads a table the floor does not.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import time
 
@@ -13,17 +20,41 @@ import psycopg2
 
 from .harness import Result, manage, p95_ms, report, request_timings, signed_in, use_database
 
-SOURCE_TABLES = (
-    "cases_child",
-    "cases_involvement",
-    "cases_visit",
-    "cases_referral",
-    "cases_protectionmeeting",
-    "cases_planaction",
-    "cases_plan",
-    "cases_concernchild",
-    "cases_chronologyentry",
-)
+# The columns the rules and the queue refresh read, table by table.
+SOURCE_COLUMNS = {
+    "cases_child": "id",
+    "cases_involvement": "child_id, level, started_on, ended_on, lead_professional_id,"
+    " lead_agency_id, team_id",
+    "cases_concernchild": "id, concern_id, child_id",
+    "cases_concern": "id, observed_on, author_agency_id",
+    "cases_agency": "id, agency_type",
+    "cases_chronologyentry": "child_id, event_type, occurred_on",
+    "cases_visit": "id, child_id, occurred_on, child_seen, child_seen_alone, child_voice",
+    "cases_referral": "child_id, received_on, decision_on, assessment_started_on,"
+    " assessment_completed_on",
+    "cases_protectionmeeting": "id, child_id, kind, held_on, conference_needed",
+    "cases_planaction": "id, child_id, plan_id, status, due_on",
+    "cases_plan": "id, ended_on",
+    "assessments_assessment": "id, child_id, status, assessed_on",
+    "assessments_areagrade": "id, assessment_id, area_id, grade",
+    "assessments_area": "id, code",
+    "cases_legitimaterelationship": "child_id, agency_id",
+    "cases_driftflagreview": "flag_id, agency_id, review_on",
+}
+
+
+class _Discard(io.RawIOBase):
+    def write(self, data: object) -> int:
+        return len(data)  # type: ignore[arg-type]
+
+
+def sequential_read_seconds(cursor: object) -> float:
+    """Seconds to stream the source columns of every table once, through a DB-API cursor."""
+    start = time.perf_counter()
+    for table, columns in SOURCE_COLUMNS.items():  # the bench's own constants
+        sql = f"COPY (SELECT {columns} FROM {table}) TO STDOUT"  # nosec B608
+        cursor.copy_expert(sql, _Discard())  # type: ignore[attr-defined]
+    return time.perf_counter() - start
 
 
 def bench_drift(database: str, children: int, connect: object) -> None:
@@ -33,11 +64,7 @@ def bench_drift(database: str, children: int, connect: object) -> None:
             # Start from no flags, so the first run opens every flag the rules find.
             cursor.execute("TRUNCATE cases_supervisionrecord, cases_driftflag CASCADE")
         with connection.cursor() as cursor:
-            start = time.perf_counter()
-            for table in SOURCE_TABLES:  # the bench's own table names
-                cursor.execute(f"SELECT count(*) FROM {table}")  # nosec B608
-                cursor.fetchone()
-            baseline = time.perf_counter() - start
+            baseline = sequential_read_seconds(cursor)
     finally:
         connection.close()
     first = json.loads(manage(database, "drift_evaluate", "--json").stdout)
@@ -59,9 +86,9 @@ def bench_drift(database: str, children: int, connect: object) -> None:
             f"drift evaluation, {children:,} children: time",
             first["seconds"],
             "s",
-            "sequential read of the source tables",
+            "one sequential read (COPY TO) of the columns of every table the rules read",
             baseline,
-            "under 60 s",
+            "under 60 s, within 10x",
         )
     )
     report(

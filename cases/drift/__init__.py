@@ -4,8 +4,13 @@ Each rule is set-based: given the children under evaluation, it returns the quer
 that breach it, so evaluating 100,000 children is a handful of SQL queries, never a Python loop
 per child. The queryset also annotates, per child, `drift_since` (the date the condition first
 held) and `drift_figures` (the child's own facts as a JSON object of dates and counts); the
-engine stores both on the flag, and the rule's `describe` turns the figures into one sentence. Apps above `cases` register their own rules in `AppConfig.ready` (the GCP2 rules
-live in `assessments`), so this module never imports them.
+engine stores both on the flag, and the rule's `describe` turns the figures into one sentence.
+
+A rule whose evidence is best read in one grouped pass over each table (rather than a
+correlated lookup per child, which is what a queryset's annotations become) gives `rows`
+instead: SQL selecting `(child_id, drift_since, drift_figures)` of the breaching children, and
+`matching_children=children_in(rows)`. Apps above `cases` register their own rules in
+`AppConfig.ready` (the GCP2 rules live in `assessments`), so this module never imports them.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from cases.codes import DriftSeverity
 from cases.models import Child
@@ -44,6 +50,9 @@ class DriftRule:
     # The child's figures (as stored on the flag) in one sentence, as of a day: figures hold
     # dates rather than ages, so a flag left open reads true tomorrow without re-evaluation.
     describe: Callable[[Mapping[str, Any], datetime.date], str] | None = None
+    # SQL and parameters selecting (child_id, drift_since, drift_figures) of the breaching
+    # children, for a rule written as grouped scans; the engine runs it once per evaluation.
+    rows: Callable[[DriftContext], tuple[str, list[Any]]] | None = None
 
     def reason_with(self, thresholds: Mapping[str, int]) -> str:
         return self.reason.format(**thresholds)
@@ -53,6 +62,26 @@ class DriftRule:
             return ""
         words = self.describe(figures, today)
         return words[:1].upper() + words[1:]
+
+
+def children_sql(children: QuerySet[Child]) -> tuple[str, list[Any]]:
+    """The ids of the children under evaluation, as SQL for a rule's `rows` to filter by."""
+    sql, params = children.order_by().values("pk").query.sql_with_params()
+    return sql, list(params)
+
+
+def children_in(
+    rows: Callable[[DriftContext], tuple[str, list[Any]]],
+) -> Callable[[DriftContext], QuerySet[Child]]:
+    """`matching_children` for a rule given as `rows`: the children its SQL selects."""
+
+    def matching(context: DriftContext) -> QuerySet[Child]:
+        sql, params = rows(context)
+        # The rule's own SQL; every value in it is a parameter.
+        breaching = RawSQL(f"SELECT child_id FROM ({sql}) AS breaching", params)  # noqa: S611, S608  # nosec
+        return context.children.filter(pk__in=breaching)
+
+    return matching
 
 
 _rules: dict[str, DriftRule] = {}

@@ -16,9 +16,8 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     DateField,
     Exists,
@@ -26,16 +25,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, JSONObject
+from django.db.models.sql import Query
 
 from cases.codes import (
     OPEN_ACTION_STATUSES,
@@ -44,7 +41,7 @@ from cases.codes import (
     MeetingKind,
     NeedLevel,
 )
-from cases.drift import DriftContext, DriftRule, register_drift_rule
+from cases.drift import DriftContext, DriftRule, children_in, children_sql, register_drift_rule
 from cases.drift.wording import (
     agency_types_in_words,
     day_in,
@@ -54,8 +51,10 @@ from cases.drift.wording import (
     working_days_after,
 )
 from cases.models import (
+    Agency,
     Child,
     ChronologyEntry,
+    Concern,
     ConcernChild,
     Involvement,
     PlanAction,
@@ -80,6 +79,22 @@ RESPONSE_EVENTS = (
 )
 
 
+def _sql_of(expression: Any) -> tuple[str, list[Any]]:
+    """An ORM expression as SQL and parameters, to place inside a rule's own SQL."""
+    query = Query(Child)
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression.resolve_expression(query))
+    return sql, list(params)
+
+
+def _breached_on_sql(
+    start_column: str, working_days: int, context: DriftContext
+) -> tuple[str, list[Any]]:
+    """`_breached_on` of a column of the rule's own SQL (a name in this module, no value)."""
+    column = RawSQL(start_column, [])  # noqa: S611  # nosec B611
+    return _sql_of(_breached_on(column, working_days, context))
+
+
 def _flagged(children: QuerySet[Child], *, since: Any, **figures: Any) -> QuerySet[Child]:
     """The matching children with the day the condition first held and their figures."""
     return children.annotate(drift_since=since, drift_figures=JSONObject(**figures))
@@ -98,60 +113,52 @@ def _open_involvement() -> QuerySet[Involvement]:
     return Involvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
 
 
-def _with_open_level(children: QuerySet[Child]) -> QuerySet[Child]:
-    return children.annotate(
-        open_level=Subquery(_open_involvement().values("level")[:1]),
-        open_started=Subquery(_open_involvement().values("started_on")[:1]),
-    )
-
-
-def cumulative_concerns(context: DriftContext) -> QuerySet[Child]:
-    window_start = context.as_of - datetime.timedelta(days=context.thresholds["window_days"])
-    in_window = {"occurred_on__gte": window_start, "occurred_on__lte": context.as_of}
-    many_concerns = (
-        ConcernChild.objects.filter(
-            concern__observed_on__gte=window_start, concern__observed_on__lte=context.as_of
+def cumulative_concerns(context: DriftContext) -> tuple[str, list[Any]]:
+    """N or more concerns in the window and no response (assessment, change of level or plan)
+    in it: the window's concerns grouped by child in one pass, the response an anti-join."""
+    t = context.thresholds
+    window_start = context.as_of - datetime.timedelta(days=t["window_days"])
+    children, children_params = children_sql(context.children)
+    events = ", ".join(["%s"] * len(RESPONSE_EVENTS))
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH counted AS (
+            SELECT link.child_id, count(*) AS concerns,
+                min(concern.observed_on) AS first, max(concern.observed_on) AS last,
+                -- The threshold-th concern in the window is when "N concerns" first held.
+                (array_agg(concern.observed_on ORDER BY concern.observed_on, link.id))[%s]
+                    AS since,
+                array_agg(DISTINCT agency.agency_type ORDER BY agency.agency_type) AS agencies
+            FROM {ConcernChild._meta.db_table} link
+            JOIN {Concern._meta.db_table} concern ON concern.id = link.concern_id
+            JOIN {Agency._meta.db_table} agency ON agency.id = concern.author_agency_id
+            WHERE concern.observed_on BETWEEN %s AND %s AND link.child_id IN ({children})
+            GROUP BY link.child_id
+            HAVING count(*) >= %s
         )
-        .values("child_id")
-        .annotate(count=Count("id"))
-        .filter(count__gte=context.thresholds["concerns"])
-        .values("child_id")
-    )
-    responded = ChronologyEntry.objects.filter(
-        child=OuterRef("pk"), event_type__in=RESPONSE_EVENTS, **in_window
-    )
-    in_window_of_child = ConcernChild.objects.filter(
-        child=OuterRef("pk"),
-        concern__observed_on__gte=window_start,
-        concern__observed_on__lte=context.as_of,
-    )
-
-    def about_child(**aggregate: Any) -> Subquery:
-        (name,) = aggregate
-        return Subquery(
-            in_window_of_child.values("child_id").annotate(**aggregate).values(name)[:1]
-        )
-
-    matching = context.children.filter(pk__in=many_concerns).exclude(Exists(responded))
-    return _flagged(
-        matching,
-        # The threshold-th concern in the window is when "N concerns" first held.
-        since=Subquery(
-            in_window_of_child.order_by("concern__observed_on", "pk").values(
-                "concern__observed_on"
-            )[context.thresholds["concerns"] - 1 : context.thresholds["concerns"]]
-        ),
-        concerns=about_child(n=Count("id")),
-        first=about_child(first=Min("concern__observed_on")),
-        last=about_child(last=Max("concern__observed_on")),
-        agencies=about_child(
-            agencies=ArrayAgg(
-                "concern__author_agency__agency_type",
-                distinct=True,
-                order_by="concern__author_agency__agency_type",
-            )
-        ),
-    )
+        SELECT counted.child_id, counted.since, jsonb_build_object('concerns', concerns,
+            'first', first, 'last', last, 'agencies', agencies)
+        FROM counted
+        -- A lookup per child counted (the child's entries by date, an index range), not a hash
+        -- of every response in the window: that would read the whole chronology.
+        LEFT JOIN LATERAL (
+            SELECT 1 AS found FROM {ChronologyEntry._meta.db_table} entry
+            WHERE entry.child_id = counted.child_id AND entry.event_type IN ({events})
+                AND entry.occurred_on BETWEEN %s AND %s
+            LIMIT 1
+        ) responded ON true
+        WHERE responded.found IS NULL
+    """  # noqa: S608  # nosec B608
+    return sql, [
+        int(t["concerns"]),
+        window_start,
+        context.as_of,
+        *children_params,
+        int(t["concerns"]),
+        *[str(event) for event in RESPONSE_EVENTS],
+        window_start,
+        context.as_of,
+    ]
 
 
 def describe_cumulative_concerns(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -164,62 +171,62 @@ def describe_cumulative_concerns(figures: Mapping[str, Any], today: datetime.dat
     )
 
 
-def child_not_seen(context: DriftContext) -> QuerySet[Child]:
+def child_not_seen(context: DriftContext) -> tuple[str, list[Any]]:
+    """Not seen (on a protection plan: seen alone, by default) within the working days for
+    the open case's level, counted from the last visit that saw the child or, never seen, from
+    the case's start: the visits grouped by child in one pass over the open cases."""
     t = context.thresholds
-    seen = Visit.objects.filter(
-        child=OuterRef("pk"), child_seen=True, occurred_on__lte=context.as_of
-    )
-    last_seen = Subquery(
-        seen.order_by("-occurred_on").values("occurred_on")[:1], output_field=DateField()
-    )
-    last_seen_alone = Subquery(
-        seen.filter(child_seen_alone=True).order_by("-occurred_on").values("occurred_on")[:1],
-        output_field=DateField(),
-    )
-    children = _with_open_level(context.children).annotate(
-        # PostgreSQL's GREATEST ignores NULLs: never seen counts from the involvement's start.
-        seen_since=Greatest(last_seen, "open_started"),
-        seen_alone_since=Greatest(last_seen_alone, "open_started"),
-    )
-    protection_field = "seen_alone_since" if t["cp_seen_alone"] else "seen_since"
-    matching = children.filter(
-        Q(
-            open_level=NeedLevel.CHILD_PROTECTION,
-            **{f"{protection_field}__lte": breach_boundary(context.as_of, t["cp_working_days"])},
-        )
-        | Q(
-            open_level=NeedLevel.CHILD_IN_NEED,
-            seen_since__lte=breach_boundary(context.as_of, t["cin_working_days"]),
-        )
-        | Q(
-            open_level=NeedLevel.EARLY_HELP,
-            seen_since__lte=breach_boundary(context.as_of, t["early_help_working_days"]),
-        )
-    )
-    by_level = {
-        NeedLevel.CHILD_PROTECTION: (protection_field, t["cp_working_days"]),
-        NeedLevel.CHILD_IN_NEED: ("seen_since", t["cin_working_days"]),
-        NeedLevel.EARLY_HELP: ("seen_since", t["early_help_working_days"]),
-    }
-
-    def per_level(value: Any, output_field: Any) -> Case:
-        return Case(
-            *(When(open_level=level, then=value(*spec)) for level, spec in by_level.items()),
-            output_field=output_field,
-        )
-
     alone = bool(t["cp_seen_alone"])
-    return _flagged(
-        matching,
-        since=per_level(lambda field, days: _breached_on(F(field), days, context), DateField()),
-        level=F("open_level"),
-        seen_from=per_level(lambda field, days: F(field), DateField()),
-        opened=F("open_started"),
-        allowed=per_level(lambda field, days: Value(days), IntegerField()),
-        alone=Case(
-            When(open_level=NeedLevel.CHILD_PROTECTION, then=Value(alone)), default=Value(False)
+    levels = {
+        NeedLevel.CHILD_PROTECTION: int(t["cp_working_days"]),
+        NeedLevel.CHILD_IN_NEED: int(t["cin_working_days"]),
+        NeedLevel.EARLY_HELP: int(t["early_help_working_days"]),
+    }
+    children, children_params = children_sql(context.children)
+    breached = [_breached_on_sql("seen_from", days, context) for days in levels.values()]
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH open_case AS (
+            SELECT child_id, level, started_on FROM {Involvement._meta.db_table}
+            WHERE ended_on IS NULL AND level IN (%s, %s, %s) AND child_id IN ({children})
         ),
-    )
+        seen AS (
+            SELECT visit.child_id, max(visit.occurred_on) AS last_seen,
+                max(visit.occurred_on) FILTER (WHERE visit.child_seen_alone) AS last_alone
+            FROM {Visit._meta.db_table} visit JOIN open_case USING (child_id)
+            WHERE visit.child_seen AND visit.occurred_on <= %s
+            GROUP BY visit.child_id
+        ),
+        measured AS (
+            -- GREATEST ignores NULLs: never seen counts from the involvement's start.
+            SELECT open_case.child_id, open_case.level, open_case.started_on,
+                CASE WHEN open_case.level = %s
+                    THEN GREATEST(seen.last_{"alone" if alone else "seen"}, open_case.started_on)
+                    ELSE GREATEST(seen.last_seen, open_case.started_on) END AS seen_from,
+                CASE open_case.level WHEN %s THEN %s WHEN %s THEN %s ELSE %s END AS allowed,
+                CASE open_case.level WHEN %s THEN %s::date WHEN %s THEN %s::date
+                    ELSE %s::date END AS boundary
+            FROM open_case LEFT JOIN seen USING (child_id)
+        )
+        SELECT child_id,
+            CASE level WHEN %s THEN {breached[0][0]} WHEN %s THEN {breached[1][0]}
+                ELSE {breached[2][0]} END,
+            jsonb_build_object('level', level, 'seen_from', seen_from, 'opened', started_on,
+                'allowed', allowed, 'alone', level = %s AND %s)
+        FROM measured WHERE seen_from <= boundary
+    """  # noqa: S608  # nosec B608
+    cp, cin, early_help = (str(level) for level in levels)
+    cp_days, cin_days, early_help_days = levels.values()
+    boundary = {days: breach_boundary(context.as_of, days) for days in levels.values()}
+    return sql, [
+        cp, cin, early_help, *children_params,
+        context.as_of,
+        cp,
+        cp, cp_days, cin, cin_days, early_help_days,
+        cp, boundary[cp_days], cin, boundary[cin_days], boundary[early_help_days],
+        cp, *breached[0][1], cin, *breached[1][1], *breached[2][1],
+        cp, alone,
+    ]  # fmt: skip
 
 
 def describe_child_not_seen(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -359,53 +366,52 @@ def describe_first_core_group_late(figures: Mapping[str, Any], today: datetime.d
     )
 
 
-def review_conference_overdue(context: DriftContext) -> QuerySet[Child]:
+def review_conference_overdue(context: DriftContext) -> tuple[str, list[Any]]:
+    """On a protection plan with the review conference overdue: due `first_review_months`
+    after the initial conference (or, none recorded, the plan's start), then every
+    `then_every_months` after a review; due on the date itself, overdue from the day after.
+    Each open plan's latest conference in one ordered pass over the meetings."""
     from dateutil.relativedelta import relativedelta
 
     t = context.thresholds
-    conferences = ProtectionMeeting.objects.filter(
-        child=OuterRef("pk"),
-        kind__in=(MeetingKind.INITIAL_CONFERENCE, MeetingKind.REVIEW_CONFERENCE),
-        held_on__lte=context.as_of,
-    ).order_by("-held_on", "-pk")
     first_due_before = context.as_of - relativedelta(months=t["first_review_months"])
     then_due_before = context.as_of - relativedelta(months=t["then_every_months"])
-    children = _with_open_level(context.children).filter(Q(open_level=NeedLevel.CHILD_PROTECTION))
-    children = children.annotate(
-        last_conference_on=Subquery(conferences.values("held_on")[:1]),
-        last_conference_kind=Subquery(conferences.values("kind")[:1]),
-    )
-    # No conference recorded: the plan's start stands in for the initial conference.
-    matching = children.filter(
-        Q(last_conference_on__isnull=True, open_started__lt=first_due_before)
-        | Q(
-            last_conference_kind=MeetingKind.INITIAL_CONFERENCE,
-            last_conference_on__lt=first_due_before,
+    children, children_params = children_sql(context.children)
+    initial, review = str(MeetingKind.INITIAL_CONFERENCE), str(MeetingKind.REVIEW_CONFERENCE)
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH open_plan AS (
+            SELECT child_id, started_on FROM {Involvement._meta.db_table}
+            WHERE ended_on IS NULL AND level = %s AND child_id IN ({children})
+        ),
+        latest AS (
+            SELECT DISTINCT ON (meeting.child_id) meeting.child_id, meeting.held_on, meeting.kind
+            FROM {ProtectionMeeting._meta.db_table} meeting JOIN open_plan USING (child_id)
+            WHERE meeting.kind IN (%s, %s) AND meeting.held_on <= %s
+            ORDER BY meeting.child_id, meeting.held_on DESC, meeting.id DESC
+        ),
+        due AS (
+            SELECT open_plan.child_id, COALESCE(latest.held_on, open_plan.started_on) AS last,
+                CASE WHEN latest.kind = %s
+                    THEN (latest.held_on + make_interval(months => %s))::date
+                    ELSE (COALESCE(latest.held_on, open_plan.started_on)
+                        + make_interval(months => %s))::date
+                END AS review_due
+            FROM open_plan LEFT JOIN latest USING (child_id)
+            WHERE (latest.held_on IS NULL AND open_plan.started_on < %s)
+                OR (latest.kind = %s AND latest.held_on < %s)
+                OR (latest.kind = %s AND latest.held_on < %s)
         )
-        | Q(
-            last_conference_kind=MeetingKind.REVIEW_CONFERENCE,
-            last_conference_on__lt=then_due_before,
-        )
-    )
-    matching = matching.annotate(
-        review_due=Case(
-            When(
-                last_conference_kind=MeetingKind.REVIEW_CONFERENCE,
-                then=months_after(F("last_conference_on"), t["then_every_months"]),
-            ),
-            default=months_after(
-                Coalesce(F("last_conference_on"), F("open_started")), t["first_review_months"]
-            ),
-            output_field=DateField(),
-        )
-    )
-    return _flagged(
-        matching,
-        # Due on the date itself: overdue from the day after.
-        since=Cast(F("review_due") + datetime.timedelta(days=1), DateField()),
-        due=F("review_due"),
-        last=Coalesce(F("last_conference_on"), F("open_started")),
-    )
+        SELECT child_id, (review_due + 1)::date,
+            jsonb_build_object('due', review_due, 'last', last)
+        FROM due
+    """  # noqa: S608  # nosec B608
+    return sql, [
+        str(NeedLevel.CHILD_PROTECTION), *children_params,
+        initial, review, context.as_of,
+        review, int(t["then_every_months"]), int(t["first_review_months"]),
+        first_due_before, initial, first_due_before, review, then_due_before,
+    ]  # fmt: skip
 
 
 def months_after(day: Any, months: int) -> Func:
@@ -505,46 +511,47 @@ def describe_start_again(figures: Mapping[str, Any], today: datetime.date) -> st
     )
 
 
-def no_voice_of_the_child(context: DriftContext) -> QuerySet[Child]:
-    contacts = context.thresholds["contacts"]
-    visits = Visit.objects.filter(child=OuterRef("pk"), occurred_on__lte=context.as_of)
-    nth_latest = Subquery(
-        visits.order_by("-occurred_on", "-pk").values("occurred_on")[contacts - 1 : contacts],
-        output_field=DateField(),
-    )
-    heard_since = Visit.objects.filter(
-        child=OuterRef("pk"),
-        occurred_on__gte=OuterRef("nth_latest"),
-        occurred_on__lte=context.as_of,
-    ).exclude(child_voice="")
-    matching = (
-        context.children.filter(Exists(_open_involvement().filter(level__in=SERVICE_LEVELS)))
-        .annotate(nth_latest=nth_latest)
-        .filter(nth_latest__isnull=False)
-        .exclude(Exists(heard_since))
-        .annotate(
-            last_heard=Subquery(
-                visits.exclude(child_voice="").order_by("-occurred_on").values("occurred_on")[:1],
-                output_field=DateField(),
-            )
+def no_voice_of_the_child(context: DriftContext) -> tuple[str, list[Any]]:
+    """Open at a service level and the child's voice not recorded at any of the last N
+    contacts: each child's visits ranked newest first in one pass, then the contacts since the
+    voice was last heard (the N-th of them is when the condition first held)."""
+    contacts = int(context.thresholds["contacts"])
+    children, children_params = children_sql(context.children)
+    levels = ", ".join(["%s"] * len(SERVICE_LEVELS))
+    # Table names from the models, the children's SQL from the ORM; values are parameters.
+    sql = f"""
+        WITH contact AS (
+            SELECT visit.id, visit.child_id, visit.occurred_on,
+                visit.child_voice <> '' AS heard,
+                row_number() OVER (PARTITION BY visit.child_id
+                    ORDER BY visit.occurred_on DESC, visit.id DESC) AS newest
+            FROM {Visit._meta.db_table} visit
+            JOIN {Involvement._meta.db_table} open_case
+                ON open_case.child_id = visit.child_id AND open_case.ended_on IS NULL
+                AND open_case.level IN ({levels})
+            WHERE visit.occurred_on <= %s AND visit.child_id IN ({children})
+        ),
+        unheard AS (
+            SELECT child_id, max(occurred_on) FILTER (WHERE heard) AS last_heard
+            FROM contact GROUP BY child_id
+            -- The N-th newest contact exists and the voice was last heard before it.
+            HAVING max(occurred_on) FILTER (WHERE newest = %s) > COALESCE(
+                max(occurred_on) FILTER (WHERE heard), '-infinity'::date)
         )
-    )
-    unheard = visits.filter(
-        occurred_on__gt=Coalesce(OuterRef("last_heard"), Value(datetime.date.min))
-    )
-    return _flagged(
-        matching,
-        # The contact that made it N in a row without the child's voice.
-        since=Subquery(
-            unheard.order_by("occurred_on", "pk").values("occurred_on")[contacts - 1 : contacts],
-            output_field=DateField(),
-        ),
-        contacts=Subquery(
-            unheard.values("child_id").annotate(n=Count("id")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        last_heard=F("last_heard"),
-    )
+        SELECT unheard.child_id,
+            (array_agg(contact.occurred_on ORDER BY contact.occurred_on, contact.id))[%s],
+            jsonb_build_object('contacts', count(*), 'last_heard', unheard.last_heard)
+        FROM unheard JOIN contact ON contact.child_id = unheard.child_id
+            AND contact.occurred_on > COALESCE(unheard.last_heard, '-infinity'::date)
+        GROUP BY unheard.child_id, unheard.last_heard
+    """  # noqa: S608  # nosec B608
+    return sql, [
+        *[str(level) for level in SERVICE_LEVELS],
+        context.as_of,
+        *children_params,
+        contacts,
+        contacts,
+    ]
 
 
 def describe_no_voice_of_the_child(figures: Mapping[str, Any], today: datetime.date) -> str:
@@ -591,7 +598,8 @@ CASES_RULES = (
         ),
         severity=DriftSeverity.HIGH,
         default_thresholds={"concerns": 3, "window_days": 90},
-        matching_children=cumulative_concerns,
+        matching_children=children_in(cumulative_concerns),
+        rows=cumulative_concerns,
         describe=describe_cumulative_concerns,
         evidence="concerns",
     ),
@@ -610,7 +618,8 @@ CASES_RULES = (
             "cin_working_days": 20,
             "early_help_working_days": 40,
         },
-        matching_children=child_not_seen,
+        matching_children=children_in(child_not_seen),
+        rows=child_not_seen,
         describe=describe_child_not_seen,
         evidence="visits",
     ),
@@ -668,7 +677,8 @@ CASES_RULES = (
         ),
         severity=DriftSeverity.MEDIUM,
         default_thresholds={"first_review_months": 3, "then_every_months": 6},
-        matching_children=review_conference_overdue,
+        matching_children=children_in(review_conference_overdue),
+        rows=review_conference_overdue,
         describe=describe_review_conference_overdue,
         evidence="meetings",
     ),
@@ -698,7 +708,8 @@ CASES_RULES = (
         reason="The child's voice was not recorded at any of the last {contacts} contacts.",
         severity=DriftSeverity.LOW,
         default_thresholds={"contacts": 3},
-        matching_children=no_voice_of_the_child,
+        matching_children=children_in(no_voice_of_the_child),
+        rows=no_voice_of_the_child,
         describe=describe_no_voice_of_the_child,
         evidence="visits",
     ),

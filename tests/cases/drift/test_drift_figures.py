@@ -112,3 +112,41 @@ def test_an_open_flag_keeps_its_date_and_takes_new_figures(social_care: Agency) 
     assert flag.figures["actions"] == 2
     assert second.updated == 1
     assert drift_evaluate(as_of=D(2026, 2, 21)).changed == 0
+
+
+def test_no_voice_of_the_child_counts_the_contacts_since_it_was_last_heard(
+    social_care: Agency,
+) -> None:
+    child = child_at(NeedLevel.CHILD_IN_NEED, social_care, D(2025, 1, 1))
+    factories.visit(child, D(2026, 1, 5), social_care)  # the voice recorded
+    for day in (D(2026, 1, 20), D(2026, 2, 2), D(2026, 2, 16), D(2026, 2, 23)):
+        factories.visit(child, day, social_care, child_voice="")
+    drift_evaluate(as_of=D(2026, 3, 2))
+    flag = open_flag(child, "NO_VOICE_OF_CHILD")
+    # The third contact in a row without the child's voice.
+    assert flag.condition_since == D(2026, 2, 16)
+    assert flag.figures == {"contacts": 4, "last_heard": "2026-01-05"}
+    assert drift_rule("NO_VOICE_OF_CHILD").sentence(flag.figures, D(2026, 3, 2)) == (
+        "The child's voice not recorded at the last 4 contacts; last heard 5 Jan"
+    )
+
+
+def test_a_review_conference_is_overdue_from_the_day_after_it_was_due(
+    social_care: Agency,
+) -> None:
+    child = child_at(NeedLevel.CHILD_PROTECTION, social_care, D(2025, 1, 1))
+    factories.meeting(child, MeetingKind.INITIAL_CONFERENCE, D(2025, 3, 10))
+    factories.meeting(child, MeetingKind.REVIEW_CONFERENCE, D(2025, 6, 9))
+    never_conferenced = child_at(NeedLevel.CHILD_PROTECTION, social_care, D(2025, 11, 30))
+    drift_evaluate(as_of=D(2026, 3, 2))
+    flag = open_flag(child, "REVIEW_CONFERENCE_OVERDUE")
+    # Six months after the last review; three after the plan's start with none recorded.
+    assert (flag.condition_since, flag.figures) == (
+        D(2025, 12, 10),
+        {"due": "2025-12-09", "last": "2025-06-09"},
+    )
+    flag = open_flag(never_conferenced, "REVIEW_CONFERENCE_OVERDUE")
+    assert (flag.condition_since, flag.figures) == (
+        D(2026, 3, 1),
+        {"due": "2026-02-28", "last": "2025-11-30"},
+    )
