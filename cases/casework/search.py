@@ -123,7 +123,8 @@ def _matching_children(criteria: ChildSearchCriteria) -> QuerySet[Child] | None:
         # A child matches a word when either name is spelt alike (trigram similarity) or sounds
         # alike (Double Metaphone): the same test as on the child's own columns, made once per
         # distinct name, so the children are then found by exact name through btree indexes.
-        names = _names_matching(criteria.name.split()[:4])
+        words = criteria.name.split()[:4]
+        names = _names_matching(words) if words else []
         if names is None:
             return None
         for alike in names:

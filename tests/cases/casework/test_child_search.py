@@ -268,3 +268,8 @@ def test_a_word_like_no_name_answers_nothing_in_one_query(partnership) -> None:
             user=partnership["nurse"], criteria=ChildSearchCriteria(name="Jonathan Qxzqxz")
         )
     assert results == [] and len(captured) == 1
+
+
+def test_a_name_of_spaces_only_does_not_fail(partnership) -> None:
+    results = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="   "))
+    assert {r.id for r in results} == {partnership["known"].pk, partnership["unknown"].pk}
