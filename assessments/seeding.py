@@ -77,12 +77,24 @@ def _next_grades(rng: random.Random, grades: list[int], trajectory: str) -> list
     return [step(grade) for grade in grades]
 
 
+def _leads_by_agency() -> dict[int, list[int]]:
+    leads: dict[int, list[int]] = defaultdict(list)
+    for pk, agency_id in Practitioner.objects.filter(role__in=LEAD_ROLES).values_list(
+        "pk", "agency_id"
+    ):
+        leads[agency_id].append(pk)
+    return leads
+
+
 def seed_gcp2_assessments(batch: SeedBatch) -> None:
     rng, today = batch.rng, batch.today
-    sub_areas = list(
-        SubArea.objects.filter(area__framework__is_current=True)
-        .select_related("area")
-        .order_by("area__ordering", "ordering")
+    sub_areas = batch.once(
+        "gcp2 sub-areas",
+        lambda: list(
+            SubArea.objects.filter(area__framework__is_current=True)
+            .select_related("area")
+            .order_by("area__ordering", "ordering")
+        ),
     )
     if not sub_areas:
         return
@@ -94,11 +106,7 @@ def seed_gcp2_assessments(batch: SeedBatch) -> None:
     def subs_at(age: int | None) -> list[tuple[int, int, bool]]:
         return [(sub.pk, sub.area_id, sub.applies_at(age)) for sub in sub_areas]
 
-    leads: dict[int, list[int]] = defaultdict(list)
-    for pk, agency_id in Practitioner.objects.filter(role__in=LEAD_ROLES).values_list(
-        "pk", "agency_id"
-    ):
-        leads[agency_id].append(pk)
+    leads = batch.once("gcp2 leads by agency", _leads_by_agency)
 
     plans: list[tuple[SeedChild, int, int, list[datetime.date]]] = []
     for child in batch.children:

@@ -54,15 +54,21 @@ def bench_seeding(
     recreate_database(floor_database)  # leave it empty: it is only a scratch database
 
 
+# Filled by the database itself (triggers on the child table, cases migration 0016) as the
+# children are written, in the floor as in the seed: copying it too would write it twice.
+DERIVED_TABLES = {"cases_childname"}
+
+
 def seeded_tables(connect_fresh: Connect) -> list[str]:
-    """Tables a freshly migrated database leaves empty: the ones seeding fills."""
+    """Tables a freshly migrated database leaves empty: the ones seeding fills (less those the
+    database derives from others)."""
     connection = connect_fresh()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
             tables = [row[0] for row in cursor.fetchall()]
             empty = []
-            for table in tables:
+            for table in sorted(set(tables) - DERIVED_TABLES):
                 cursor.execute(f'SELECT NOT EXISTS (SELECT 1 FROM "{table}")')  # nosec B608
                 if cursor.fetchone()[0]:  # type: ignore[index]
                     empty.append(table)

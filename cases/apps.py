@@ -30,7 +30,8 @@ class CasesConfig(AppConfig):
         register_notification_rules()
         register_seed_step(seed_concerns)
         register_seed_step(seed_plans_visits_and_meetings)
-        register_seed_step(seed_census_facts)  # after plans: it fills in their referrals
+        # After plans: it fills in their referrals.
+        register_seed_step(seed_census_facts, reads=("cases_child", "cases_referral"))
         register_seed_step(seed_was_not_brought)
         # The child's page, top to bottom (assessments adds GCP2 at 30).
         register_child_page_section(

@@ -210,20 +210,9 @@ class Child(models.Model):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["upn"]),
-            # Spelling-tolerant name search: trigrams (pg_trgm) and sound-alikes (fuzzystrmatch's
-            # Double Metaphone), see cases/casework/search.py.
-            GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="child_last_name_trgm"),
-            GinIndex(
-                fields=["first_name"], opclasses=["gin_trgm_ops"], name="child_first_name_trgm"
-            ),
-            models.Index(
-                models.Func(models.F("last_name"), function="dmetaphone"),
-                name="child_last_name_sound",
-            ),
-            models.Index(
-                models.Func(models.F("first_name"), function="dmetaphone"),
-                name="child_first_name_sound",
-            ),
+            # The name search finds children by the exact names ChildName matched
+            # (cases/casework/search.py); last names use the index above.
+            models.Index(fields=["first_name"], name="child_first_name"),
             # The few restricted records, so long lists can exclude them without reading every
             # child (cases.access.visible_child_condition).
             models.Index(fields=["id"], condition=Q(is_restricted=True), name="child_restricted"),
@@ -277,6 +266,30 @@ class Child(models.Model):
             return None
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class ChildName(models.Model):
+    """Every first and last name any child has, once each, for the spelling-tolerant search.
+
+    The search matches its words against these few strings (trigram similarity, pg_trgm, or
+    Double Metaphone, fuzzystrmatch, both indexed here) and then finds children by exact name,
+    so its cost follows the children who match, not every child with a name sharing a few
+    letters. Kept by the database (triggers on the child table from migration 0016, so seeding's
+    COPY, imports and edits all add to it); a name no child has any more stays, harmlessly.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="child_name_trgm"),
+            models.Index(
+                models.Func(models.F("name"), function="dmetaphone"), name="child_name_sound"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Adult(models.Model):

@@ -74,7 +74,8 @@ DEMO_ACTIONS = (
 
 
 def seed_delivery_plan(batch: SeedBatch) -> None:
-    if DeliveryAction.objects.exists():
+    # Once per seed: on its first batch, unless the partnership already has a plan.
+    if batch.number > 0 or DeliveryAction.objects.exists():
         return
     author = (
         Practitioner.objects.filter(role__in=(Role.ANALYST, Role.EXECUTIVE)).order_by("pk").first()

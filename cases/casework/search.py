@@ -1,29 +1,35 @@
 """Finding a child: search and the duplicate check, scoped by the access policy.
 
 Names match when they are spelt alike (trigram similarity, pg_trgm) or sound alike (Double
-Metaphone, fuzzystrmatch), both served by indexes on the child's names.
+Metaphone, fuzzystrmatch): each word is matched against the distinct names children have
+(ChildName, indexed both ways), then children are found by those exact names.
 
 A search looks across every child the partnership knows, so that a practitioner can find a
 child their agency does not know yet, but it answers with two kinds of row: a child the
 policy lets the user see comes back in full; any other child comes back as initials, year of
 birth and the names of the agencies that know them, and nothing else leaves the database.
-Restricted records the user is not named on never appear at all. Each search is two queries
-(the masked matches, then the full records of the visible ones), however many rows match.
+Restricted records the user is not named on never appear at all. Each search is at most three
+queries (the names alike, the masked matches, then the full records of the visible ones),
+however many rows match.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     OuterRef,
@@ -37,7 +43,14 @@ from django.utils import timezone
 
 from cases import access
 from cases.access import children_visible_to, does_casework
-from cases.models import Address, Child, LegitimateRelationship, Practitioner, SearchLogEntry
+from cases.models import (
+    Address,
+    Child,
+    ChildName,
+    LegitimateRelationship,
+    Practitioner,
+    SearchLogEntry,
+)
 from cases.request_context import current_request_id
 
 SEARCH_LIMIT = 50
@@ -80,22 +93,42 @@ class ChildSearchResult:
     postcode: str = ""
 
 
-def _matching_children(criteria: ChildSearchCriteria) -> QuerySet[Child]:
+def _names_matching(words: list[str]) -> list[list[str]] | None:
+    """For each word, the names (first or last, of any child) spelt or sounding like it: one
+    query over ChildName's few strings. None when some word matches no name at all."""
+    matches = {
+        f"word_{index}": ExpressionWrapper(
+            Q(name__trigram_similar=word)
+            | Q(sound=Func(Value(word), function="dmetaphone", output_field=CharField())),
+            output_field=BooleanField(),
+        )
+        for index, word in enumerate(words)
+    }
+    rows = list(
+        ChildName.objects.alias(
+            sound=Func(F("name"), function="dmetaphone", output_field=CharField())
+        )
+        .annotate(**matches)
+        .filter(reduce(operator.or_, (Q(**{key: True}) for key in matches)))
+        .values_list("name", *matches)
+    )
+    names = [[row[0] for row in rows if row[index + 1]] for index in range(len(words))]
+    return names if all(names) else None
+
+
+def _matching_children(criteria: ChildSearchCriteria) -> QuerySet[Child] | None:
+    """The children matching every criterion, or None when no child can match."""
     children = Child.objects.all()
     if criteria.name:
+        # A child matches a word when either name is spelt alike (trigram similarity) or sounds
+        # alike (Double Metaphone): the same test as on the child's own columns, made once per
+        # distinct name, so the children are then found by exact name through btree indexes.
         words = criteria.name.split()[:4]
-        children = children.alias(
-            first_sound=Func(F("first_name"), function="dmetaphone", output_field=CharField()),
-            last_sound=Func(F("last_name"), function="dmetaphone", output_field=CharField()),
-        )
-        for word in words:
-            sound = Func(Value(word), function="dmetaphone", output_field=CharField())
-            children = children.filter(
-                Q(first_name__trigram_similar=word)
-                | Q(last_name__trigram_similar=word)
-                | Q(first_sound=sound)
-                | Q(last_sound=sound)
-            )
+        names = _names_matching(words) if words else []
+        if names is None:
+            return None
+        for alike in names:
+            children = children.filter(Q(first_name__in=alike) | Q(last_name__in=alike))
         children = children.annotate(
             score=Greatest(
                 TrigramSimilarity(Concat("first_name", Value(" "), "last_name"), criteria.name),
@@ -129,9 +162,11 @@ def child_search(
         .order_by("-moved_in")
         .values("postcode")[:1]
     )
+    matching = _matching_children(criteria)
+    if matching is None:
+        return []
     rows = list(
-        _matching_children(criteria)
-        .annotate(visible=visible)
+        matching.annotate(visible=visible)
         # A restricted record is found only by the people named on it.
         .filter(Q(is_restricted=False) | Q(visible=True))
         .order_by(*([F("score").desc()] if criteria.name else []), "last_name", "first_name", "pk")

@@ -18,11 +18,14 @@ import itertools
 import queue
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
+
+T = TypeVar("T")
 
 # Columns that several seed steps write with COPY, named once.
 CHRONOLOGY_COLUMNS = (
@@ -84,6 +87,16 @@ class SeedBatch:
     pending: dict[str, list[tuple[tuple[str, ...], list[tuple[object, ...]]]]] = field(
         default_factory=dict
     )
+    number: int = 0  # 0 for the seed's first batch
+    shared: dict[str, Any] = field(default_factory=dict)  # the same dict for every batch
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """A value made on the seed's first batch and shared by the rest: reference data a
+        step reads once per seed, not once per batch (each query waits for the writer's COPY
+        in progress)."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]  # type: ignore[no-any-return]
 
     def copy_rows(
         self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
@@ -106,11 +119,12 @@ class SeedBatch:
             for held, rows in self.pending.get(table, [])
         ]
 
-    def write(self) -> None:
-        for table, chunks in self.pending.items():
-            for columns, rows in chunks:
+    def write(self, *, keep: Collection[str] = ()) -> None:
+        """Write the held rows, except those of the tables in `keep` (a later step still reads
+        or extends them)."""
+        for table in [table for table in self.pending if table not in keep]:
+            for columns, rows in self.pending.pop(table):
                 copy_rows(table, columns, rows)
-        self.pending = {}
 
 
 SeedStep = Callable[[SeedBatch], None]
@@ -133,18 +147,26 @@ class Weighted:
         ]
 
 
-_seed_steps: list[SeedStep] = []
+_seed_steps: dict[SeedStep, frozenset[str]] = {}
 
 
-def register_seed_step(step: SeedStep) -> None:
-    """Let another app add its own synthetic records for each batch of children."""
-    if step not in _seed_steps:
-        _seed_steps.append(step)
+def register_seed_step(step: SeedStep, *, reads: Collection[str] = ()) -> None:
+    """Let another app add its own synthetic records for each batch of children. `reads`
+    names the tables whose held rows the step reads or extends (`SeedBatch.rows`,
+    `add_columns`): every other table's rows are written as soon as no later step needs
+    them, so the writer starts on a batch while its last steps still run."""
+    _seed_steps.setdefault(step, frozenset(reads))
 
 
-def seed_steps() -> list[SeedStep]:
-    """Every registered step, in registration order."""
-    return list(_seed_steps)
+def seed_batch_complete(batch: SeedBatch) -> None:
+    """Run every registered step on a batch, writing each table's rows once no later step
+    reads them, and the rest at the end."""
+    steps = list(_seed_steps.items())
+    for index, (step, _reads) in enumerate([(None, frozenset[str]()), *steps]):
+        if step is not None:
+            step(batch)
+        batch.write(keep=frozenset().union(*(reads for _step, reads in steps[index:])))
+    batch.write()
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -232,6 +254,9 @@ class _Session:
         self.tables: set[str] = set()
         self.deferred: list[tuple[str, str, str]] = []
         self.error: BaseException | None = None
+        self.last_query = 0.0  # time.monotonic() of the caller's latest query
+        # Sequences only (`reserve_ids`): never waits for the writer.
+        self.sequences = connection.copy()
         self.thread = threading.Thread(target=self._run, name="seed-writer", daemon=True)
         self.thread.start()
 
@@ -246,6 +271,7 @@ class _Session:
             table, columns, buffer = item
             try:
                 if self.error is None:
+                    self._let_queries_finish()
                     with self.lock, self.raw.cursor() as cursor:
                         if table not in self.tables:
                             self.tables.add(table)
@@ -259,24 +285,36 @@ class _Session:
                 self.queue.task_done()
         self.queue.task_done()
 
+    def _let_queries_finish(self) -> None:
+        """Wait while the caller is making queries: they come in runs (a step's ORM writes),
+        and a COPY started between two of them would make the next wait for all of it."""
+        while (idle := time.monotonic() - self.last_query) < QUERY_RUN_GAP:
+            time.sleep(QUERY_RUN_GAP - idle)
+
     def before_query(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         with self.counting:
             waiting = any(count and table in sql for table, count in self.pending.items())
         if waiting:
             self.queue.join()
         self._raise()
-        with self.lock:
-            return execute(sql, params, many, context)
+        self.last_query = time.monotonic()
+        try:
+            with self.lock:
+                return execute(sql, params, many, context)
+        finally:
+            self.last_query = time.monotonic()
 
     def finish(self) -> None:
         self.queue.put(None)
         self.thread.join()
+        self.sequences.close()
 
     def _raise(self) -> None:
         if self.error is not None:
             raise self.error
 
 
+QUERY_RUN_GAP = 0.005  # seconds without a query from the caller before the writer goes on
 QUEUED_CHUNKS = 64  # chunks made but not yet written (about two batches): bounds memory
 
 _session: _Session | None = None
@@ -334,11 +372,16 @@ def foreign_keys_restore(cursor: Any, deferred: list[tuple[str, str, str]]) -> N
 
 
 def reserve_ids(table: str, count: int) -> int:
-    """Take `count` consecutive ids from the table's sequence; returns the first."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        sequence = cursor.fetchone()[0]  # type: ignore[index]
-        cursor.execute("SELECT nextval(%s)", [sequence])
+    """Take `count` consecutive ids from the table's sequence; returns the first.
+
+    In a seeding session this runs on the session's own second connection: sequences are
+    outside transactions anyway, and on the seed's connection it would wait for the writer's
+    COPY in progress (most of the time the main thread spent waiting)."""
+    with (_session.sequences if _session is not None else connection).cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(sequence, nextval(sequence) + %s - 1) - %s + 1 "
+            "FROM pg_get_serial_sequence(%s, 'id') AS sequence",
+            [count, count, table],
+        )
         first = cursor.fetchone()[0]  # type: ignore[index]
-        cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
     return int(first)

@@ -15,6 +15,7 @@ import functools
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -31,7 +32,7 @@ from cases.seeding import (
     SeedChild,
     Weighted,
     reserve_ids,
-    seed_steps,
+    seed_batch_complete,
     seeding_session,
     synthetic,
 )
@@ -186,12 +187,12 @@ def seed_partnership(
     made = 0
     # One transaction: all or nothing, foreign keys checked in bulk at the end.
     with transaction.atomic(), seeding_session():
+        shared: dict[str, Any] = {}
         while made < children:
             batch = min(BATCH_CHILDREN, children - made)
             seed_batch = _seed_family_batch(rng, partnership, batch, today)
-            for step in seed_steps():
-                step(seed_batch)
-            seed_batch.write()
+            seed_batch.number, seed_batch.shared = made // BATCH_CHILDREN, shared
+            seed_batch_complete(seed_batch)
             made += len(seed_batch.children)
             if progress:
                 progress(len(seed_batch.children))

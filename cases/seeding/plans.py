@@ -371,19 +371,22 @@ def _write(batch: SeedBatch, rows: _Rows) -> None:
         batch.copy_rows(
             "cases_involvement",
             INVOLVEMENT_COLUMNS,
-            _closed_involvement_rows(rows.closed_involvements),
+            _closed_involvement_rows(batch, rows.closed_involvements),
         )
 
 
 def _closed_involvement_rows(
-    closed: list[tuple[object, ...]],
+    batch: SeedBatch, closed: list[tuple[object, ...]]
 ) -> list[tuple[object, ...]]:
     from cases.models import Agency
 
-    social_care = (
-        Agency.objects.filter(agency_type="childrens_social_care")
-        .values_list("pk", flat=True)
-        .first()
+    social_care = batch.once(
+        "social care agency",
+        lambda: (
+            Agency.objects.filter(agency_type="childrens_social_care")
+            .values_list("pk", flat=True)
+            .first()
+        ),
     )
     return [
         (

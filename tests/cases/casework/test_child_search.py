@@ -6,11 +6,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import F, Func, Q, Value
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.casework.search import ChildSearchCriteria, child_search
 from cases.codes import AgencyType, RestrictionReason, Role
+from cases.models import Child
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +139,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_results(partnership) -
     few = queries_for_name_search()
     for n in range(15):
         factories.child(known_to=[partnership["school"]], first_name=f"Kid{n}", last_name="Smith")
-    assert queries_for_name_search() == few == 2  # the masked matches, the visible records
+    # The names alike, the masked matches, the visible records.
+    assert queries_for_name_search() == few == 3
 
 
 @pytest.mark.parametrize(
@@ -227,3 +230,46 @@ def test_the_api_searches_by_post_only(partnership) -> None:
     response = client.post("/api/children/search/", {"nhs_number": NHS}, format="json")
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [partnership["known"].pk]
+
+
+def test_names_match_as_the_same_test_on_each_child_would(partnership) -> None:
+    """Matching words against the distinct names (ChildName) finds exactly the children that
+    trigram similarity or Double Metaphone on the child's own names would."""
+    for first, last in [("Ellie", "Allan"), ("Alfie", "Allen"), ("Katie", "Kaye"), ("", "Unborn")]:
+        factories.child(known_to=[partnership["school"]], first_name=first, last_name=last)
+    for words in ["Alan", "Alfie Alen", "Jonathan Smyth", "Catie", "Smith Kaye", "123", "Zzz"]:
+        direct = Child.objects.alias(
+            first_sound=Func(F("first_name"), function="dmetaphone"),
+            last_sound=Func(F("last_name"), function="dmetaphone"),
+        )
+        for word in words.split():
+            sound = Func(Value(word), function="dmetaphone")
+            direct = direct.filter(
+                Q(first_name__trigram_similar=word)
+                | Q(last_name__trigram_similar=word)
+                | Q(first_sound=sound)
+                | Q(last_sound=sound)
+            )
+        found = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name=words))
+        assert sorted(ids(found)) == sorted(direct.values_list("pk", flat=True)), words
+
+
+def test_a_renamed_child_is_found_by_the_new_name(partnership) -> None:
+    Child.objects.filter(pk=partnership["known"].pk).update(last_name="Featherstonehaugh")
+    results = child_search(
+        user=partnership["nurse"], criteria=ChildSearchCriteria(name="Featherstonhaugh")
+    )
+    assert ids(results) == [partnership["known"].pk]
+
+
+def test_a_word_like_no_name_answers_nothing_in_one_query(partnership) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        results = child_search(
+            user=partnership["nurse"], criteria=ChildSearchCriteria(name="Jonathan Qxzqxz")
+        )
+    assert results == [] and len(captured) == 1
+
+
+def test_a_name_of_spaces_only_does_not_fail(partnership) -> None:
+    results = child_search(user=partnership["nurse"], criteria=ChildSearchCriteria(name="   "))
+    assert {r.id for r in results} == {partnership["known"].pk, partnership["unknown"].pk}

@@ -139,3 +139,56 @@ def test_a_later_step_adds_columns_to_rows_the_batch_still_holds() -> None:
         ("1 Elm Grove", MOVED_IN),
         ("2 Elm Grove", MOVED_IN),
     }
+
+
+def test_a_batch_writes_each_table_once_no_later_step_reads_it(monkeypatch: Any) -> None:
+    """Rows go to the writer as soon as no later step reads them; a table a later step reads
+    (or extends) is held until that step has run."""
+    import random
+
+    from cases import seeding
+
+    family = factories.family()
+    adult_columns = ("family_id", "first_name", "last_name", "sex", "risk_factors")
+    address_columns = ("family_id", "line_1", "line_2", "town", "postcode", "moved_in")
+    seen: dict[str, Any] = {}
+
+    def makes_rows(batch: SeedBatch) -> None:
+        batch.copy_rows("cases_adult", adult_columns, [(family.pk, "Sam", "Grey", "U", [])])
+        batch.copy_rows(
+            "cases_address",
+            address_columns,
+            [(family.pk, "1 Elm", "", "Westmoor", "NT1", MOVED_IN)],
+        )
+
+    def reads_addresses(batch: SeedBatch) -> None:
+        seen["adults written"] = family.adults.count()  # type: ignore[attr-defined]
+        seen["addresses written"] = family.addresses.count()  # type: ignore[attr-defined]
+        seen["addresses held"] = [row["line_1"] for row in batch.rows("cases_address")]
+
+    monkeypatch.setattr(seeding, "_seed_steps", {})
+    seeding.register_seed_step(makes_rows)
+    seeding.register_seed_step(reads_addresses, reads=("cases_address",))
+    batch = SeedBatch(children=[], rng=random.Random(1), today=MOVED_IN)
+    seeding.seed_batch_complete(batch)
+    assert seen == {"adults written": 1, "addresses written": 0, "addresses held": ["1 Elm"]}
+    assert family.addresses.count() == 1  # type: ignore[attr-defined]
+    assert batch.pending == {}
+
+
+def test_a_batch_shares_what_it_made_once_with_the_seed_s_later_batches() -> None:
+    import random
+
+    shared: dict[str, Any] = {}
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(42)
+        return 42
+
+    for number in range(3):
+        batch = SeedBatch(
+            children=[], rng=random.Random(1), today=MOVED_IN, number=number, shared=shared
+        )
+        assert batch.once("answer", make) == 42
+    assert made == [42]
