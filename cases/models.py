@@ -456,6 +456,13 @@ class ChronologyEntry(models.Model):
             models.Index(fields=["child", "-occurred_on", "-recorded_at"]),
             models.Index(fields=["family", "-occurred_on"]),
             models.Index(fields=["source_kind", "source_id"]),
+            # WAS_NOT_BROUGHT_REPEATED reads the year's missed appointments, a sliver of the
+            # chronology: without this it read the whole table on every run.
+            models.Index(
+                fields=["occurred_on", "child"],
+                condition=Q(event_type="was_not_brought"),
+                name="chronology_was_not_brought",
+            ),
         ]
 
     def clean(self) -> None:
