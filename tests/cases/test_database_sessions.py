@@ -20,7 +20,7 @@ def test_the_bench_baselines_run_without_jit_too() -> None:
 
     from bench.harness import connect_to
 
-    bench = connect_to(settings.DATABASES["default"]["NAME"])
+    bench = connect_to(str(settings.DATABASES["default"]["NAME"]))
     try:
         with bench.cursor() as cursor:
             cursor.execute("SHOW jit")
