@@ -19,6 +19,8 @@ from typing import Any
 
 from locust import HttpUser, between, events, task
 
+from bench.forms import concern_form
+
 SESSIONS = json.loads(open(os.environ["NT_LOAD_SESSIONS"]).read())  # noqa: SIM115
 MAX_REQUESTS = int(os.environ.get("NT_LOAD_MAX_REQUESTS", "20000"))
 _next_session = itertools.count()
@@ -87,21 +89,7 @@ class Practitioner(HttpUser):
             {
                 "csrfmiddlewaretoken": self.token,
                 "submission_key": uuid.uuid4().hex,
-                "children": [str(child)],
-                "neglect_types": ["physical", "nutritional"],
-                "what_was_seen": "Home cold; little food in the kitchen.",
-                "severity": "medium",
-                "observed_on-day": str(observed.day),
-                "observed_on-month": str(observed.month),
-                "observed_on-year": str(observed.year),
-                "place_observed": "At home",
-                "child_seen": "yes",
-                "child_seen_alone": "no",
-                "child_spoken_to": "yes",
-                "child_voice": "I was cold.",
-                "actions_taken": ["advice"],
-                "consent_to_share": "given",
-                "sharing_reason": "",
+                **concern_form([child], observed),
             },
             name="log a concern (POST, saved, redirected)",
             allow_redirects=False,

@@ -13,6 +13,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
+from .forms import concern_form
 from .harness import (
     Result,
     ensure_scale_database,
@@ -145,23 +146,7 @@ def bench_practitioner(children: int) -> None:
 
     # Logging a concern end to end: POST, saved, redirected to the concern.
     observed = timezone.localdate() - datetime.timedelta(days=1)
-    form = {
-        "children": [str(child.pk)],
-        "neglect_types": ["physical", "nutritional"],
-        "what_was_seen": "Home cold; little food in the kitchen.",
-        "severity": "medium",
-        "observed_on-day": str(observed.day),
-        "observed_on-month": str(observed.month),
-        "observed_on-year": str(observed.year),
-        "place_observed": "At home",
-        "child_seen": "yes",
-        "child_seen_alone": "no",
-        "child_spoken_to": "yes",
-        "child_voice": "I was cold.",
-        "actions_taken": ["advice"],
-        "consent_to_share": "given",
-        "sharing_reason": "",
-    }
+    form = concern_form([child.pk], observed)
     concern_path = f"/children/{child.pk}/concerns/new/"
     samples = []
     for n in range(TIMED_REQUESTS + 3):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bench.forms import concern_form
 from cases.codes import AgencyType, Role
 from cases.models import Agency, Child, ChronologyEntry, Concern, Practitioner
 from tests.support import factories
@@ -119,21 +120,7 @@ def test_logging_a_concern_about_two_children_costs_a_fixed_number_of_statements
     history(child, sibling, nurse, household["school"], 60)
     observed = TODAY - datetime.timedelta(days=1)
     form = {
-        "children": [str(child.pk), str(sibling.pk)],
-        "neglect_types": ["physical", "nutritional"],
-        "what_was_seen": "Home cold; little food in the kitchen.",
-        "severity": "medium",
-        "observed_on-day": str(observed.day),
-        "observed_on-month": str(observed.month),
-        "observed_on-year": str(observed.year),
-        "place_observed": "At home",
-        "child_seen": "yes",
-        "child_seen_alone": "no",
-        "child_spoken_to": "yes",
-        "child_voice": "I was cold.",
-        "actions_taken": ["advice"],
-        "consent_to_share": "given",
-        "sharing_reason": "",
+        **concern_form([child.pk, sibling.pk], observed),
         f"sibling_{sibling.pk}_seen": "yes",
         f"sibling_{sibling.pk}_seen_alone": "no",
         f"sibling_{sibling.pk}_spoken_to": "no",
