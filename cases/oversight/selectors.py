@@ -443,7 +443,7 @@ def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
     child their agency works with, in two queries.
 
     Each is the count behind a filtered view of the queue, so a figure and its list agree.
-    (Professional challenges waiting for an answer join these once challenges exist.)
+    (Challenges and step-up requests waiting are the home page's own panel.)
     """
     counts = drift_queue_counts(user=user)
     held = Involvement.objects.filter(
