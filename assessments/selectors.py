@@ -264,7 +264,6 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     of a county team's caseload on each visit to the home page costs more than the page.
     """
     today = timezone.localdate()
-    visible = access.children_visible_to(user=user)
     due: list[Due] = []
     if not access.is_lead(user):
         leading = Involvement.objects.filter(ended_on__isnull=True, lead_professional=user)
@@ -278,25 +277,27 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
         )
         if candidates:
             due = gcp2_due_from_settings(
-                visible.filter(pk__in=candidates),
+                access.children_visible_to(user=user).filter(pk__in=candidates),
                 due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
                 limit=limit,
             )
     children = Child.objects.in_bulk([item.child_id for item in due])
+    # The policy probed per row (a user's drafts and an agency's sign-offs are few), not a
+    # join to every child the user may see.
     drafts = (
         Assessment.objects.filter(
             assessor=user, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
         )
-        .filter(child__in=visible)
+        .filter(access.visible_child_probe(user=user))
         .select_related("child")
         .order_by("-updated_at")[:limit]
     )
     awaiting: list[Assessment] = []
     if access.is_lead(user):
         awaiting = list(
-            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency=user.agency)
+            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency_id=user.agency_id)
             .exclude(assessor=user)
-            .filter(child__in=visible)
+            .filter(access.visible_child_probe(user=user))
             .select_related("child", "assessor")
             .order_by("submitted_at")[:limit]
         )

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from cases.access import (
     LEAD_ROLES,
+    child_visible_flag,
     children_visible_to,
     does_casework,
     is_lead,
@@ -480,10 +481,9 @@ class OutcomeForReferrer:
 
 def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[OutcomeForReferrer]:
     """Outcomes of concerns the user logged. The child is named only if the user may see them."""
-    visible = children_visible_to(user=user).filter(pk=OuterRef("child_id"))
     outcomes = (
         ConcernOutcome.objects.filter(concern__author=user)
-        .annotate(child_visible=Exists(visible))
+        .annotate(child_visible=child_visible_flag(user=user))
         .select_related("concern", "recording_agency", "child")
         .order_by("-recorded_at")[:limit]
     )

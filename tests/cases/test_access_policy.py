@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases import access
-from cases.codes import RelationshipBasis, Role
+from cases.codes import GrantPurpose, RelationshipBasis, Role
 from cases.models import AccessGrant, AccessLogEntry, Child
 from cases.request_context import request_id_bound
 from cases.services import (
@@ -146,6 +146,43 @@ def test_reading_a_child_writes_an_access_log_row(world: World) -> None:
     )
 
 
+def test_a_list_logs_each_child_once_in_its_order_with_break_glass_worked_out(
+    world: World,
+) -> None:
+    user = world.users["unrelated_practitioner"]  # the school: knows none of these yet
+    known = factories.child(known_to=[world.school])
+    granted = world.child  # reached by a grant alone: break glass
+    AccessGrant.objects.create(
+        practitioner=user,
+        child=granted,
+        reason="Police welfare check",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    restricted = factories.child(known_to=[world.health])
+    restricted.is_restricted = True
+    restricted.save()
+    restricted.restricted_to.add(user)  # named on it: not break glass
+    with request_id_bound("req-list-0001", "client-7"):
+        access.log_children_read(
+            user=user, children=[granted, known, granted, restricted], view_name="a_list"
+        )
+    rows = list(AccessLogEntry.objects.order_by("pk"))
+    assert [(row.child_id, row.break_glass) for row in rows] == [
+        (granted.pk, True),
+        (known.pk, False),
+        (restricted.pk, False),
+    ]
+    assert {
+        (row.practitioner_id, row.agency_id, row.view_name, row.request_id, row.client_request_id)
+        for row in rows
+    } == {(user.pk, world.school.pk, "a_list", "req-list-0001", "client-7")}
+
+
+def test_an_empty_list_logs_nothing(world: World) -> None:
+    access.log_children_read(user=world.users["lead"], children=[], view_name="a_list")
+    assert not AccessLogEntry.objects.exists()
+
+
 def test_a_read_under_a_grant_is_logged_as_break_glass(world: World) -> None:
     user = world.users["unrelated_practitioner"]
     AccessGrant.objects.create(
@@ -195,8 +232,32 @@ def test_the_probe_form_of_the_policy_agrees_with_it_in_every_case(world: World)
         reason="Child disclosed at school",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
+    expired = factories.child(known_to=[world.school])
+    audit_only = factories.child(known_to=[world.school])
+    AccessGrant.objects.create(
+        practitioner=world.users["lead"],
+        child=expired,
+        reason="Child disclosed at school",
+        granted_at=timezone.now() - datetime.timedelta(days=2),
+        expires_at=timezone.now() - datetime.timedelta(seconds=1),
+    )
+    AccessGrant.objects.create(
+        practitioner=world.users["lead"],
+        child=audit_only,
+        purpose=GrantPurpose.AUDIT,
+        reason="Sampled for the case audit",
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
     stranger = factories.child(known_to=[world.school])
-    for child in (world.child, restricted_named, restricted_unnamed, by_grant, stranger):
+    for child in (
+        world.child,
+        restricted_named,
+        restricted_unnamed,
+        by_grant,
+        expired,
+        audit_only,
+        stranger,
+    ):
         AccessLogEntry.objects.create(
             practitioner=world.users["admin"], child=child, view_name="probe_test"
         )
