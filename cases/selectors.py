@@ -34,6 +34,8 @@ def children_for_home(*, user: Practitioner) -> QuerySet[Child]:
         .values_list("child_id", flat=True)
         .union(named.order_by().values_list("child_id", flat=True))
     )
+    if not caseload:  # a lead without cases of their own: nothing more to read
+        return Child.objects.none()
     return (
         children_visible_to(user=user)
         .filter(pk__in=caseload)
