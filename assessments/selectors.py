@@ -295,7 +295,7 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     awaiting: list[Assessment] = []
     if access.is_lead(user):
         awaiting = list(
-            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency_id=user.agency_id)
+            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency=user.agency_id)
             .exclude(assessor=user)
             .filter(access.visible_child_probe(user=user))
             .select_related("child", "assessor")

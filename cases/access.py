@@ -129,7 +129,7 @@ def children_visible_to(*, user: Practitioner) -> QuerySet[Child]:
     if not does_casework(user):
         return Child.objects.none()
     by_agency = Exists(
-        LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency_id=user.agency_id)
+        LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency=user.agency_id)
     )
     by_grant = Exists(_active_grants(user).filter(child=OuterRef("pk")))
     named = Exists(
@@ -144,7 +144,7 @@ def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
     """Whether the agency relationship alone (no break-glass grant) lets the user see the child."""
     if not does_casework(user) or child.is_restricted:
         return False
-    return LegitimateRelationship.objects.filter(child=child, agency_id=user.agency_id).exists()
+    return LegitimateRelationship.objects.filter(child=child, agency=user.agency_id).exists()
 
 
 def child_reached_by_break_glass(*, user: Practitioner, child: Child) -> bool:
@@ -165,9 +165,7 @@ def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> C
         .select_related("family")
         .annotate(
             known_to_agency=Exists(
-                LegitimateRelationship.objects.filter(
-                    child=OuterRef("pk"), agency_id=user.agency_id
-                )
+                LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency=user.agency_id)
             )
         )
         .first()
@@ -277,7 +275,7 @@ def visible_child_condition(*, user: Practitioner, child_field: str = "child") -
         return Q(pk__in=[])
     ids = f"{child_field}_id__in"
     restricted = Child.objects.filter(is_restricted=True).values("pk")
-    by_agency = LegitimateRelationship.objects.filter(agency_id=user.agency_id).values("child_id")
+    by_agency = LegitimateRelationship.objects.filter(agency=user.agency_id).values("child_id")
     by_grant = _active_grants(user).values("child_id")
     named = Child.restricted_to.through.objects.filter(
         practitioner_id=user.pk, child__is_restricted=True
@@ -339,13 +337,13 @@ class _VisibleChildProbe(Expression):
     def set_source_expressions(self, exprs: Any) -> None:
         (self.child,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         child, child_params = compiler.compile(self.child)
         if child_params:
             raise ValueError("the child column takes no parameters")
         agency_id, practitioner_id, now = self.values
         params = [agency_id, now, practitioner_id, GrantPurpose.BREAK_GLASS, practitioner_id]
-        return _VISIBLE_CHILD_PROBE.format(child=child), params
+        return _VISIBLE_CHILD_PROBE.format(child=child), tuple(params)
 
 
 # Table names come from the models; every value is a parameter.

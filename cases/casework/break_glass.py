@@ -49,9 +49,7 @@ def access_grants_to_review(*, lead: Practitioner) -> QuerySet[AccessGrant]:
     """Unreviewed grants on children the lead's agency knows, newest first."""
     if not is_lead(lead):
         return AccessGrant.objects.none()
-    known = LegitimateRelationship.objects.filter(
-        child=OuterRef("child_id"), agency_id=lead.agency_id
-    )
+    known = LegitimateRelationship.objects.filter(child=OuterRef("child_id"), agency=lead.agency_id)
     return (
         AccessGrant.objects.filter(reviewed_at__isnull=True, purpose=GrantPurpose.BREAK_GLASS)
         .filter(Exists(known))
