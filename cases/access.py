@@ -19,7 +19,6 @@ The rules:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -128,16 +127,7 @@ def children_visible_to(*, user: Practitioner) -> QuerySet[Child]:
     """Every child this user may open, as a queryset to filter further."""
     if not does_casework(user):
         return Child.objects.none()
-    by_agency = Exists(
-        LegitimateRelationship.objects.filter(child=OuterRef("pk"), agency=user.agency_id)
-    )
-    by_grant = Exists(_active_grants(user).filter(child=OuterRef("pk")))
-    named = Exists(
-        Child.restricted_to.through.objects.filter(child_id=OuterRef("pk"), practitioner_id=user.pk)
-    )
-    return Child.objects.filter(
-        (Q(is_restricted=False) & (by_agency | by_grant)) | (Q(is_restricted=True) & named)
-    )
+    return Child.objects.filter(_ChildVisible(F("pk"), F("is_restricted"), user=user))
 
 
 def child_known_to_agency(*, user: Practitioner, child: Child) -> bool:
@@ -296,14 +286,7 @@ def visible_child_probe(*, user: Practitioner, child_field: str = "child") -> Q:
     """
     if not does_casework(user):
         return Q(pk__in=[])
-    return Q(
-        _VisibleChildProbe(
-            F(f"{child_field}_id"),
-            agency_id=user.agency_id,
-            practitioner_id=user.pk,
-            now=timezone.now(),
-        )
-    )
+    return Q(_VisibleChildProbe(F(f"{child_field}_id"), user=user))
 
 
 def child_visible_flag(*, user: Practitioner, child_field: str = "child") -> ExpressionWrapper:
@@ -314,47 +297,66 @@ def child_visible_flag(*, user: Practitioner, child_field: str = "child") -> Exp
     )
 
 
-class _VisibleChildProbe(Expression):
-    """The SQL of `visible_child_probe`, written once. The leads' pages carry the policy in
-    most of their statements, and building it from querysets cost about a millisecond of ORM
-    work each time; here only the row's child column is compiled, the rest is fixed text and
-    parameters. `test_access_policy` checks it row for row against `children_visible_to`.
+class _PolicyCondition(Expression):
+    """The policy as SQL written once, with only the row's columns compiled: the leads' pages
+    carry the policy in most of their statements, and building it from querysets cost about a
+    millisecond of ORM work each time. `test_access_policy` checks every form against every
+    rule, and the probe row for row against `children_visible_to`.
     """
 
     conditional = True
     output_field = BooleanField()
+    # Placeholders {0}, {1}... for the columns; the same five parameters in the same order.
+    sql = ""
 
-    def __init__(
-        self, child: F, *, agency_id: int | None, practitioner_id: int, now: datetime.datetime
-    ) -> None:
+    def __init__(self, *columns: F, user: Practitioner) -> None:
         super().__init__()
-        self.child: Any = child
-        self.values = (agency_id, practitioner_id, now)
+        self.columns: list[Any] = list(columns)
+        self.values = (user.agency_id, timezone.now(), user.pk)
 
     def get_source_expressions(self) -> list[Any]:
-        return [self.child]
+        return self.columns
 
     def set_source_expressions(self, exprs: Any) -> None:
-        (self.child,) = exprs
+        self.columns = list(exprs)
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
-        child, child_params = compiler.compile(self.child)
-        if child_params:
-            raise ValueError("the child column takes no parameters")
-        agency_id, practitioner_id, now = self.values
-        params = [agency_id, now, practitioner_id, GrantPurpose.BREAK_GLASS, practitioner_id]
-        return _VISIBLE_CHILD_PROBE.format(child=child), tuple(params)
+        columns = []
+        for column in self.columns:
+            sql, params = compiler.compile(column)
+            if params:
+                raise ValueError("a policy column takes no parameters")
+            columns.append(sql)
+        agency_id, now, practitioner_id = self.values
+        params = (agency_id, now, practitioner_id, GrantPurpose.BREAK_GLASS, practitioner_id)
+        return self.sql.format(*columns), params
 
 
 # Table names come from the models; every value is a parameter.
-_VISIBLE_CHILD_PROBE = f"""(((
+_BY_AGENCY_OR_GRANT = f"""(
     EXISTS(SELECT 1 FROM {LegitimateRelationship._meta.db_table} relationship
-           WHERE relationship.agency_id = %s AND relationship.child_id = {{child}})
+           WHERE relationship.agency_id = %s AND relationship.child_id = {{0}})
     OR EXISTS(SELECT 1 FROM {AccessGrant._meta.db_table} grant_
               WHERE grant_.expires_at > %s AND grant_.practitioner_id = %s
-                AND grant_.purpose = %s AND grant_.child_id = {{child}})
-    ) AND NOT ({{child}} IN (SELECT restricted.id FROM {Child._meta.db_table} restricted
-                           WHERE restricted.is_restricted)))
-    OR {{child}} IN (SELECT named.child_id FROM {Child.restricted_to.through._meta.db_table} named
+                AND grant_.purpose = %s AND grant_.child_id = {{0}}))"""  # noqa: S608  # nosec B608
+
+
+class _ChildVisible(_PolicyCondition):
+    """`children_visible_to` on the child's own row: {0} its id, {1} its is_restricted."""
+
+    sql = f"""((NOT {{1}} AND {_BY_AGENCY_OR_GRANT})
+        OR ({{1}} AND EXISTS(
+            SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
+            WHERE named.child_id = {{0}} AND named.practitioner_id = %s)))"""  # noqa: S608  # nosec B608
+
+
+class _VisibleChildProbe(_PolicyCondition):
+    """`visible_child_probe` on another row: {0} its child's id. Restricted records come from
+    a small partial index, so the child itself is not joined."""
+
+    sql = f"""(({_BY_AGENCY_OR_GRANT}
+            AND NOT ({{0}} IN (SELECT restricted.id FROM {Child._meta.db_table} restricted
+                               WHERE restricted.is_restricted)))
+        OR {{0}} IN (SELECT named.child_id FROM {Child.restricted_to.through._meta.db_table} named
                      JOIN {Child._meta.db_table} child_ ON child_.id = named.child_id
                      WHERE child_.is_restricted AND named.practitioner_id = %s))"""  # noqa: S608  # nosec B608
