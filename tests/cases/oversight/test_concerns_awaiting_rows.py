@@ -7,75 +7,25 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.casework.break_glass import access_grant_request
 from cases.codes import AgencyType, NeedLevel, RelationshipBasis, Role
 from cases.models import (
     Concern,
-    ConcernAwaitingOutcome,
     ConcernChild,
     ConcernOutcome,
     Involvement,
-    LegitimateRelationship,
 )
 from cases.oversight.selectors import concerns_awaiting_outcome, lead_home_figures
 from cases.oversight.services import concern_outcome_record, involvement_step
 from cases.services import legitimate_relationship_record
 from tests.cases.notifications.test_notification_import import NHS, csv_file, run
 from tests.support import factories
+from tests.support.awaiting import maintained, recounted
 from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
-
-Row = tuple[int, int, int, int, int | None, datetime.datetime, int]
-
-
-def maintained() -> set[Row]:
-    return set(
-        ConcernAwaitingOutcome.objects.values_list(
-            "link_id",
-            "concern_id",
-            "child_id",
-            "holding_agency_id",
-            "team_id",
-            "submitted_at",
-            "author_agency_id",
-        )
-    )
-
-
-def recounted() -> set[Row]:
-    """The rows from the source tables: each (concern, child) with no outcome whose child's open
-    involvement is held by an agency with a relationship to the child."""
-    rows = set()
-    for link in ConcernChild.objects.select_related("concern").exclude(
-        Exists(
-            ConcernOutcome.objects.filter(
-                concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
-            )
-        )
-    ):
-        involvement = Involvement.objects.filter(
-            child_id=link.child_id, ended_on__isnull=True
-        ).first()
-        if involvement is None or not LegitimateRelationship.objects.filter(
-            child_id=link.child_id, agency_id=involvement.lead_agency_id
-        ).exists():
-            continue
-        rows.add(
-            (
-                link.pk,
-                link.concern_id,
-                link.child_id,
-                involvement.lead_agency_id,
-                involvement.team_id,
-                link.concern.submitted_at,
-                link.concern.author_agency_id,
-            )
-        )
-    return rows
 
 
 def test_the_rows_equal_a_recount_after_every_kind_of_change(world: World) -> None:
