@@ -2,8 +2,8 @@
 
 The floor replays what the seed wrote: every table the seed filled is copied out (`COPY … TO`,
 to files), then copied into a freshly migrated database the way the seed writes (one
-transaction, `COPY … FROM`, each table's foreign keys checked in bulk when added back) and
-analysed, as the seed's last step does. No Python makes a row; what remains is PostgreSQL's
+transaction, `COPY … FROM`, each table's foreign keys checked in bulk when added back, the
+rows the database derives written once at the end) and analysed, as the seed's last step does. No Python makes a row; what remains is PostgreSQL's
 own cost of writing, indexing and checking the same rows.
 """
 
@@ -17,7 +17,12 @@ from typing import IO
 
 import psycopg2
 
-from cases.seeding import foreign_keys_defer, foreign_keys_restore
+from cases.seeding import (
+    derived_rows_defer,
+    derived_rows_write,
+    foreign_keys_defer,
+    foreign_keys_restore,
+)
 
 from .harness import Result, manage, manage_measured, recreate_database, report
 
@@ -54,9 +59,10 @@ def bench_seeding(
     recreate_database(floor_database)  # leave it empty: it is only a scratch database
 
 
-# Filled by the database itself (triggers on the child table, cases migration 0016) as the
-# children are written, in the floor as in the seed: copying it too would write it twice.
-DERIVED_TABLES = {"cases_childname"}
+# Filled by the database itself, in the floor as in the seed: child names as the children are
+# written (triggers, cases migration 0016), concerns awaiting an outcome once at the end
+# (`derived_rows_write`, cases migration 0018). Copying them too would write them twice.
+DERIVED_TABLES = {"cases_childname", "cases_concernawaitingoutcome"}
 
 
 def seeded_tables(connect_fresh: Connect) -> list[str]:
@@ -79,7 +85,8 @@ def seeded_tables(connect_fresh: Connect) -> list[str]:
 
 def write_floor_seconds(connect_seeded: Connect, connect_fresh: Connect) -> tuple[float, int]:
     """Seconds PostgreSQL takes to write the seeded rows again into a freshly migrated database
-    (the seed's way: one transaction, foreign keys checked in bulk, then ANALYZE); and the
+    (the seed's way: one transaction, foreign keys checked and derived rows written in bulk, then
+    ANALYZE); and the
     number of rows."""
     with contextlib.ExitStack() as files_open:
         files: dict[str, IO[bytes]] = {}
@@ -100,11 +107,13 @@ def write_floor_seconds(connect_seeded: Connect, connect_fresh: Connect) -> tupl
         try:
             with target.cursor() as cursor:
                 start = time.perf_counter()
+                derived_rows_defer(cursor)
                 deferred = []
                 for table, written in files.items():
                     deferred += foreign_keys_defer(cursor, table)
                     cursor.copy_expert(f'COPY "{table}" FROM STDIN', written)
                 foreign_keys_restore(cursor, deferred)
+                derived_rows_write(cursor)
                 target.commit()
                 target.autocommit = True
                 cursor.execute("ANALYZE")

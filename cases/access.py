@@ -275,6 +275,19 @@ def visible_child_condition(*, user: Practitioner, child_field: str = "child") -
     )
 
 
+def restricted_children_hidden_from(*, user: Practitioner) -> QuerySet[Child]:
+    """The restricted records that do not name the user: the only children an agency's own rows
+    (each kept only where the agency has a relationship with the child) must still leave out.
+    A short list, from a partial index."""
+    return Child.objects.filter(is_restricted=True).exclude(
+        Exists(
+            Child.restricted_to.through.objects.filter(
+                child_id=OuterRef("pk"), practitioner_id=user.pk
+            )
+        )
+    )
+
+
 def visible_child_probe(*, user: Practitioner, child_field: str = "child") -> Q:
     """`children_visible_to` as a condition on a related child's id, probing the indexes per
     row: for a short page of rows, or a count over a few thousand.

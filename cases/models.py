@@ -1067,6 +1067,63 @@ class ConcernOutcome(models.Model):
             raise ValidationError({"reason": "Give the reason for no further action"})
 
 
+class ConcernAwaitingOutcome(models.Model):
+    """One child of a concern still waiting for the case-holding agency's outcome, kept so the
+    lead's home count, queue list and "Concerns awaiting an outcome" are index range scans over
+    their own agency's rows, not probes of every recent concern.
+
+    A row exists while the (concern, child) has no ConcernOutcome and the child has an open
+    involvement whose lead agency has a relationship with the child. PostgreSQL keeps the rows
+    itself (statement-level triggers of cases migration 0018, the way ChildName is kept): every
+    path that logs a concern, records an outcome, opens, moves or closes an involvement or adds
+    a relationship (pages, API, imports, seeding, raw SQL) refreshes the children it touched
+    in one statement, without each service having to remember to.
+    """
+
+    # The primary key is the ConcernChild's, so a row's pk is the link the outcome page takes.
+    # No foreign-key constraints: the triggers derive every row from the tables they point at.
+    link = models.OneToOneField(
+        ConcernChild,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    concern = models.ForeignKey(
+        Concern, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    # Indexed: the triggers refresh a set of children.
+    child = models.ForeignKey(
+        Child, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    holding_agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    submitted_at = models.DateTimeField()  # the concern's
+    author_agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+
+    class Meta:
+        indexes = [
+            # The holding agency's rows oldest or newest first; the INCLUDE columns make the
+            # counts (team, restricted children left out, raising agency) index-only.
+            models.Index(
+                fields=["holding_agency", "submitted_at", "link"],
+                include=["team", "child", "author_agency"],
+                name="awaiting_agency_submitted",
+            ),
+        ]
+
+
 class DriftEvaluationRequest(models.Model):
     """A child whose drift rules must be re-evaluated, written in the same transaction as the
     change. The queued task deletes it when it evaluates the child; if Redis or the workers

@@ -32,6 +32,7 @@ from cases.access import (
     children_visible_to,
     does_casework,
     is_lead,
+    restricted_children_hidden_from,
     visible_child_condition,
     visible_child_probe,
 )
@@ -40,6 +41,7 @@ from cases.drift import DriftRule, drift_rules
 from cases.models import (
     Agency,
     Child,
+    ConcernAwaitingOutcome,
     ConcernChild,
     ConcernOutcome,
     DriftFlag,
@@ -401,32 +403,33 @@ def concerns_awaiting_outcome(
     user: Practitioner,
     filters: AwaitingFilters | None = None,
     logged_since: datetime.datetime | None = None,
-) -> QuerySet[ConcernChild]:
+) -> QuerySet[ConcernAwaitingOutcome]:
     """Concerns about children whose case the user's agency holds, with no outcome yet, oldest
-    first unless asked otherwise (optionally only those logged since a time: an index range,
-    not every concern)."""
+    first unless asked otherwise (optionally only those logged since a time).
+
+    Read from the agency's maintained rows (ConcernAwaitingOutcome) in the order of their index:
+    a row exists only where the holding agency has a relationship with the child, so the access
+    policy leaves out only the restricted records that do not name the user. A child the user
+    reaches only through a break-glass grant is not listed: the grant is for reading one
+    record, not for oversight. A row's pk is its ConcernChild's.
+    """
     filters = filters or AwaitingFilters()
-    held = Involvement.objects.filter(
-        child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
+    if not does_casework(user) or user.agency_id is None:
+        return ConcernAwaitingOutcome.objects.none()
+    links = ConcernAwaitingOutcome.objects.filter(holding_agency_id=user.agency_id).exclude(
+        child_id__in=restricted_children_hidden_from(user=user).values("pk")
     )
-    answered = ConcernOutcome.objects.filter(
-        concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
-    )
-    links = ConcernChild.objects.all()
     if logged_since is not None:
-        links = links.filter(concern__submitted_at__gte=logged_since)
-    links = links.filter(Exists(held), visible_child_probe(user=user)).exclude(Exists(answered))
+        links = links.filter(submitted_at__gte=logged_since)
     if filters.agency:
-        links = links.filter(concern__author_agency_id=filters.agency)
+        links = links.filter(author_agency_id=filters.agency)
     if filters.age in CONCERN_AGES:
         _label, newest, oldest = CONCERN_AGES[filters.age]
         now = timezone.now()
-        links = links.filter(concern__submitted_at__lte=now - datetime.timedelta(days=newest))
+        links = links.filter(submitted_at__lte=now - datetime.timedelta(days=newest))
         if oldest is not None:
-            links = links.filter(
-                concern__submitted_at__gt=now - datetime.timedelta(days=oldest + 1)
-            )
-    order = "-concern__submitted_at" if filters.newest_first else "concern__submitted_at"
+            links = links.filter(submitted_at__gt=now - datetime.timedelta(days=oldest + 1))
+    order = "-submitted_at" if filters.newest_first else "submitted_at"
     return links.select_related("child", "concern", "concern__author_agency").order_by(order, "pk")
 
 
@@ -447,17 +450,13 @@ def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
     (Challenges and step-up requests waiting are the home page's own panel.)
     """
     counts = drift_queue_counts(user=user)
-    held = Involvement.objects.filter(
-        child=OuterRef("child_id"), ended_on__isnull=True, lead_agency_id=user.agency_id
-    )
-    # Recent concerns only: a count over every concern the agency's cases ever had reads
-    # them all, and the ones a lead must chase are those still waiting after a few days.
+    # Recent concerns only: the ones a lead must chase are those still waiting after a few
+    # days. One index-only range scan of the agency's maintained rows.
     awaiting = (
         concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
         .select_related(None)  # a count needs none of the list's joins
         .order_by()
-        .annotate(held_by_team=Exists(held.filter(Q(team_id=user.team_id))))
-        .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(held_by_team=True)))
+        .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(team_id=user.team_id)))
     )
     columns = [("team", "Your team's cases")] if user.team_id else []
     columns += [("agency", "Cases your agency holds"), ("", "All children your agency works with")]

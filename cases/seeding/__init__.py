@@ -328,12 +328,15 @@ def seeding_session() -> Iterator[None]:
     Row-by-row checks (deferred to each commit) cost more than writing the rows. Each written
     table's foreign keys are dropped before its first COPY and added back at the end, which
     validates every row in one join per key; the caller's transaction makes it all or nothing,
-    so no committed row is ever unchecked. Use inside `transaction.atomic()`.
+    so no committed row is ever unchecked. The rows derived by statement triggers are written
+    once at the end too (`derived_rows_defer`). Use inside `transaction.atomic()`.
     """
     global _session
     if not connection.in_atomic_block:
         raise RuntimeError("seeding_session needs a transaction")
     connection.ensure_connection()
+    with connection.cursor() as cursor:
+        derived_rows_defer(cursor)
     session = _Session(connection.connection)
     _session = session
     try:
@@ -345,6 +348,21 @@ def seeding_session() -> Iterator[None]:
     session._raise()
     with connection.cursor() as cursor:
         foreign_keys_restore(cursor, session.deferred)
+        derived_rows_write(cursor)
+
+
+def derived_rows_defer(cursor: Any) -> None:
+    """Hold back, until `derived_rows_write` in the same transaction, the rows PostgreSQL's
+    statement triggers derive (concerns awaiting an outcome, cases migration 0018): a bulk load
+    writes them once at its end, not once per COPY of each table they come from."""
+    cursor.execute("SET LOCAL cases.awaiting_deferred = 'on'")
+
+
+def derived_rows_write(cursor: Any) -> None:
+    cursor.execute("SET LOCAL cases.awaiting_deferred = 'off'")
+    cursor.execute(
+        "SELECT cases_awaiting_refresh(ARRAY(SELECT DISTINCT child_id FROM cases_concernchild))"
+    )
 
 
 def foreign_keys_defer(cursor: Any, table: str) -> list[tuple[str, str, str]]:

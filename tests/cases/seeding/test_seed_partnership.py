@@ -18,6 +18,7 @@ from cases.models import (
 )
 from cases.seeding.synthetic import DEMO_ACCOUNTS
 from cases.validators import validate_nhs_number, validate_upn
+from tests.support.awaiting import maintained, recounted
 from tests.support.seeding import seeded_partnership
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,8 @@ def test_each_child_has_a_chronology_and_a_known_agency(seeded: None) -> None:
 def test_if_empty_leaves_an_existing_partnership_alone(seeded: None) -> None:
     call_command("seed_partnership", children=100, if_empty=True, no_progress=True)
     assert Child.objects.count() == 1500
+
+
+def test_concerns_awaiting_an_outcome_are_written_once_at_the_end(seeded: None) -> None:
+    rows = maintained()
+    assert rows and rows == recounted()
