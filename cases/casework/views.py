@@ -439,4 +439,9 @@ def concerns_mine(request: HttpRequest) -> HttpResponse:
     user = access.acting_user(request)
     rows = concerns.concerns_raised_by(user=user)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    access.log_children_read(  # only the children named: those the user may still see
+        user=user,
+        children=[row.child for row in page.object_list if row.child_visible],  # type: ignore[attr-defined]
+        view_name="concerns_mine",
+    )
     return render(request, "cases/concerns_mine.html", {"page": page})

@@ -3,12 +3,12 @@ up or down and concern outcomes. Thin: forms parse, the access policy decides, s
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -370,7 +370,8 @@ def challenges(request: HttpRequest) -> HttpResponse:
     """Challenges and step-up requests: those the user's agency must answer, and those it raised."""
     user = access.acting_user(request)
     services.challenges_escalate()
-    lists = {
+    # Every row of these lists is about one child (a challenge or a step-up request).
+    lists: dict[str, QuerySet[Any]] = {
         "to_answer": selectors.challenges_to_answer(user=user),
         "requests_to_decide": selectors.step_up_requests_to_decide(user=user),
         "raised": selectors.challenges_raised(user=user),
@@ -380,6 +381,11 @@ def challenges(request: HttpRequest) -> HttpResponse:
         name: Paginator(items, LIST_SIZE).get_page(request.GET.get(f"{name}_page"))
         for name, items in lists.items()
     }
+    access.log_children_read(
+        user=user,
+        children=[item.child for page in pages.values() for item in page.object_list],
+        view_name="challenges",
+    )
     return render(request, "cases/challenges.html", {"pages": pages})
 
 
@@ -542,6 +548,9 @@ def concerns_awaiting(request: HttpRequest) -> HttpResponse:
     )
     links = selectors.concerns_awaiting_outcome(user=user, filters=filters)
     page = Paginator(links, QUEUE_PAGE_SIZE).get_page(params.get("page"))
+    access.log_children_read(
+        user=user, children=[link.child for link in page.object_list], view_name="concerns_awaiting"
+    )
     chosen = {key: str(params[key]) for key in ("agency", "age", "order") if params.get(key)}
     return render(
         request,

@@ -10,9 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from cases.codes import AgencyType, NeedLevel, Role
+from cases.codes import AgencyType, NeedLevel, RelationshipBasis, Role
 from cases.drift.evaluation import drift_evaluate
 from cases.models import AccessLogEntry, TeamAroundFamilyMember
+from cases.oversight.services import challenge_raise
+from cases.services import legitimate_relationship_record
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +115,33 @@ def test_search_results_shown_in_full_are_logged_and_masked_ones_are_not(scene: 
     )
     assert answer.status_code == 200
     assert logged("child_search") == [scene["elder"].pk]
+
+
+def test_the_concerns_awaiting_an_outcome_log_the_children_they_show(scene: dict) -> None:
+    # The manager's agency holds the elder two's cases; the youngest is not open to it.
+    assert client_for(scene["manager"]).get("/drift/concerns/").status_code == 200
+    assert logged("concerns_awaiting") == sorted([scene["elder"].pk, scene["younger"].pk])
+
+
+def test_concerns_i_raised_logs_the_children_it_names(scene: dict) -> None:
+    assert client_for(scene["worker"]).get("/concerns/mine/").status_code == 200
+    assert logged("concerns_mine") == sorted(
+        [scene["elder"].pk, scene["younger"].pk, scene["other"].pk]
+    )
+
+
+def test_the_challenges_list_logs_the_children_it_shows(scene: dict) -> None:
+    health = factories.agency("Health", AgencyType.HEALTH)
+    legitimate_relationship_record(
+        child=scene["elder"], agency_id=health.pk, basis=RelationshipBasis.CONCERN
+    )
+    challenge_raise(
+        child=scene["elder"],
+        raised_by=factories.practitioner(health, Role.SAFEGUARDING_LEAD),
+        reason="Not seen for seven weeks.",
+        asked_for="A visit this week.",
+        answer_by=TODAY + datetime.timedelta(days=10),
+        submission_key="list-log-1",
+    )
+    assert client_for(scene["manager"]).get("/drift/challenges/").status_code == 200
+    assert logged("challenges") == [scene["elder"].pk]
