@@ -125,7 +125,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     )
     counts = queue.counts
     rows = queue.page.object_list
-    new_to_team = list(selectors.new_to_team(user=user)[:20])
+    new_to_team = selectors.new_to_team(user=user)
     awaiting_outcome = list(
         selectors.concerns_awaiting_outcome(
             user=user, logged_since=selectors.awaiting_outcome_since()
