@@ -8,8 +8,9 @@ visible_child_probe) before anything else.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -17,9 +18,11 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Field,
     FilteredRelation,
     Func,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -71,6 +74,8 @@ from cases.models import (
     Team,
     Visit,
 )
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 NEW_TO_TEAM_DAYS = 28
 AWAITING_OUTCOME_DAYS = 28  # the home page counts concerns logged this recently
@@ -552,11 +557,37 @@ def _queue_row(
 
 
 def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None:
-    return (
-        DriftFlag.objects.filter(pk=flag_id, child__in=children_visible_to(user=user))
-        .select_related("child")
-        .first()
-    )
+    """The flag with its child, if the access policy lets the user see the child. SQL by hand
+    (visible_child_sql): through the ORM, compiling the policy took five times as long as
+    PostgreSQL took to plan and run it."""
+    flag_fields, child_fields = DriftFlag._meta.concrete_fields, Child._meta.concrete_fields
+    columns = [f"flag.{field.column}" for field in flag_fields]
+    columns += [f"child.{field.column}" for field in child_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT {", ".join(columns)} FROM {DriftFlag._meta.db_table} flag
+                JOIN {Child._meta.db_table} child ON child.id = flag.child_id
+                WHERE flag.id = %(flag)s AND {visible_child_sql("flag.child_id")}""",  # noqa: S608  # nosec B608
+            {**visible_child_params(user), "flag": flag_id},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    flag = _model_from_row(DriftFlag, flag_fields, row[: len(flag_fields)])
+    flag.child = _model_from_row(Child, child_fields, row[len(flag_fields) :])
+    return flag
+
+
+def _model_from_row(
+    model: type[ModelT], fields: Sequence[Field[Any, Any]], row: Sequence[Any]
+) -> ModelT:
+    """A model instance from a row of its columns, converted as the ORM converts them."""
+    values = []
+    for field, value in zip(fields, row, strict=True):
+        for converter in field.get_db_converters(connection):
+            value = converter(value, None, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], values)
 
 
 def rule_titles() -> dict[str, str]:

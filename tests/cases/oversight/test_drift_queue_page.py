@@ -16,6 +16,7 @@ from cases.models import AccessGrant, Agency, Child, DriftFlag, DriftFlagReview,
 from cases.oversight import services
 from cases.oversight.selectors import (
     QueueFilters,
+    drift_flag_for_lead,
     drift_queue_children,
     drift_queue_counts,
     drift_queue_page,
@@ -160,3 +161,20 @@ def test_the_filter_choices_are_the_teams_and_the_leads_team(scene) -> None:  # 
     ]
     assert queue.teams[0][0] == front_door.pk
     assert queue.workers == [(lead.pk, lead.display_name)]
+
+
+def test_a_flag_comes_with_its_child_and_figures_only_within_the_policy(scene) -> None:  # type: ignore[no-untyped-def]
+    lead, child = scene["lead"], scene["children"][1]
+    stored = DriftFlag.objects.get(child=child, rule_code="CHILD_NOT_SEEN")
+    flag = drift_flag_for_lead(user=lead, flag_id=stored.pk)
+    assert flag is not None and flag.child == child and flag.child.full_name == child.full_name
+    assert (flag.figures, flag.opened_at, flag.resolved_at) == (
+        stored.figures,
+        stored.opened_at,
+        None,
+    )
+    assert isinstance(flag.figures, dict) and flag.figures
+    school = factories.agency("School", AgencyType.EDUCATION)
+    dsl = factories.practitioner(school, Role.SAFEGUARDING_LEAD, "dsl")
+    assert drift_flag_for_lead(user=dsl, flag_id=stored.pk) is None
+    assert drift_flag_for_lead(user=lead, flag_id=stored.pk + 1000) is None
