@@ -397,6 +397,8 @@ _QUEUE_PAGE = f"""
     {_ENTRIES}
 """  # noqa: S608  # nosec B608
 
+_BIGINT = 2**63 - 1
+
 # The scopes as conditions on a queue row (`_scope_condition` for the ORM).
 _SCOPE_SQL = {
     "": "true",
@@ -411,7 +413,9 @@ class QueuePage:
     counts: dict[str, int]  # drift_queue_counts' figures
     page: Page[QueueRow]
     teams: list[tuple[int, str]]  # the filter form's choices: teams of the agency and social care
-    workers: list[tuple[int, str]]  # the lead's team's people (the agency's, without a team)
+    # The lead's team's people (a county agency has a thousand practitioners, too many to
+    # choose from); the whole agency's for a lead without a team.
+    workers: list[tuple[int, str]]
 
 
 def drift_queue_page(
@@ -432,7 +436,8 @@ def drift_queue_page(
     conditions = [_SCOPE_SQL[filters.scope]]  # the team scope of a lead without a team: NULL
     for column, value in (("team_id", filters.team), ("worker_id", filters.worker)):
         if value:
-            conditions.append(f"entry.{column} = %({column})s")
+            # An id past bigint matches nothing (as in the ORM), rather than failing.
+            conditions.append(f"entry.{column} = %({column})s" if value <= _BIGINT else "false")
     if filters.level:
         conditions.append("entry.level = %(level)s")
     if filters.rule:
@@ -464,7 +469,7 @@ def drift_queue_page(
         "limit": per_page,
     }
     wanted = int(number) if number and number.isdigit() else 1
-    figures = _queue_page_figures(sql, params, offset=max(wanted - 1, 0) * per_page)
+    figures = _queue_page_figures(sql, params, offset=min(max(wanted - 1, 0) * per_page, _BIGINT))
     paginator: Paginator[QueueRow] = Paginator([], per_page)
     paginator.count = figures["matched"]  # type: ignore[misc]  # counted with the page
     shown = paginator.get_page(wanted).number  # Django's answer to a page out of range
@@ -560,6 +565,8 @@ def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None
     """The flag with its child, if the access policy lets the user see the child. SQL by hand
     (visible_child_sql): through the ORM, compiling the policy took five times as long as
     PostgreSQL took to plan and run it."""
+    if not 0 < flag_id <= _BIGINT:
+        return None  # no such flag (and no bigint to bind)
     flag_fields, child_fields = DriftFlag._meta.concrete_fields, Child._meta.concrete_fields
     columns = [f"flag.{field.column}" for field in flag_fields]
     columns += [f"child.{field.column}" for field in child_fields]

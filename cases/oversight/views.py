@@ -121,7 +121,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     filters = queue_filters(request.GET)
     drift_queue_entries_refresh_due(agency_id=user.agency_id, as_of=today)
     queue = selectors.drift_queue_page(
-        user=user, filters=filters, number=request.GET.get("page"), as_of=today
+        user=user,
+        filters=filters,
+        number=request.GET.get("page"),
+        per_page=QUEUE_PAGE_SIZE,
+        as_of=today,
     )
     counts = queue.counts
     rows = queue.page.object_list

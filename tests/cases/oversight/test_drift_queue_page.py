@@ -104,6 +104,8 @@ def test_pages_follow_djangos_rules(scene) -> None:  # type: ignore[no-untyped-d
     assert (last.number, [row.child.pk for row in last.object_list]) == (3, every[4:])
     assert ids_on_page(lead, QueueFilters(), number="two", per_page=2) == every[:2]
     assert ids_on_page(lead, QueueFilters(), number="0", per_page=2) == every[4:]
+    assert ids_on_page(lead, QueueFilters(), number="9" * 30, per_page=2) == every[4:]
+    assert ids_on_page(lead, QueueFilters(team=10**30)) == []
 
 
 def test_a_restricted_record_is_shown_only_to_the_people_it_names(scene) -> None:  # type: ignore[no-untyped-def]
@@ -178,3 +180,4 @@ def test_a_flag_comes_with_its_child_and_figures_only_within_the_policy(scene) -
     dsl = factories.practitioner(school, Role.SAFEGUARDING_LEAD, "dsl")
     assert drift_flag_for_lead(user=dsl, flag_id=stored.pk) is None
     assert drift_flag_for_lead(user=lead, flag_id=stored.pk + 1000) is None
+    assert drift_flag_for_lead(user=lead, flag_id=10**30) is None
