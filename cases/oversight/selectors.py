@@ -211,8 +211,9 @@ def drift_queue_children(
 
     Rows are dicts of child_id, worst_rank and drifting_since, read from the agency's queue
     rows in the order of their indexes, so a page (the first or the tenth) is an index-only
-    range scan; `drift_queue_rows` fills a page in. A rule filter keeps the children with a
-    flag of that rule, still ordered by all their flags.
+    range scan. A rule filter keeps the children with a flag of that rule, still ordered by all
+    their flags. The queue page reads the same rows, filled in, through `drift_queue_page` (the
+    API and the bench read these).
     """
     filters = filters or QueueFilters()
     entries = _queue_entries(user=user).filter(_scope_condition(user=user, scope=filters.scope))
