@@ -237,14 +237,15 @@ def _open_flag_of(child_id: int) -> int | None:
 
 
 def _explain_busiest_team() -> None:
-    """EXPLAIN (ANALYZE, BUFFERS) of the statements the queue page runs for its count, its first
-    page and its tenth page, for the team with most children on the manager's queue."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement the queue page runs for its counts, its first
+    page and its tenth page (one statement each), for the team with most children on the
+    manager's queue."""
     from django.db import connection
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
     from cases.models import DriftQueueEntry, Practitioner
-    from cases.oversight.selectors import QueueFilters, drift_queue_children
+    from cases.oversight.selectors import QueueFilters, drift_queue_page
 
     manager = Practitioner.objects.get(username="manager")
     busiest = (
@@ -256,17 +257,13 @@ def _explain_busiest_team() -> None:
     )
     if busiest is None:
         return
-    queue = drift_queue_children(user=manager, filters=QueueFilters(team=busiest["team_id"]))
+    filters = QueueFilters(team=busiest["team_id"])
     print(f"  busiest team: {busiest['children']:,} children on the manager's queue", flush=True)
     statements = {}
-    for label, run in (
-        ("count", queue.count),
-        ("first page", lambda: list(queue[:25])),
-        ("page 10", lambda: list(queue[225:250])),
-    ):
+    for label, number in (("counts and first page", "1"), ("counts and page 10", "10")):
         # The statement exactly as the page sends it (values bound by the driver).
         with CaptureQueriesContext(connection) as captured:
-            run()
+            drift_queue_page(user=manager, filters=filters, number=number)
         statements[label] = captured.captured_queries[-1]["sql"]
     with connection.cursor() as cursor:
         for label, statement in statements.items():

@@ -19,6 +19,7 @@ The rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -310,6 +311,26 @@ def child_visible_flag(*, user: Practitioner, child_field: str = "child") -> Exp
     )
 
 
+def visible_child_sql(child_id: str) -> str:
+    """`visible_child_probe` as SQL on a column holding a child's id, for statements written by
+    hand (the leads' queue and flag pages); its parameters come from `visible_child_params`.
+    The same text is the probe's own SQL, so the two forms cannot drift apart."""
+    return _VisibleChildProbe.sql.format(child_id)
+
+
+def visible_child_params(user: Practitioner) -> dict[str, Any]:
+    return {
+        "casework": does_casework(user),
+        "agency": user.agency_id,
+        "user": user.pk,
+        "break_glass": GrantPurpose.BREAK_GLASS,
+        "now": timezone.now(),
+    }
+
+
+_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
 class _PolicyCondition(Expression):
     """The policy as SQL written once, with only the row's columns compiled: the leads' pages
     carry the policy in most of their statements, and building it from querysets cost about a
@@ -319,13 +340,13 @@ class _PolicyCondition(Expression):
 
     conditional = True
     output_field = BooleanField()
-    # Placeholders {0}, {1}... for the columns; the same five parameters in the same order.
+    # Placeholders {0}, {1}... for the columns, %(name)s for `visible_child_params`.
     sql = ""
 
     def __init__(self, *columns: F, user: Practitioner) -> None:
         super().__init__()
         self.columns: list[Any] = list(columns)
-        self.values = (user.agency_id, timezone.now(), user.pk)
+        self.values = visible_child_params(user)
 
     def get_source_expressions(self) -> list[Any]:
         return self.columns
@@ -340,36 +361,37 @@ class _PolicyCondition(Expression):
             if params:
                 raise ValueError("a policy column takes no parameters")
             columns.append(sql)
-        agency_id, now, practitioner_id = self.values
-        params = (agency_id, now, practitioner_id, GrantPurpose.BREAK_GLASS, practitioner_id)
-        return self.sql.format(*columns), params
+        sql = self.sql.format(*columns)
+        # The ORM binds positionally: each named parameter becomes %s, its value in order.
+        names = _NAMED_PARAMETER.findall(sql)
+        return _NAMED_PARAMETER.sub("%s", sql), tuple(self.values[name] for name in names)
 
 
 # Table names come from the models; every value is a parameter.
 _BY_AGENCY_OR_GRANT = f"""(
     EXISTS(SELECT 1 FROM {LegitimateRelationship._meta.db_table} relationship
-           WHERE relationship.agency_id = %s AND relationship.child_id = {{0}})
+           WHERE relationship.agency_id = %(agency)s AND relationship.child_id = {{0}})
     OR EXISTS(SELECT 1 FROM {AccessGrant._meta.db_table} grant_
-              WHERE grant_.expires_at > %s AND grant_.practitioner_id = %s
-                AND grant_.purpose = %s AND grant_.child_id = {{0}}))"""  # noqa: S608  # nosec B608
+              WHERE grant_.expires_at > %(now)s AND grant_.practitioner_id = %(user)s
+                AND grant_.purpose = %(break_glass)s AND grant_.child_id = {{0}}))"""  # noqa: S608  # nosec B608
 
 
 class _ChildVisible(_PolicyCondition):
     """`children_visible_to` on the child's own row: {0} its id, {1} its is_restricted."""
 
-    sql = f"""((NOT {{1}} AND {_BY_AGENCY_OR_GRANT})
+    sql = f"""(%(casework)s AND ((NOT {{1}} AND {_BY_AGENCY_OR_GRANT})
         OR ({{1}} AND EXISTS(
             SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
-            WHERE named.child_id = {{0}} AND named.practitioner_id = %s)))"""  # noqa: S608  # nosec B608
+            WHERE named.child_id = {{0}} AND named.practitioner_id = %(user)s))))"""  # noqa: S608  # nosec B608
 
 
 class _VisibleChildProbe(_PolicyCondition):
     """`visible_child_probe` on another row: {0} its child's id. Restricted records come from
     a small partial index, so the child itself is not joined."""
 
-    sql = f"""(({_BY_AGENCY_OR_GRANT}
+    sql = f"""(%(casework)s AND (({_BY_AGENCY_OR_GRANT}
             AND NOT ({{0}} IN (SELECT restricted.id FROM {Child._meta.db_table} restricted
                                WHERE restricted.is_restricted)))
         OR {{0}} IN (SELECT named.child_id FROM {Child.restricted_to.through._meta.db_table} named
                      JOIN {Child._meta.db_table} child_ ON child_.id = named.child_id
-                     WHERE child_.is_restricted AND named.practitioner_id = %s))"""  # noqa: S608  # nosec B608
+                     WHERE child_.is_restricted AND named.practitioner_id = %(user)s)))"""  # noqa: S608  # nosec B608

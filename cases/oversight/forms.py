@@ -180,8 +180,10 @@ class DriftQueueFilterForm(GovUKForm):
         self, *args: Any, choices: dict[str, list[tuple[object, str]]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        # Only drawn, never validated (the view reads the query itself): the choices go to the
+        # widgets alone, normalized once rather than for the field and again for its widget.
         for name, options in choices.items():
-            self.fields[name].choices = options  # type: ignore[attr-defined]
+            self.fields[name].widget.choices = options  # type: ignore[attr-defined]
 
 
 class ChallengeForm(GovUKForm):

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from cases import access
 from cases.codes import NeedLevel
 from cases.drift.queue import drift_queue_entries_refresh_due
-from cases.models import Agency, Child, ConcernChild, Involvement, Practitioner, Team
+from cases.models import Agency, Child, ConcernChild, Involvement, Practitioner
 from cases.oversight import selectors, services
 from cases.oversight.forms import (
     ChallengeAnswerForm,
@@ -121,15 +121,16 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = queue_filters(request.GET)
     drift_queue_entries_refresh_due(agency_id=user.agency_id, as_of=today)
-    children = selectors.drift_queue_children(user=user, filters=filters)
-    counts = selectors.drift_queue_counts(user=user)
-    paginator = Paginator(children, QUEUE_PAGE_SIZE)
-    if not (filters.rule or filters.team or filters.worker or filters.level):
-        # The scope's count is already known: no second pass over the flags to count them.
-        paginator.count = counts[filters.scope or "all"]  # type: ignore[misc]
-    page = paginator.get_page(request.GET.get("page"))
-    rows = selectors.drift_queue_rows(user=user, rows=list(page.object_list), as_of=today)
-    new_to_team = list(selectors.new_to_team(user=user)[:20])
+    queue = selectors.drift_queue_page(
+        user=user,
+        filters=filters,
+        number=request.GET.get("page"),
+        per_page=QUEUE_PAGE_SIZE,
+        as_of=today,
+    )
+    counts = queue.counts
+    rows = queue.page.object_list
+    new_to_team = selectors.new_to_team(user=user)
     awaiting_outcome = list(
         selectors.concerns_awaiting_outcome(
             user=user, logged_since=selectors.awaiting_outcome_since()
@@ -145,20 +146,6 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         view_name="drift_queue",
     )
     titles = selectors.rule_titles()
-    teams = Team.objects.filter(
-        Q(agency_id=user.agency_id) | Q(agency__agency_type="childrens_social_care")
-    ).select_related("agency")
-    # The lead's own team (a county agency has a thousand practitioners, too many to choose
-    # from); the whole agency's for a lead without a team.
-    workers = (
-        Practitioner.objects.filter(
-            agency=user.agency,
-            is_active=True,
-            **({"team_id": user.team_id} if user.team_id else {}),
-        )
-        .order_by("last_name", "first_name")
-        .values_list("pk", "first_name", "last_name", "username")
-    )
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
         for key in ("rule", "team", "worker", "level", "scope")
@@ -180,7 +167,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
         request,
         "cases/drift_queue.html",
         {
-            "page": page,
+            "page": queue.page,
             "rows": rows,
             "today": today,
             "query_string": urlencode(chosen),
@@ -191,14 +178,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
                 choices={
                     "rule": [("", "All rules"), *sorted(titles.items(), key=lambda i: i[1])],
                     "level": [("", "All levels"), *NeedLevel.choices],
-                    "team": [("", "All teams")]
-                    + [(team.pk, f"{team.name} ({team.agency.name})") for team in teams],
-                    "worker": [("", "Anyone")]
-                    # Practitioner.display_name, from the columns alone.
-                    + [
-                        (pk, f"{first} {last}".strip() or username)
-                        for pk, first, last, username in workers
-                    ],
+                    "team": [("", "All teams"), *queue.teams],
+                    "worker": [("", "Anyone"), *queue.workers],
                 },
             ),
             "new_to_team": new_to_team,
@@ -238,7 +219,7 @@ def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
             "child": child,
             "flag": flag,
             "rule_title": selectors.rule_titles().get(flag.rule_code, flag.rule_code),
-            "queue_flag": selectors.queue_flag(flag, timezone.localdate()),
+            "sentence": selectors.drift_flag_sentence(flag=flag, today=timezone.localdate()),
             "today": timezone.localdate(),
             "evidence": evidence,
             "reviews": reviews,

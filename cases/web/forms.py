@@ -7,6 +7,7 @@ includes/govuk_error_summary.html. Identifiers are cleaned in cases/web/identifi
 from __future__ import annotations
 
 import datetime
+import html
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,6 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.models import SUMMARY_MAX_LENGTH, Child
@@ -130,19 +130,30 @@ class LongSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f"<select{flatatt({'name': widget['name'], **widget['attrs']})}>"]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{escape(str(group_name))}">')
-            parts.extend(
-                f'\n  <option value="{escape(str(option["value"]))}"'
-                f"{' selected' if option['selected'] else ''}>{escape(str(option['label']))}"
-                "</option>"
-                for option in options
+        # Straight from the choices: Django's optgroups() builds a dict of a dozen keys per
+        # option, which cost more than the markup itself on a select of hundreds. The standard
+        # library's escape is Django's `escape` without its lazy-string wrapper.
+        chosen = set(self.format_value(value))
+        parts = [f"<select{flatatt({'name': name, **self.build_attrs(self.attrs, attrs)})}>"]
+        selected = False  # one option selected, as Django's Select does
+
+        def option(value: Any, label: Any) -> str:
+            nonlocal selected
+            text = str(value)
+            mark = not selected and text in chosen
+            selected = selected or mark
+            return (
+                f'\n  <option value="{html.escape(text)}"{" selected" if mark else ""}>'
+                f"{html.escape(str(label))}</option>"
             )
-            if group_name:
+
+        for value_or_group, label_or_options in self.choices:
+            if isinstance(label_or_options, list | tuple):
+                parts.append(f'\n  <optgroup label="{html.escape(str(value_or_group))}">')
+                parts.extend(option(value, label) for value, label in label_or_options)
                 parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(value_or_group, label_or_options))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703  # escaped above
 

@@ -111,8 +111,10 @@ def test_stepping_up_closes_the_involvement_opens_the_new_one_and_tells_the_team
     assert ChronologyEntry.objects.filter(
         child=scene["child"], event_type="involvement_change", source_id=change.pk
     ).exists()
-    assert list(new_to_team(user=scene["manager"])) == [change]
-    assert list(new_to_team(user=mover)) == []  # not new to the front door
+    (arrival,) = new_to_team(user=scene["manager"])
+    assert arrival.pk == change.pk and arrival.child == scene["child"]
+    assert arrival.words.startswith(f"stepped up to Child in need ({scene['cin_team'].name}) on ")
+    assert new_to_team(user=mover) == []  # not new to the front door
     client = Client()
     client.force_login(scene["manager"])
     assert "Three neglect concerns in a month" in client.get("/drift/").content.decode()

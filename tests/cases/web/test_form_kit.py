@@ -106,7 +106,11 @@ def test_identifiers_are_normalised_or_refused_the_same_everywhere() -> None:
 
 
 def test_a_long_select_draws_what_djangos_select_draws_with_every_label_escaped() -> None:
-    choices = [("", "Anyone"), (1, "O'Brien <script>&\""), ("Group <b>", [(2, "Zed")])]
+    choices = [
+        ("", "Anyone"),
+        (1, "O'Brien <script>&\""),
+        ("Group <b>", [(2, "Zed"), (1, "Twice")]),
+    ]
 
     class Templated(GovUKForm):
         worker = forms.ChoiceField(choices=choices, required=False)
