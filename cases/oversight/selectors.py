@@ -173,13 +173,7 @@ def _queue_entries(*, user: Practitioner) -> QuerySet[DriftQueueEntry]:
     agency_id = user.agency_id
     if not does_casework(user) or agency_id is None:
         return DriftQueueEntry.objects.none()
-    hidden = Child.objects.filter(is_restricted=True).exclude(
-        Exists(
-            Child.restricted_to.through.objects.filter(
-                child_id=OuterRef("pk"), practitioner_id=user.pk
-            )
-        )
-    )
+    hidden = restricted_children_hidden_from(user=user)
     return DriftQueueEntry.objects.filter(agency_id=agency_id, flag_count__gt=0).exclude(
         child_id__in=hidden.values("pk")
     )
