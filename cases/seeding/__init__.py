@@ -69,6 +69,7 @@ class SeedChild:
     involvement_started: datetime.date | None
     agency_ids: list[int]
     practitioner_ids: list[int]
+    holding_agency_id: int | None = None  # the open involvement's lead agency (one of agency_ids)
 
 
 @dataclass

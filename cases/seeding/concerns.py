@@ -2,7 +2,8 @@
 
 Roughly 0 to 6 concerns per child, more for children at higher levels of need; siblings are
 sometimes the subject of one concern together. Each concern gets its ConcernChild rows and a
-chronology entry per child, all written with COPY.
+chronology entry per child and, for a child whose case an agency holds, that agency's outcome
+(most older concerns answered, about half of the last month's), all written with COPY.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from cases.casework.concerns import concern_chronology_summary
-from cases.codes import NeedLevel
+from cases.codes import ConcernOutcomeKind, NeedLevel
 from cases.seeding import CHRONOLOGY_COLUMNS, SeedBatch, SeedChild, reserve_ids
 
 CONCERNS_BY_LEVEL = {
@@ -40,6 +41,18 @@ SEEN = {
     "emotional": "Carer ignored the child's distress and spoke to them harshly throughout.",
     "educational": "Repeated unexplained absence; no response to the school's letters.",
 }
+# Outcomes the agency holding the case records (`ConcernOutcome`): shares answered among
+# concerns logged in the last month and before it, and the kinds of answer.
+OUTCOME_RECENT_DAYS = 28
+ANSWERED_RECENT = 0.45
+ANSWERED_OLDER = 0.93
+OUTCOME_WEIGHTS = (
+    (ConcernOutcomeKind.ACKNOWLEDGED, 30),
+    (ConcernOutcomeKind.ASSESSMENT_STARTED, 30),
+    (ConcernOutcomeKind.ESCALATED, 10),
+    (ConcernOutcomeKind.NO_FURTHER_ACTION, 30),
+)
+NO_FURTHER_ACTION_REASON = "Needs met by the support already in place; the family was given advice."
 PLACES = ("At home", "At school", "In clinic", "At nursery", "In the community")
 CHILD_WORDS = (
     "There's no food at home sometimes.",
@@ -78,6 +91,9 @@ def seed_concerns(batch: SeedBatch) -> None:
     now = timezone.now()
     known = {(c.id, a) for c in batch.children for a in c.agency_ids}
     concerns, subjects, entries, links = [], [], [], []
+    outcomes: list[tuple[object, ...]] = []
+    # Its own stream: the outcomes leave every other row of the seed as it was.
+    answering = random.Random(f"concern-outcomes-{first_id}")
     for offset, (about, children) in enumerate(planned):
         concern_id = first_id + offset
         source = rng.randrange(len(about.agency_ids))
@@ -138,6 +154,9 @@ def seed_concerns(batch: SeedBatch) -> None:
         answers = concerns[-1][9:13]  # seen, seen alone, spoken to, words: each child's own
         for child in children:
             subjects.append((concern_id, child.id, *answers))
+            outcome = _outcome(answering, child, concern_id, submitted, now)
+            if outcome is not None:
+                outcomes.append(outcome)
             entries.append(
                 (
                     child.id,
@@ -194,6 +213,19 @@ def seed_concerns(batch: SeedBatch) -> None:
         subjects,
     )
     batch.copy_rows(
+        "cases_concernoutcome",
+        (
+            "concern_id",
+            "child_id",
+            "outcome",
+            "reason",
+            "recorded_by_id",
+            "recording_agency_id",
+            "recorded_at",
+        ),
+        outcomes,
+    )
+    batch.copy_rows(
         "cases_legitimaterelationship", ("child_id", "agency_id", "basis", "since"), links
     )
     batch.copy_rows(
@@ -201,6 +233,31 @@ def seed_concerns(batch: SeedBatch) -> None:
         CHRONOLOGY_COLUMNS,
         entries,
     )
+
+
+def _outcome(
+    rng: random.Random,
+    child: SeedChild,
+    concern_id: int,
+    submitted: datetime.datetime,
+    now: datetime.datetime,
+) -> tuple[object, ...] | None:
+    """The holding agency's outcome for one child of a concern, as a partnership's leads would
+    have recorded it: nearly every concern older than a month answered, about half of the
+    recent ones, each within days. A child with no open case has nobody to answer (None)."""
+    holding = child.holding_agency_id
+    if holding is None:
+        return None
+    recent = now - submitted < datetime.timedelta(days=OUTCOME_RECENT_DAYS)
+    if rng.random() >= (ANSWERED_RECENT if recent else ANSWERED_OLDER):
+        return None
+    recorded = submitted + datetime.timedelta(hours=rng.randrange(4, 240))
+    if recorded > now:
+        return None  # not answered yet
+    kind = rng.choices([k for k, _ in OUTCOME_WEIGHTS], [w for _, w in OUTCOME_WEIGHTS])[0]
+    reason = NO_FURTHER_ACTION_REASON if kind == ConcernOutcomeKind.NO_FURTHER_ACTION else ""
+    recorder = child.practitioner_ids[child.agency_ids.index(holding)]
+    return (concern_id, child.id, kind, reason, recorder, holding, recorded)
 
 
 def _observed_on(

@@ -383,7 +383,15 @@ def _seed_family_batch(
                 )
             seeded.append(
                 SeedChild(
-                    child_id, family_id, born, unborn, level, started, agency_ids, practitioner_ids
+                    child_id,
+                    family_id,
+                    born,
+                    unborn,
+                    level,
+                    started,
+                    agency_ids,
+                    practitioner_ids,
+                    holding_agency_id=lead_agency if started is not None else None,
                 )
             )
             child_id += 1

@@ -1,12 +1,22 @@
 """The seed step that adds neglect concerns to the synthetic partnership."""
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
 
-from cases.models import ChronologyEntry, Concern, ConcernChild, Involvement, LegitimateRelationship
+from cases.codes import ConcernOutcomeKind
+from cases.models import (
+    ChronologyEntry,
+    Concern,
+    ConcernChild,
+    ConcernOutcome,
+    Involvement,
+    LegitimateRelationship,
+)
 from tests.support.seeding import seeded_partnership
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +80,37 @@ def test_each_concern_is_logged_within_days_of_being_observed(seeded: None) -> N
         assert submitted <= timezone.now()
     # Spread over time, as dashboards by month need: not all logged on one day.
     assert len({submitted.date() for _, submitted in pairs}) > 100
+
+
+def test_the_holding_agency_has_answered_most_older_concerns_and_some_recent_ones(
+    seeded: None,
+) -> None:
+    month_ago = timezone.now() - datetime.timedelta(days=28)
+    held = Involvement.objects.filter(ended_on__isnull=True)
+    links = ConcernChild.objects.filter(child_id__in=held.values("child_id"))
+    answered = ConcernOutcome.objects.filter(
+        concern_id=OuterRef("concern_id"), child_id=OuterRef("child_id")
+    )
+    links = links.annotate(answered=Exists(answered))
+
+    def share(rows: Any) -> float:
+        return rows.filter(answered=True).count() / max(rows.count(), 1)
+
+    older = share(links.filter(concern__submitted_at__lt=month_ago))
+    recent = share(links.filter(concern__submitted_at__gte=month_ago))
+    assert 0.85 < older < 0.99 and 0.2 < recent < 0.7, (older, recent)
+    assert links.filter(concern__submitted_at__lt=month_ago).count() > 100
+
+
+def test_each_outcome_is_the_holding_agencys_recorded_after_the_concern(seeded: None) -> None:
+    outcomes = ConcernOutcome.objects.select_related("concern", "recorded_by")
+    assert outcomes.exists()
+    holding = dict(
+        Involvement.objects.filter(ended_on__isnull=True).values_list("child_id", "lead_agency_id")
+    )
+    for outcome in outcomes:
+        assert outcome.recording_agency_id == holding[outcome.child_id]
+        assert outcome.recorded_by.agency_id == outcome.recording_agency_id
+        assert outcome.concern.submitted_at < outcome.recorded_at <= timezone.now()
+        if outcome.outcome == ConcernOutcomeKind.NO_FURTHER_ACTION:
+            assert outcome.reason  # the form asks for it; so does the seed
