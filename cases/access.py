@@ -173,13 +173,9 @@ def child_for_reading(*, user: Practitioner, child_id: int, view_name: str) -> C
 
 
 def log_child_read(*, user: Practitioner, child: Child, view_name: str) -> None:
-    """Write the access-log row. Any failure propagates, so the read is refused."""
-    _access_log_write(
-        user=user,
-        child=child,
-        view_name=view_name,
-        break_glass=child_reached_by_break_glass(user=user, child=child),
-    )
+    """Write the access-log row, working out in the same statement whether the read is break
+    glass. Any failure propagates, so the read is refused."""
+    log_children_read(user=user, children=[child], view_name=view_name)
 
 
 def _access_log_write(
