@@ -134,7 +134,7 @@ REDIS_URL = env("NT_REDIS_URL", "redis://127.0.0.1:63799/0")
 AUTH_USER_MODEL = "cases.Practitioner"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.accounts.backends.PractitionerBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

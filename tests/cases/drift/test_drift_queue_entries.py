@@ -1,18 +1,21 @@
 """The drift queue's precomputed rows stay what a rebuild from the flags would give after each
 kind of change: an evaluation, a decision, a review date passing, a case moved to another team,
-a flag resolving, a new relationship; and the queue reads them within the access policy."""
+a flag resolving, a new relationship; the tallies PostgreSQL keeps from them stay what a recount
+of the rows gives; and the queue reads them within the access policy."""
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, RelationshipBasis, Role
 from cases.drift.evaluation import drift_evaluate, drift_evaluate_scheduled
 from cases.drift.queue import drift_queue_entries_refresh, drift_queue_entries_refresh_due
-from cases.models import Agency, Child, DriftFlag, DriftQueueEntry
+from cases.models import Agency, Child, DriftFlag, DriftQueueEntry, DriftQueueTally
 from cases.oversight import selectors, services
 from cases.services import legitimate_relationship_record
 from tests.support import factories
@@ -49,6 +52,36 @@ def rebuilt(as_of: datetime.date = TODAY) -> list[tuple[object, ...]]:
     DriftQueueEntry.objects.all().delete()
     DriftQueueEntry.objects.bulk_create(before)
     return rows
+
+
+def tallied() -> dict[tuple[int, str, int], tuple[int, int]]:
+    return {
+        (row.agency_id, row.scope, row.scope_key): (row.children, row.gcp2_overdue)
+        for row in DriftQueueTally.objects.all()
+        if row.children or row.gcp2_overdue  # a scope whose children all left stays at 0
+    }
+
+
+def recounted() -> dict[tuple[int, str, int], tuple[int, int]]:
+    """The tallies counted again from the queue rows."""
+    children: Counter[tuple[int, str, int]] = Counter()
+    overdue: Counter[tuple[int, str, int]] = Counter()
+    for row in DriftQueueEntry.objects.filter(flag_count__gt=0):
+        keys = [(row.agency_id, "all", 0)]
+        if row.holding_agency_id == row.agency_id:
+            keys.append((row.agency_id, "agency", 0))
+        if row.team_id:
+            keys.append((row.agency_id, "team", row.team_id))
+        if row.worker_id:
+            keys.append((row.agency_id, "mine", row.worker_id))
+        children.update(keys)
+        overdue.update(keys if row.gcp2_overdue else [])
+    return {key: (count, overdue[key]) for key, count in children.items()}
+
+
+def assert_kept(as_of: datetime.date = TODAY) -> None:
+    assert stored() == rebuilt(as_of)
+    assert tallied() == recounted()
 
 
 def entry(child: Child, agency: Agency) -> DriftQueueEntry:
@@ -104,7 +137,7 @@ def test_an_evaluation_writes_one_row_per_agency_working_with_the_child(scene) -
             None,
         )
     assert not DriftQueueEntry.objects.filter(agency=scene["school"]).exists()
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_a_decision_puts_the_flag_aside_for_the_deciding_agency_only(scene) -> None:  # type: ignore[no-untyped-def]
@@ -126,7 +159,7 @@ def test_a_decision_puts_the_flag_aside_for_the_deciding_agency_only(scene) -> N
     )
     assert health.returns_on == LATER
     assert entry(scene["child"], scene["csc"]).flag_count == 2
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_a_child_whose_every_flag_is_put_aside_leaves_the_queue_until_the_review_date(
@@ -151,7 +184,7 @@ def test_a_child_whose_every_flag_is_put_aside_leaves_the_queue_until_the_review
     row = entry(scene["child"], scene["health"])
     assert (row.flag_count, row.returns_on) == (2, None)
     assert [r["child_id"] for r in selectors.drift_queue_children(user=lead)] == [scene["child"].pk]
-    assert stored() == rebuilt(as_of=LATER)
+    assert_kept(LATER)
 
 
 def test_the_scheduled_run_brings_back_flags_whose_review_date_has_come(scene) -> None:  # type: ignore[no-untyped-def]
@@ -186,7 +219,7 @@ def test_a_case_moved_to_another_team_moves_on_every_agencys_queue(scene) -> Non
         row = entry(scene["child"], agency)
         assert (row.level, row.team) == (NeedLevel.CHILD_PROTECTION, scene["south"])
     assert selectors.drift_queue_counts(user=manager)["team"] == 1
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_an_allocation_found_by_the_evaluation_updates_the_rows(scene) -> None:  # type: ignore[no-untyped-def]
@@ -196,7 +229,7 @@ def test_an_allocation_found_by_the_evaluation_updates_the_rows(scene) -> None: 
     drift_evaluate(child_ids=[scene["child"].pk])  # what the change's evaluation request runs
     row = entry(scene["child"], scene["csc"])
     assert row.worker == scene["worker"] and row.rule_codes == ["CHILD_NOT_SEEN"]
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_a_resolved_flag_leaves_the_row_and_the_last_one_the_queue(scene) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +242,7 @@ def test_a_resolved_flag_leaves_the_row_and_the_last_one_the_queue(scene) -> Non
     involvement.save()
     drift_evaluate(child_ids=[child.pk])
     assert not DriftQueueEntry.objects.filter(child=child).exists()
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_a_new_relationship_puts_the_child_on_that_agencys_queue_at_once(scene) -> None:  # type: ignore[no-untyped-def]
@@ -223,7 +256,7 @@ def test_a_new_relationship_puts_the_child_on_that_agencys_queue_at_once(scene) 
     assert [r["child_id"] for r in selectors.drift_queue_children(user=school_lead)] == [
         scene["child"].pk
     ]
-    assert stored() == rebuilt()
+    assert_kept()
 
 
 def test_a_restricted_record_is_on_the_queue_only_for_the_people_it_names(scene) -> None:  # type: ignore[no-untyped-def]
@@ -235,3 +268,27 @@ def test_a_restricted_record_is_on_the_queue_only_for_the_people_it_names(scene)
     assert [r["child_id"] for r in selectors.drift_queue_children(user=manager)] == [child.pk]
     assert list(selectors.drift_queue_children(user=health_lead)) == []
     assert selectors.drift_queue_counts(user=health_lead)["all"] == 0
+    assert selectors.drift_queue_counts(user=manager)["all"] == 1
+    assert_kept()
+
+
+def test_the_tallies_follow_a_team_or_child_going_and_a_truncate(scene) -> None:  # type: ignore[no-untyped-def]
+    csc = scene["csc"]
+    assert tallied()[(csc.pk, "team", scene["north"].pk)] == (1, 0)
+    scene["north"].delete()  # the rows' team is set to NULL by Django's UPDATE
+    assert (csc.pk, "team", scene["north"].pk) not in tallied()
+    assert tallied()[(csc.pk, "all", 0)] == (1, 0)
+    assert_kept()
+    other = factories.child(known_to=[csc], first_name="Other")
+    factories.involvement(
+        other, NeedLevel.EARLY_HELP, csc, started_on=TODAY - datetime.timedelta(days=90)
+    )
+    drift_evaluate(child_ids=[other.pk])
+    assert tallied()[(csc.pk, "all", 0)] == (2, 0)
+    scene["child"].delete()
+    assert tallied()[(csc.pk, "all", 0)] == (1, 0)
+    assert_kept()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no checks pending before a TRUNCATE
+        cursor.execute("TRUNCATE cases_driftqueueentry")
+    assert tallied() == {} == recounted()
