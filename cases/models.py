@@ -1161,6 +1161,34 @@ class ConcernAwaitingOutcome(models.Model):
         ]
 
 
+class ConcernAwaitingTally(models.Model):
+    """How many children of concerns logged on one day still wait for one holding agency's
+    team's outcome (ConcernAwaitingOutcome rows): the lead's home page sums four weeks of days
+    instead of counting thousands of rows.
+
+    PostgreSQL keeps the figures itself (statement-level triggers on ConcernAwaitingOutcome,
+    cases migration 0020), adding each write's difference in its transaction. Days are UTC
+    dates, as `cases.oversight.selectors.awaiting_outcome_since` counts them. A reader takes
+    off the restricted records hidden from the user itself.
+    """
+
+    # No foreign-key constraints: the triggers derive every row from the awaiting rows.
+    holding_agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    submitted_on = models.DateField()  # the concerns' day (UTC)
+    team_key = models.BigIntegerField()  # the case's team's id; 0 for none
+    children = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holding_agency", "submitted_on", "team_key"],
+                name="concern_awaiting_tally_unique",
+            )
+        ]
+
+
 class DriftEvaluationRequest(models.Model):
     """A child whose drift rules must be re-evaluated, written in the same transaction as the
     change. The queued task deletes it when it evaluates the child; if Redis or the workers

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
     F,
     Field,
@@ -59,6 +58,7 @@ from cases.models import (
     Agency,
     Child,
     ConcernAwaitingOutcome,
+    ConcernAwaitingTally,
     ConcernChild,
     ConcernOutcome,
     DriftFlag,
@@ -231,14 +231,20 @@ def drift_queue_counts(*, user: Practitioner) -> dict[str, int]:
     """Children in the queue under each scope, and those with an overdue GCP2 among them (the
     scope links and the lead's home page): the agency's maintained tallies, less the restricted
     records hidden from the user. A few index probes, however long the queue."""
-    counts: dict[str, int] = dict.fromkeys(
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {_HIDDEN_CHILDREN} SELECT ({_TALLIED_COUNTS})",  # nosec B608
+            tallied_counts_params(user),
+        )
+        (tallies,) = cursor.fetchone()  # type: ignore[misc]
+    return _counts_of(tallies)
+
+
+def _counts_of(tallies: list[list[Any]] | None) -> dict[str, int]:
+    """`_TALLIED_COUNTS`' JSON as `drift_queue_counts`' figures (0 for a scope it lacks)."""
+    counts = dict.fromkeys(
         [f"{scope or 'all'}{suffix}" for scope in SCOPES for suffix in ("", "_gcp2_overdue")], 0
     )
-    if user.agency_id is None:
-        return counts
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({_TALLIED_COUNTS})", tallied_counts_params(user))  # nosec B608
-        (tallies,) = cursor.fetchone()  # type: ignore[misc]
     for scope, children, gcp2_overdue in tallies or []:
         counts[scope] = children
         counts[f"{scope}_gcp2_overdue"] = gcp2_overdue
@@ -254,10 +260,19 @@ def tallied_counts_params(user: Practitioner) -> dict[str, Any]:
     }
 
 
+# The restricted records hidden from the user, for the tallied figures below: each is on the
+# tallies but not on the user's lists (`_queue_entries`, `concerns_awaiting_outcome`), so its
+# rows come off. A short list, from a partial index.
+_HIDDEN_CHILDREN = f"""
+    hidden_children AS MATERIALIZED (
+        SELECT child.id FROM {Child._meta.db_table} child
+        WHERE %(casework)s AND child.is_restricted AND NOT EXISTS (
+            SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
+            WHERE named.child_id = child.id AND named.practitioner_id = %(user)s))
+"""  # noqa: S608  # nosec B608
 # The scope counts as a JSON array of [scope, children, of them with an overdue GCP2], from the
 # tallies PostgreSQL keeps (DriftQueueTally), for `drift_queue_counts` and the queue page's own
-# statement. A restricted record hidden from the user is on the tallies but not on the user's
-# queue (`_queue_entries`): its row comes off every scope it counts under.
+# statement (each with `_HIDDEN_CHILDREN` in its WITH).
 _TALLIED_COUNTS = f"""
     SELECT json_agg(json_build_array(scope, children, gcp2_overdue) ORDER BY scope)
     FROM (
@@ -270,19 +285,16 @@ _TALLIED_COUNTS = f"""
                 ('all', 0), ('agency', 0), ('team', %(team)s), ('mine', %(user)s))
             UNION ALL
             SELECT scope.scope, -1, -entry.gcp2_overdue::int
-            FROM {Child._meta.db_table} hidden
+            FROM hidden_children
             JOIN {DriftQueueEntry._meta.db_table} entry
-                ON entry.child_id = hidden.id AND entry.agency_id = %(agency)s
+                ON entry.child_id = hidden_children.id AND entry.agency_id = %(agency)s
             CROSS JOIN LATERAL (VALUES
                 ('all', true),
                 ('agency', entry.holding_agency_id = %(agency)s),
                 ('team', entry.team_id = %(team)s),
                 ('mine', entry.worker_id = %(user)s)
             ) AS scope (scope, counts)
-            WHERE %(casework)s AND hidden.is_restricted AND entry.flag_count > 0 AND scope.counts
-              AND NOT EXISTS (
-                SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
-                WHERE named.child_id = hidden.id AND named.practitioner_id = %(user)s)
+            WHERE entry.flag_count > 0 AND scope.counts
         ) figures
         GROUP BY scope
     ) scopes
@@ -787,7 +799,11 @@ class AwaitingFilters:
 
 
 def awaiting_outcome_since() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=AWAITING_OUTCOME_DAYS)
+    """The start of the first of the last four weeks' days: whole UTC days, as the lead's
+    home-page figure sums them (ConcernAwaitingTally), so the figure and the list agree."""
+    today = timezone.now().astimezone(datetime.UTC).date()
+    first_day = today - datetime.timedelta(days=AWAITING_OUTCOME_DAYS - 1)
+    return datetime.datetime.combine(first_day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 def concerns_awaiting_outcome(
@@ -836,20 +852,21 @@ class ScopeFigures:
 
 def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
     """The lead's home page figures for their team, the cases their agency holds and every
-    child their agency works with, in two queries.
+    child their agency works with, in one statement over the tallies PostgreSQL keeps.
 
     Each is the count behind a filtered view of the queue, so a figure and its list agree.
-    (Challenges and step-up requests waiting are the home page's own panel.)
+    Concerns awaiting an outcome are the recent ones only (`awaiting_outcome_since`): those a
+    lead must chase. (Challenges and step-up requests waiting are the home page's own panel.)
     """
-    counts = drift_queue_counts(user=user)
-    # Recent concerns only: the ones a lead must chase are those still waiting after a few
-    # days. One index-only range scan of the agency's maintained rows.
-    awaiting = (
-        concerns_awaiting_outcome(user=user, logged_since=awaiting_outcome_since())
-        .select_related(None)  # a count needs none of the list's joins
-        .order_by()
-        .aggregate(agency=Count("pk"), team=Count("pk", filter=Q(team_id=user.team_id)))
-    )
+    since = awaiting_outcome_since()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {_HIDDEN_CHILDREN} SELECT ({_TALLIED_COUNTS}), ({_TALLIED_AWAITING})",  # nosec B608
+            {**tallied_counts_params(user), "since": since, "since_day": since.date()},
+        )
+        tallies, (awaiting_agency, awaiting_team) = cursor.fetchone()  # type: ignore[misc]
+    counts = _counts_of(tallies)
+    awaiting = {"agency": awaiting_agency, "team": awaiting_team}
     columns = [("team", "Your team's cases")] if user.team_id else []
     columns += [("agency", "Cases your agency holds"), ("", "All children your agency works with")]
     return [
@@ -862,6 +879,27 @@ def lead_home_figures(*, user: Practitioner) -> list[ScopeFigures]:
         )
         for scope, label in columns
     ]
+
+
+# The recent concerns awaiting the agency's outcome, [all, the user's team's], from the days'
+# tallies PostgreSQL keeps (ConcernAwaitingTally), less the hidden children's rows (with
+# `_HIDDEN_CHILDREN` in the statement's WITH).
+_TALLIED_AWAITING = f"""
+    SELECT json_build_array(coalesce(sum(children), 0),
+                            coalesce(sum(children) FILTER (WHERE team_key = %(team)s), 0))
+    FROM (
+        SELECT tally.children, tally.team_key
+        FROM {ConcernAwaitingTally._meta.db_table} tally
+        WHERE %(casework)s AND tally.holding_agency_id = %(agency)s
+          AND tally.submitted_on >= %(since_day)s
+        UNION ALL
+        SELECT -1, coalesce(awaiting.team_id, 0)
+        FROM hidden_children
+        JOIN {ConcernAwaitingOutcome._meta.db_table} awaiting
+            ON awaiting.child_id = hidden_children.id AND awaiting.holding_agency_id = %(agency)s
+        WHERE awaiting.submitted_at >= %(since)s
+    ) figures
+"""  # noqa: S608  # nosec B608
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """Concerns awaiting an outcome: the maintained rows, and the same rows recounted from the
-source tables."""
+source tables; the days' tallies of them, and the same tallies counted from the rows."""
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.db.models import Exists, OuterRef
 
 from cases.models import (
     ConcernAwaitingOutcome,
+    ConcernAwaitingTally,
     ConcernChild,
     ConcernOutcome,
     Involvement,
@@ -65,3 +67,21 @@ def recounted() -> set[Row]:
             )
         )
     return rows
+
+
+def tallied() -> dict[tuple[int, datetime.date, int], int]:
+    """The days' tallies of the rows (ConcernAwaitingTally), leaving out days counted down to 0."""
+    return {
+        (row.holding_agency_id, row.submitted_on, row.team_key): row.children
+        for row in ConcernAwaitingTally.objects.all()
+        if row.children
+    }
+
+
+def tallied_again() -> dict[tuple[int, datetime.date, int], int]:
+    """The tallies counted again from the maintained rows: per holding agency, UTC day, team."""
+    days: Counter[tuple[int, datetime.date, int]] = Counter(
+        (holding, submitted_at.astimezone(datetime.UTC).date(), team or 0)
+        for _link, _concern, _child, holding, team, submitted_at, _author in maintained()
+    )
+    return dict(days)
