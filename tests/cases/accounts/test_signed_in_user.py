@@ -16,7 +16,7 @@ def test_the_user_comes_with_agency_and_team_in_one_query(django_assert_num_quer
     person = factories.practitioner(agency, team=factories.team(agency, "East"))
     with django_assert_num_queries(1):
         user = PractitionerBackend().get_user(person.pk)
-        assert user is not None
+        assert user is not None and user.agency is not None and user.team is not None
         assert (user.agency.name, user.team.name) == ("Health", "East")
 
 
