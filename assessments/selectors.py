@@ -277,8 +277,8 @@ _GCP2_FOR_HOME = f"""
         (SELECT json_agg(json_build_array(submitted.id, submitted.child_id, child.first_name,
                                           child.last_name, child.is_unborn, child.is_restricted,
                                           submitted.assessed_on, assessor.id,
-                                          assessor.first_name, assessor.last_name,
-                                          assessor.username, assessor.job_title, assessor.role)
+                                          assessor.username, assessor.first_name,
+                                          assessor.last_name, assessor.role, assessor.job_title)
                          ORDER BY submitted.submitted_at, submitted.id)
          FROM (SELECT * FROM {Assessment._meta.db_table} assessment
                WHERE %(lead)s AND assessment.status = %(submitted)s
@@ -299,8 +299,9 @@ _GCP2_FOR_HOME = f"""
               AND assessed.assessor_id = %(user)s) candidate
         ) AS candidates
 """  # noqa: S608  # nosec B608
+# Each in its model's field order: `from_db` takes a subset of fields' values in that order.
 _CHILD_NAME_FIELDS = ["id", "first_name", "last_name", "is_unborn", "is_restricted"]
-_ASSESSOR_FIELDS = ["id", "first_name", "last_name", "username", "job_title", "role"]
+_ASSESSOR_FIELDS = ["id", "username", "first_name", "last_name", "role", "job_title"]
 
 
 def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:

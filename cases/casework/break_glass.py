@@ -61,10 +61,10 @@ def access_grants_to_review(*, lead: Practitioner) -> QuerySet[AccessGrant]:
 # `access_grants_to_review` as the home page lists it, by hand: through the ORM, building the
 # statement cost more than running it. The latest grants first, limited before names are joined.
 _GRANTS_FOR_HOME = f"""
-    SELECT grant_.id, grant_.granted_at, grant_.expires_at, grant_.reason, grant_.child_id,
-        child.first_name, child.last_name, child.is_unborn, child.is_restricted,
-        grant_.practitioner_id, person.first_name, person.last_name, person.username,
-        person.job_title, person.role, person.agency_id, agency.name
+    SELECT grant_.id, grant_.practitioner_id, grant_.child_id, grant_.reason, grant_.granted_at,
+        grant_.expires_at, child.first_name, child.last_name, child.is_unborn, child.is_restricted,
+        person.username, person.first_name, person.last_name, person.agency_id, person.role,
+        person.job_title, agency.name
     FROM (SELECT * FROM {AccessGrant._meta.db_table} listed
           WHERE listed.reviewed_at IS NULL AND listed.purpose = %(break_glass)s
             AND EXISTS (SELECT 1 FROM {LegitimateRelationship._meta.db_table} relationship
@@ -77,9 +77,10 @@ _GRANTS_FOR_HOME = f"""
     LEFT JOIN {Agency._meta.db_table} agency ON agency.id = person.agency_id
     ORDER BY grant_.granted_at DESC, grant_.id DESC
 """  # noqa: S608  # nosec B608
-_GRANT_FIELDS = ["id", "granted_at", "expires_at", "reason", "child_id", "practitioner_id"]
+# Each in its model's field order: `from_db` takes a subset of fields' values in that order.
+_GRANT_FIELDS = ["id", "practitioner_id", "child_id", "reason", "granted_at", "expires_at"]
 _CHILD_NAME_FIELDS = ["id", "first_name", "last_name", "is_unborn", "is_restricted"]
-_PERSON_FIELDS = ["id", "first_name", "last_name", "username", "job_title", "role", "agency_id"]
+_PERSON_FIELDS = ["id", "username", "first_name", "last_name", "agency_id", "role", "job_title"]
 
 
 def access_grants_for_home(*, lead: Practitioner, limit: int = 20) -> list[AccessGrant]:
@@ -94,22 +95,17 @@ def access_grants_for_home(*, lead: Practitioner, limit: int = 20) -> list[Acces
         )
         rows = cursor.fetchall()
     grants = []
-    for (pk, granted_at, expires_at, reason, child_id, *child, person_id,
-         first, last, username, job_title, role, agency_id, agency) in rows:  # fmt: skip
-        grant = AccessGrant.from_db(
-            connection.alias,
-            _GRANT_FIELDS,
-            [pk, granted_at, expires_at, reason, child_id, person_id],
+    for row in rows:
+        grant = AccessGrant.from_db(connection.alias, _GRANT_FIELDS, row[:6])
+        grant.child = Child.from_db(
+            connection.alias, _CHILD_NAME_FIELDS, [grant.child_id, *row[6:10]]
         )
-        grant.child = Child.from_db(connection.alias, _CHILD_NAME_FIELDS, [child_id, *child])
         grant.practitioner = Practitioner.from_db(
-            connection.alias,
-            _PERSON_FIELDS,
-            [person_id, first, last, username, job_title, role, agency_id],
+            connection.alias, _PERSON_FIELDS, [grant.practitioner_id, *row[10:16]]
         )
-        if agency_id is not None:
+        if grant.practitioner.agency_id is not None:
             grant.practitioner.agency = Agency.from_db(
-                connection.alias, ["id", "name"], [agency_id, agency]
+                connection.alias, ["id", "name"], [grant.practitioner.agency_id, row[16]]
             )
         grants.append(grant)
     return grants

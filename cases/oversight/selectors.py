@@ -841,6 +841,7 @@ _OUTCOMES_FOR_REFERRER = f"""
 """  # noqa: S608  # nosec B608
 
 
+# Each in its model's field order: `from_db` takes a subset of fields' values in that order.
 _OUTCOME_FIELDS = ["id", "concern_id", "child_id", "outcome", "reason", "recording_agency_id"]
 _OUTCOME_FIELDS += ["recorded_at"]
 
