@@ -167,7 +167,8 @@ def test_the_grants_panel_lists_the_grants_to_review(scene: dict) -> None:  # ty
         listed = access_grants_for_home(lead=scene[who])
         assert listed == expected and len(listed) == (0 if who == "nurse" else 3)
     grant = access_grants_for_home(lead=scene["lead"])[0]
-    assert grant.practitioner.agency.name == "Police"
+    assert grant.practitioner.agency == scene["officer"].agency
+    assert str(grant.practitioner.agency) == "Police"
     assert grant.practitioner.name_and_role == scene["officer"].name_and_role
 
 
