@@ -258,47 +258,46 @@ class HomeGCP2:
 
 
 # The home page's GCP2 lists in one statement, by hand (compiling the policy probes through the
-# ORM cost more than running them): the user's drafts, for a lead the agency's assessments
+# ORM cost more than running them): the user's drafts and, for a lead, the agency's assessments
 # awaiting sign-off, for anyone else the children whose GCP2 due dates to work out (lead
 # professional for, or last assessed). Each list is limited before its names are joined.
-_GCP2_FOR_HOME = f"""
-    SELECT
-        (SELECT json_agg(json_build_array(draft.id, draft.child_id, child.first_name,
-                                          child.last_name, child.is_unborn, child.is_restricted,
-                                          draft.status)
-                         ORDER BY draft.updated_at DESC, draft.id DESC)
-         FROM (SELECT * FROM {Assessment._meta.db_table} assessment
-               WHERE assessment.assessor_id = %(user)s AND assessment.status IN %(editable)s
-                 AND {access.visible_child_sql("assessment.child_id")}
-               ORDER BY assessment.updated_at DESC, assessment.id DESC
-               LIMIT %(limit)s) draft
-         JOIN {Child._meta.db_table} child ON child.id = draft.child_id
-        ) AS drafts,
-        (SELECT json_agg(json_build_array(submitted.id, submitted.child_id, child.first_name,
-                                          child.last_name, child.is_unborn, child.is_restricted,
-                                          submitted.assessed_on, assessor.id,
-                                          assessor.username, assessor.first_name,
-                                          assessor.last_name, assessor.role, assessor.job_title)
-                         ORDER BY submitted.submitted_at, submitted.id)
-         FROM (SELECT * FROM {Assessment._meta.db_table} assessment
-               WHERE %(lead)s AND assessment.status = %(submitted)s
-                 AND assessment.agency_id = %(agency)s AND assessment.assessor_id <> %(user)s
-                 AND {access.visible_child_sql("assessment.child_id")}
-               ORDER BY assessment.submitted_at, assessment.id
-               LIMIT %(limit)s) submitted
-         JOIN {Child._meta.db_table} child ON child.id = submitted.child_id
-         JOIN {Practitioner._meta.db_table} assessor ON assessor.id = submitted.assessor_id
-        ) AS awaiting,
-        (SELECT array_agg(candidate.child_id) FROM (
-            SELECT involvement.child_id FROM {Involvement._meta.db_table} involvement
-            WHERE NOT %(lead)s AND involvement.ended_on IS NULL
-              AND involvement.lead_professional_id = %(user)s
-            UNION
-            SELECT assessed.child_id FROM {Assessment._meta.db_table} assessed
-            WHERE NOT %(lead)s AND assessed.status = %(signed_off)s
-              AND assessed.assessor_id = %(user)s) candidate
-        ) AS candidates
-"""  # noqa: S608  # nosec B608
+_GCP2_DRAFTS = f"""
+    (SELECT json_agg(json_build_array(draft.id, draft.child_id, child.first_name,
+                                      child.last_name, child.is_unborn, child.is_restricted,
+                                      draft.status)
+                     ORDER BY draft.updated_at DESC, draft.id DESC)
+     FROM (SELECT * FROM {Assessment._meta.db_table} assessment
+           WHERE assessment.assessor_id = %(user)s AND assessment.status IN %(editable)s
+             AND {access.visible_child_sql("assessment.child_id")}
+           ORDER BY assessment.updated_at DESC, assessment.id DESC
+           LIMIT %(limit)s) draft
+     JOIN {Child._meta.db_table} child ON child.id = draft.child_id
+    ) AS drafts"""  # noqa: S608  # nosec B608
+_GCP2_AWAITING = f"""
+    (SELECT json_agg(json_build_array(submitted.id, submitted.child_id, child.first_name,
+                                      child.last_name, child.is_unborn, child.is_restricted,
+                                      submitted.assessed_on, assessor.id,
+                                      assessor.username, assessor.first_name,
+                                      assessor.last_name, assessor.role, assessor.job_title)
+                     ORDER BY submitted.submitted_at, submitted.id)
+     FROM (SELECT * FROM {Assessment._meta.db_table} assessment
+           WHERE assessment.status = %(submitted)s
+             AND assessment.agency_id = %(agency)s AND assessment.assessor_id <> %(user)s
+             AND {access.visible_child_sql("assessment.child_id")}
+           ORDER BY assessment.submitted_at, assessment.id
+           LIMIT %(limit)s) submitted
+     JOIN {Child._meta.db_table} child ON child.id = submitted.child_id
+     JOIN {Practitioner._meta.db_table} assessor ON assessor.id = submitted.assessor_id
+    ) AS awaiting, NULL AS candidates"""  # noqa: S608  # nosec B608
+_GCP2_CANDIDATES = f"""
+    NULL AS awaiting,
+    (SELECT array_agg(candidate.child_id) FROM (
+        SELECT involvement.child_id FROM {Involvement._meta.db_table} involvement
+        WHERE involvement.ended_on IS NULL AND involvement.lead_professional_id = %(user)s
+        UNION
+        SELECT assessed.child_id FROM {Assessment._meta.db_table} assessed
+        WHERE assessed.status = %(signed_off)s AND assessed.assessor_id = %(user)s) candidate
+    ) AS candidates"""  # noqa: S608  # nosec B608
 # Each in its model's field order: `from_db` takes a subset of fields' values in that order.
 _CHILD_NAME_FIELDS = ["id", "first_name", "last_name", "is_unborn", "is_restricted"]
 _ASSESSOR_FIELDS = ["id", "username", "first_name", "last_name", "role", "job_title"]
@@ -315,10 +314,10 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute(
-            _GCP2_FOR_HOME,
+            f"SELECT {_GCP2_DRAFTS}, "
+            f"{_GCP2_AWAITING if access.is_lead(user) else _GCP2_CANDIDATES}",
             {
                 **access.visible_child_params(user),
-                "lead": access.is_lead(user),
                 "editable": tuple(EDITABLE_STATUSES),
                 "submitted": AssessmentStatus.SUBMITTED,
                 "signed_off": AssessmentStatus.SIGNED_OFF,
