@@ -842,8 +842,15 @@ _OUTCOMES_FOR_REFERRER = f"""
 
 
 # Each in its model's field order: `from_db` takes a subset of fields' values in that order.
-_OUTCOME_FIELDS = ["id", "concern_id", "child_id", "outcome", "reason", "recording_agency_id"]
-_OUTCOME_FIELDS += ["recorded_at"]
+_OUTCOME_FIELDS = [
+    "id",
+    "concern_id",
+    "child_id",
+    "outcome",
+    "reason",
+    "recording_agency_id",
+    "recorded_at",
+]
 
 
 def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[OutcomeForReferrer]:
@@ -853,11 +860,7 @@ def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[Outcom
         rows = cursor.fetchall()
     outcomes = []
     for row in rows:
-        outcome = ConcernOutcome.from_db(
-            connection.alias,
-            _OUTCOME_FIELDS,
-            row[: len(_OUTCOME_FIELDS)],
-        )
+        outcome = ConcernOutcome.from_db(connection.alias, _OUTCOME_FIELDS, row[:7])
         outcome.concern = Concern.from_db(
             connection.alias, ["id", "observed_on"], [outcome.concern_id, row[7]]
         )
@@ -984,7 +987,8 @@ def _one_row(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def waiting_for_agency(*, user: Practitioner) -> dict[str, int]:
     """Challenges the user's agency must answer and, for a social-care manager (nobody else is
-    shown them), step-up requests to decide: one statement for the queue and the home page."""
+    shown them), step-up requests to decide, in one statement (the queue's; the home page's
+    panel, `challenges_for_home`, counts the same in its own)."""
     if user.agency_id is None:
         return {"challenges_waiting": 0}
     return _one_row(f"SELECT {_waiting_columns(user)}", _waiting_params(user))
