@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -255,6 +257,52 @@ class HomeGCP2:
     today: datetime.date
 
 
+# The home page's GCP2 lists in one statement, by hand (compiling the policy probes through the
+# ORM cost more than running them): the user's drafts and, for a lead, the agency's assessments
+# awaiting sign-off, for anyone else the children whose GCP2 due dates to work out (lead
+# professional for, or last assessed). Each list is limited before its names are joined.
+_GCP2_DRAFTS = f"""
+    (SELECT json_agg(json_build_array(draft.id, draft.child_id, child.first_name,
+                                      child.last_name, child.is_unborn, child.is_restricted,
+                                      draft.status)
+                     ORDER BY draft.updated_at DESC, draft.id DESC)
+     FROM (SELECT * FROM {Assessment._meta.db_table} assessment
+           WHERE assessment.assessor_id = %(user)s AND assessment.status IN %(editable)s
+             AND {access.visible_child_sql("assessment.child_id")}
+           ORDER BY assessment.updated_at DESC, assessment.id DESC
+           LIMIT %(limit)s) draft
+     JOIN {Child._meta.db_table} child ON child.id = draft.child_id
+    ) AS drafts"""  # noqa: S608  # nosec B608
+_GCP2_AWAITING = f"""
+    (SELECT json_agg(json_build_array(submitted.id, submitted.child_id, child.first_name,
+                                      child.last_name, child.is_unborn, child.is_restricted,
+                                      submitted.assessed_on, assessor.id,
+                                      assessor.username, assessor.first_name,
+                                      assessor.last_name, assessor.role, assessor.job_title)
+                     ORDER BY submitted.submitted_at, submitted.id)
+     FROM (SELECT * FROM {Assessment._meta.db_table} assessment
+           WHERE assessment.status = %(submitted)s
+             AND assessment.agency_id = %(agency)s AND assessment.assessor_id <> %(user)s
+             AND {access.visible_child_sql("assessment.child_id")}
+           ORDER BY assessment.submitted_at, assessment.id
+           LIMIT %(limit)s) submitted
+     JOIN {Child._meta.db_table} child ON child.id = submitted.child_id
+     JOIN {Practitioner._meta.db_table} assessor ON assessor.id = submitted.assessor_id
+    ) AS awaiting, NULL AS candidates"""  # noqa: S608  # nosec B608
+_GCP2_CANDIDATES = f"""
+    NULL AS awaiting,
+    (SELECT array_agg(candidate.child_id) FROM (
+        SELECT involvement.child_id FROM {Involvement._meta.db_table} involvement
+        WHERE involvement.ended_on IS NULL AND involvement.lead_professional_id = %(user)s
+        UNION
+        SELECT assessed.child_id FROM {Assessment._meta.db_table} assessed
+        WHERE assessed.status = %(signed_off)s AND assessed.assessor_id = %(user)s) candidate
+    ) AS candidates"""  # noqa: S608  # nosec B608
+# Each in its model's field order: `from_db` takes a subset of fields' values in that order.
+_CHILD_NAME_FIELDS = ["id", "first_name", "last_name", "is_unborn", "is_restricted"]
+_ASSESSOR_FIELDS = ["id", "username", "first_name", "last_name", "role", "job_title"]
+
+
 def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     """Due and overdue GCP2s for the user's own work, their drafts and, for leads, sign-offs.
 
@@ -264,43 +312,55 @@ def gcp2_for_home(*, user: Practitioner, limit: int = 20) -> HomeGCP2:
     of a county team's caseload on each visit to the home page costs more than the page.
     """
     today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_GCP2_DRAFTS}, "
+            f"{_GCP2_AWAITING if access.is_lead(user) else _GCP2_CANDIDATES}",
+            {
+                **access.visible_child_params(user),
+                "editable": tuple(EDITABLE_STATUSES),
+                "submitted": AssessmentStatus.SUBMITTED,
+                "signed_off": AssessmentStatus.SIGNED_OFF,
+                "limit": limit,
+            },
+        )
+        drafts, awaiting, candidates = cursor.fetchone()
     due: list[Due] = []
-    if not access.is_lead(user):
-        leading = Involvement.objects.filter(ended_on__isnull=True, lead_professional=user)
-        assessed = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF, assessor=user)
-        # Candidates first (indexed lookups, fetched as ids), then the policy on those
-        # children only: given the union as a subquery, PostgreSQL checks every child.
-        candidates = list(
-            leading.order_by()
-            .values_list("child_id", flat=True)
-            .union(assessed.order_by().values_list("child_id", flat=True))
+    if candidates:
+        # The policy on the candidates only: given them as a subquery, PostgreSQL checks
+        # every child.
+        due = gcp2_due_from_settings(
+            access.children_visible_to(user=user).filter(pk__in=candidates),
+            due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
+            limit=limit,
         )
-        if candidates:
-            due = gcp2_due_from_settings(
-                access.children_visible_to(user=user).filter(pk__in=candidates),
-                due_by=today + datetime.timedelta(days=HOME_DUE_WITHIN_DAYS),
-                limit=limit,
-            )
-    children = Child.objects.in_bulk([item.child_id for item in due])
-    # The policy probed per row (a user's drafts and an agency's sign-offs are few), not a
-    # join to every child the user may see.
-    drafts = (
-        Assessment.objects.filter(
-            assessor=user, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED]
-        )
-        .filter(access.visible_child_probe(user=user))
-        .select_related("child")
-        .order_by("-updated_at")[:limit]
-    )
-    awaiting: list[Assessment] = []
-    if access.is_lead(user):
-        awaiting = list(
-            Assessment.objects.filter(status=AssessmentStatus.SUBMITTED, agency=user.agency_id)
-            .exclude(assessor=user)
-            .filter(access.visible_child_probe(user=user))
-            .select_related("child", "assessor")
-            .order_by("submitted_at")[:limit]
-        )
+    children = Child.objects.in_bulk([item.child_id for item in due]) if due else {}
     return HomeGCP2(
-        [(children[item.child_id], item) for item in due], list(drafts), awaiting, today
+        [(children[item.child_id], item) for item in due],
+        [_draft_from(row) for row in drafts or []],
+        [_awaiting_from(row) for row in awaiting or []],
+        today,
     )
+
+
+def _draft_from(row: list[Any]) -> Assessment:
+    pk, child_id, *child, status = row
+    draft = Assessment.from_db(
+        connection.alias, ["id", "child_id", "status"], [pk, child_id, status]
+    )
+    draft.child = Child.from_db(connection.alias, _CHILD_NAME_FIELDS, [child_id, *child])
+    return draft
+
+
+def _awaiting_from(row: list[Any]) -> Assessment:
+    pk, child_id, first, last, unborn, restricted, assessed_on, *assessor = row
+    submitted = Assessment.from_db(
+        connection.alias,
+        ["id", "child_id", "assessor_id", "assessed_on"],
+        [pk, child_id, assessor[0], datetime.date.fromisoformat(assessed_on)],
+    )
+    submitted.child = Child.from_db(
+        connection.alias, _CHILD_NAME_FIELDS, [child_id, first, last, unborn, restricted]
+    )
+    submitted.assessor = Practitioner.from_db(connection.alias, _ASSESSOR_FIELDS, assessor)
+    return submitted

@@ -425,7 +425,7 @@ def home_access_grants_panel(
     children their agency knows, awaiting review."""
     if not access.does_casework(user):
         return None
-    grants = list(break_glass.access_grants_to_review(lead=user)[:20])
+    grants = break_glass.access_grants_for_home(lead=user)
     access.log_children_read(
         user=user, children=[grant.child for grant in grants], view_name="home_access_grants"
     )

@@ -19,22 +19,18 @@ from django.db.models import (
     F,
     Field,
     FilteredRelation,
-    Func,
-    IntegerField,
     Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from cases.access import (
     LEAD_ROLES,
-    child_visible_flag,
     children_visible_to,
     does_casework,
     is_lead,
@@ -57,6 +53,7 @@ from cases.drift import DriftRule, drift_rules
 from cases.models import (
     Agency,
     Child,
+    Concern,
     ConcernAwaitingOutcome,
     ConcernAwaitingTally,
     ConcernChild,
@@ -904,19 +901,64 @@ _TALLIED_AWAITING = f"""
 
 @dataclass(frozen=True)
 class OutcomeForReferrer:
-    outcome: ConcernOutcome
+    outcome: ConcernOutcome  # with its concern's observed_on, the recording agency and child
     child_visible: bool
+
+
+# SQL by hand, as the queue's: the referrer's outcomes newest first, each with whether the
+# policy lets the user see the child (`child_visible_flag`).
+_OUTCOMES_FOR_REFERRER = f"""
+    SELECT outcome.id, outcome.concern_id, outcome.child_id, outcome.outcome, outcome.reason,
+        outcome.recording_agency_id, outcome.recorded_at, concern.observed_on, agency.name,
+        child.first_name, child.last_name, child.is_unborn, child.is_restricted,
+        {visible_child_sql("outcome.child_id")}
+    FROM {ConcernOutcome._meta.db_table} outcome
+    JOIN {Concern._meta.db_table} concern ON concern.id = outcome.concern_id
+    JOIN {Agency._meta.db_table} agency ON agency.id = outcome.recording_agency_id
+    JOIN {Child._meta.db_table} child ON child.id = outcome.child_id
+    WHERE concern.author_id = %(user)s
+    ORDER BY outcome.recorded_at DESC, outcome.id DESC
+    LIMIT %(limit)s
+"""  # noqa: S608  # nosec B608
+
+
+# Each in its model's field order: `from_db` takes a subset of fields' values in that order.
+_OUTCOME_FIELDS = [
+    "id",
+    "concern_id",
+    "child_id",
+    "outcome",
+    "reason",
+    "recording_agency_id",
+    "recorded_at",
+]
 
 
 def outcomes_for_referrer(*, user: Practitioner, limit: int = 10) -> list[OutcomeForReferrer]:
     """Outcomes of concerns the user logged. The child is named only if the user may see them."""
-    outcomes = (
-        ConcernOutcome.objects.filter(concern__author=user)
-        .annotate(child_visible=child_visible_flag(user=user))
-        .select_related("concern", "recording_agency", "child")
-        .order_by("-recorded_at")[:limit]
-    )
-    return [OutcomeForReferrer(o, bool(o.child_visible)) for o in outcomes]  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTCOMES_FOR_REFERRER, {**visible_child_params(user), "limit": limit})
+        rows = cursor.fetchall()
+    outcomes = []
+    for row in rows:
+        outcome = ConcernOutcome.from_db(connection.alias, _OUTCOME_FIELDS, row[:7])
+        outcome.concern = Concern.from_db(
+            connection.alias, ["id", "observed_on"], [outcome.concern_id, row[7]]
+        )
+        outcome.recording_agency = Agency.from_db(
+            connection.alias, ["id", "name"], [outcome.recording_agency_id, row[8]]
+        )
+        outcome.child = _child_from([outcome.child_id, *row[9:13]])
+        outcomes.append(OutcomeForReferrer(outcome, row[13]))
+    return outcomes
+
+
+_CHILD_NAME_FIELDS = ["id", "first_name", "last_name", "is_unborn", "is_restricted"]
+
+
+def _child_from(values: Sequence[Any]) -> Child:
+    """A child with only what naming them takes (the rest deferred)."""
+    return Child.from_db(connection.alias, _CHILD_NAME_FIELDS, values)
 
 
 def supervision_for_child(*, user: Practitioner, child: Child) -> QuerySet[SupervisionRecord]:
@@ -991,25 +1033,143 @@ def challenge_for_user(*, user: Practitioner, challenge_id: int) -> Professional
     )
 
 
-def _count_of(rows: QuerySet[Any]) -> Coalesce:
-    """A queryset's row count as a scalar subquery."""
-    return Coalesce(
-        Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
-        0,
-        output_field=IntegerField(),
-    )
+# What waits for the agency, counted as `challenges_to_answer` and
+# `step_up_requests_to_decide` list it; SQL by hand for the queue's and the home page's
+# statements (through the ORM, compiling the two policy probes cost more than running them).
+_CHALLENGES_WAITING = f"""(
+    SELECT count(*) FROM {ProfessionalChallenge._meta.db_table} waiting
+    WHERE waiting.holding_agency_id = %(agency)s AND waiting.answered_at IS NULL
+      AND {visible_child_sql("waiting.child_id")})"""  # noqa: S608  # nosec B608
+_STEP_UPS_WAITING = f"""(
+    SELECT count(*) FROM {StepUpRequest._meta.db_table} waiting
+    WHERE waiting.receiving_agency_id = %(agency)s AND waiting.status = %(pending)s
+      AND {visible_child_sql("waiting.child_id")})"""  # noqa: S608  # nosec B608
+
+
+def _waiting_columns(user: Practitioner) -> str:
+    """Step-up requests to decide are counted only for a social-care manager: nobody else is
+    shown them."""
+    columns = f"{_CHALLENGES_WAITING} AS challenges_waiting"
+    if user.role == Role.SOCIAL_CARE_MANAGER:
+        columns += f", {_STEP_UPS_WAITING} AS step_ups_waiting"
+    return columns
+
+
+def _waiting_params(user: Practitioner) -> dict[str, Any]:
+    return {**visible_child_params(user), "pending": StepUpStatus.PENDING}
+
+
+def _one_row(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
 
 def waiting_for_agency(*, user: Practitioner) -> dict[str, int]:
     """Challenges the user's agency must answer and, for a social-care manager (nobody else is
-    shown them), step-up requests to decide: one statement for the queue and the home page."""
-    figures = {"challenges_waiting": _count_of(challenges_to_answer(user=user))}
-    if user.role == Role.SOCIAL_CARE_MANAGER:
-        figures["step_ups_waiting"] = _count_of(step_up_requests_to_decide(user=user))
+    shown them), step-up requests to decide, in one statement (the queue's; the home page's
+    panel, `challenges_for_home`, counts the same in its own)."""
     if user.agency_id is None:
         return {"challenges_waiting": 0}
-    counts = Agency.objects.filter(pk=user.agency_id).values(**figures).first()
-    return counts or {"challenges_waiting": 0}
+    return _one_row(f"SELECT {_waiting_columns(user)}", _waiting_params(user))
+
+
+@dataclass(frozen=True)
+class ChallengesForHome:
+    waiting: dict[str, int]  # waiting_for_agency's figures
+    raised: list[ProfessionalChallenge]  # the latest of challenges_raised, with child and holder
+    requests_made: list[StepUpRequest]  # the latest of step_up_requests_made, with child
+
+
+# The home page's panel in one statement: what waits for the agency and the latest challenges
+# and step-up requests it raised (`challenges_raised`, `step_up_requests_made`), each list
+# limited before its names are joined.
+_CHALLENGES_FOR_HOME = f"""
+    SELECT {{waiting}},
+        (SELECT json_agg(json_build_array(raised.id, raised.child_id, child.first_name,
+                                          child.last_name, child.is_unborn, child.is_restricted,
+                                          raised.holding_agency_id, holder.name, raised.answer_by,
+                                          raised.level, raised.outcome, raised.answered_at)
+                         ORDER BY raised.raised_at DESC, raised.id DESC)
+         FROM (SELECT * FROM {ProfessionalChallenge._meta.db_table} challenge
+               WHERE challenge.raising_agency_id = %(agency)s
+                 AND {visible_child_sql("challenge.child_id")}
+               ORDER BY challenge.raised_at DESC, challenge.id DESC
+               LIMIT %(limit)s) raised
+         JOIN {Child._meta.db_table} child ON child.id = raised.child_id
+         JOIN {Agency._meta.db_table} holder ON holder.id = raised.holding_agency_id
+        ) AS raised,
+        (SELECT json_agg(json_build_array(made.id, made.child_id, child.first_name,
+                                          child.last_name, child.is_unborn, child.is_restricted,
+                                          made.to_level, made.status, made.decided_at)
+                         ORDER BY made.requested_at DESC, made.id DESC)
+         FROM (SELECT * FROM {StepUpRequest._meta.db_table} step_up
+               WHERE step_up.requesting_agency_id = %(agency)s
+                 AND {visible_child_sql("step_up.child_id")}
+               ORDER BY step_up.requested_at DESC, step_up.id DESC
+               LIMIT %(limit)s) made
+         JOIN {Child._meta.db_table} child ON child.id = made.child_id
+        ) AS requests_made
+"""  # noqa: S608  # nosec B608
+
+
+_CHALLENGE_FIELDS = [
+    "id",
+    "child_id",
+    "holding_agency_id",
+    "answer_by",
+    "level",
+    "outcome",
+    "answered_at",
+]
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def challenges_for_home(*, user: Practitioner, limit: int = 5) -> ChallengesForHome:
+    """A lead's home page: `waiting_for_agency` and the latest challenges and step-up requests
+    their agency raised, in one statement."""
+    if user.agency_id is None:
+        return ChallengesForHome({"challenges_waiting": 0}, [], [])
+    row = _one_row(
+        _CHALLENGES_FOR_HOME.format(waiting=_waiting_columns(user)),
+        {**_waiting_params(user), "limit": limit},
+    )
+    raised = []
+    for pk, child_id, *child, holder_id, holder, answer_by, level, outcome, answered_at in (
+        row.pop("raised") or []
+    ):
+        challenge = ProfessionalChallenge.from_db(
+            connection.alias,
+            _CHALLENGE_FIELDS,
+            [
+                pk,
+                child_id,
+                holder_id,
+                datetime.date.fromisoformat(answer_by),
+                level,
+                outcome,
+                _moment(answered_at),
+            ],
+        )
+        challenge.child = _child_from([child_id, *child])
+        challenge.holding_agency = Agency.from_db(
+            connection.alias, ["id", "name"], [holder_id, holder]
+        )
+        raised.append(challenge)
+    requests_made = []
+    for pk, child_id, *child, to_level, status, decided_at in row.pop("requests_made") or []:
+        step_up = StepUpRequest.from_db(
+            connection.alias,
+            ["id", "child_id", "to_level", "status", "decided_at"],
+            [pk, child_id, to_level, status, _moment(decided_at)],
+        )
+        step_up.child = _child_from([child_id, *child])
+        requests_made.append(step_up)
+    return ChallengesForHome(row, raised, requests_made)
 
 
 def step_up_requests_to_decide(*, user: Practitioner) -> QuerySet[StepUpRequest]:

@@ -309,21 +309,20 @@ def home_challenges_panel(*, user: Practitioner, request: HttpRequest) -> dict[s
     answers to those it raised."""
     if not access.is_lead(user):
         return None
-    raised = list(selectors.challenges_raised(user=user)[:5])
-    requests_made = list(selectors.step_up_requests_made(user=user)[:5])
+    home = selectors.challenges_for_home(user=user)
     access.log_children_read(
         user=user,
         children=[
-            *(challenge.child for challenge in raised),
-            *(step_up.child for step_up in requests_made),
+            *(challenge.child for challenge in home.raised),
+            *(step_up.child for step_up in home.requests_made),
         ],
         view_name="home_challenges",
     )
     return {
         "user": user,
-        **selectors.waiting_for_agency(user=user),
-        "raised": raised,
-        "requests_made": requests_made,
+        **home.waiting,
+        "raised": home.raised,
+        "requests_made": home.requests_made,
     }
 
 
