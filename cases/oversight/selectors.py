@@ -35,6 +35,8 @@ from django.utils.timesince import timesince
 from cases.access import (
     LEAD_ROLES,
     child_visible_flag,
+    children_read_log_params,
+    children_read_log_sql,
     children_visible_to,
     does_casework,
     is_lead,
@@ -57,6 +59,7 @@ from cases.drift import DriftRule, drift_rules
 from cases.models import (
     Agency,
     Child,
+    Concern,
     ConcernAwaitingOutcome,
     ConcernAwaitingTally,
     ConcernChild,
@@ -391,17 +394,74 @@ def _case_in_words(
 # cost several times PostgreSQL's own planning and execution (issue 10's speed figures). Its
 # scoping is `_queue_entries` exactly: the agency's queue rows less the restricted records that
 # do not name the user. Tables come from the models; every value is a parameter.
+_HIDDEN = f"""
+    SELECT hidden.id FROM {Child._meta.db_table} hidden
+    WHERE hidden.is_restricted AND NOT EXISTS (
+        SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
+        WHERE named.child_id = hidden.id AND named.practitioner_id = %(user)s)
+"""  # noqa: S608  # nosec B608
 _ENTRIES = f"""
     FROM {DriftQueueEntry._meta.db_table} entry
     WHERE %(casework)s AND entry.agency_id = %(agency)s AND entry.flag_count > 0
-      AND NOT entry.child_id IN (
-        SELECT hidden.id FROM {Child._meta.db_table} hidden
-        WHERE hidden.is_restricted AND NOT EXISTS (
-            SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
-            WHERE named.child_id = hidden.id AND named.practitioner_id = %(user)s))
-"""  # noqa: S608  # nosec B608
+      AND NOT entry.child_id IN ({_HIDDEN})
+"""  # nosec B608
+_PAGE_ORDER = "worst_rank, drifting_since, child_id"
+_ARRIVALS_ORDER = "changed_at DESC, id DESC"
+_AWAITING_ORDER = "submitted_at, link_id"
 _QUEUE_PAGE = f"""
-    SELECT {{counts}}, count(*) FILTER (WHERE {{filtered}}) AS matched,
+    WITH counts AS (
+        -- The scopes' counts and the filtered queue's: one index-only scan of the agency's rows.
+        SELECT {{counts}}, count(*) FILTER (WHERE {{filtered}}) AS matched
+        {_ENTRIES}
+    ), paging AS (
+        -- Django's paging rules: a page past the last (or page 0) shows the last.
+        SELECT CASE WHEN matched = 0 THEN 0
+                    WHEN %(offset)s::bigint IS NULL OR %(offset)s::bigint >= matched
+                        THEN (matched - 1) / %(limit)s * %(limit)s
+                    ELSE %(offset)s::bigint END AS start
+        FROM counts
+    ), page AS (
+        SELECT entry.child_id, entry.worst_rank, entry.drifting_since
+        {_ENTRIES} AND {{filtered}}
+        ORDER BY {_PAGE_ORDER}
+        LIMIT %(limit)s OFFSET (SELECT start FROM paging)
+    ), arrivals AS (
+        -- New to the team: cases stepped up or down to the user's team lately (to any team of
+        -- the agency for a lead without a team), whoever moved them.
+        SELECT change.id, change.child_id, change.stepped_up, change.changed_at, change.reason,
+            (change.changed_at AT TIME ZONE %(time_zone)s)::date AS changed_on, involvement.level,
+            team.name AS team
+        FROM {LevelChange._meta.db_table} change
+        JOIN {Involvement._meta.db_table} involvement ON involvement.id = change.to_involvement_id
+        LEFT JOIN {Team._meta.db_table} team ON team.id = change.receiving_team_id
+        WHERE change.receiving_agency_id = %(agency)s AND change.changed_at >= %(arrived_since)s
+          AND {{arrived_team}} AND {visible_child_sql("change.child_id")}
+        ORDER BY change.changed_at DESC, change.id DESC
+        LIMIT %(side_limit)s
+    ), awaiting AS (
+        -- The oldest recent concerns about cases the agency holds still awaiting an outcome:
+        -- `concerns_awaiting_outcome` (its maintained rows, the same scoping) in SQL.
+        SELECT waiting.link_id, waiting.child_id, waiting.submitted_at, concern.observed_on,
+            author.name AS author
+        FROM {ConcernAwaitingOutcome._meta.db_table} waiting
+        JOIN {Concern._meta.db_table} concern ON concern.id = waiting.concern_id
+        JOIN {Agency._meta.db_table} author ON author.id = concern.author_agency_id
+        WHERE %(casework)s AND waiting.holding_agency_id = %(agency)s
+          AND waiting.submitted_at >= %(awaiting_since)s AND NOT waiting.child_id IN ({_HIDDEN})
+        ORDER BY waiting.submitted_at, waiting.link_id
+        LIMIT %(side_limit)s
+    ), logged AS (
+        -- Every child shown, logged in the same round trip as the read (and, like any single
+        -- statement under autocommit, committed before the page is).
+        {
+    children_read_log_sql(
+        f"ARRAY(SELECT child_id FROM page ORDER BY {_PAGE_ORDER})"
+        f" || ARRAY(SELECT child_id FROM arrivals ORDER BY {_ARRIVALS_ORDER})"
+        f" || ARRAY(SELECT child_id FROM awaiting ORDER BY {_AWAITING_ORDER})"
+    )
+}
+    )
+    SELECT counts.*, (SELECT start FROM paging) AS start,
         (SELECT json_agg(json_build_array(team.id, team.name, agency.name)
                          ORDER BY agency.name, team.name)
          FROM {Team._meta.db_table} team
@@ -420,12 +480,7 @@ _QUEUE_PAGE = f"""
                                           holder.name, team.name, worker.first_name,
                                           worker.last_name, worker.username, flags.list)
                          ORDER BY page.worst_rank, page.drifting_since, page.child_id)
-         FROM (
-            SELECT entry.child_id, entry.worst_rank, entry.drifting_since
-            {_ENTRIES} AND {{filtered}}
-            ORDER BY entry.worst_rank, entry.drifting_since, entry.child_id
-            LIMIT %(limit)s OFFSET %(offset)s
-         ) page
+         FROM page
          JOIN {Child._meta.db_table} child ON child.id = page.child_id
          LEFT JOIN {Involvement._meta.db_table} involvement
             ON involvement.child_id = page.child_id AND involvement.ended_on IS NULL
@@ -445,8 +500,20 @@ _QUEUE_PAGE = f"""
             WHERE flag.child_id = page.child_id AND flag.resolved_at IS NULL
               AND (review.review_on IS NULL OR review.review_on <= %(as_of)s)
          ) flags
-        ) AS page
-    {_ENTRIES}
+        ) AS page,
+        (SELECT json_agg(json_build_array(arrival.id, arrival.child_id, child.first_name,
+                                          child.last_name, child.is_unborn, arrival.stepped_up,
+                                          arrival.level, arrival.team, arrival.changed_on,
+                                          arrival.reason)
+                         ORDER BY arrival.changed_at DESC, arrival.id DESC)
+         FROM arrivals arrival JOIN {Child._meta.db_table} child ON child.id = arrival.child_id
+        ) AS arrivals,
+        (SELECT json_agg(json_build_array(waiting.link_id, child.first_name, child.last_name,
+                                          child.is_unborn, waiting.author, waiting.observed_on)
+                         ORDER BY waiting.submitted_at, waiting.link_id)
+         FROM awaiting waiting JOIN {Child._meta.db_table} child ON child.id = waiting.child_id
+        ) AS awaiting
+    FROM counts
 """  # noqa: S608  # nosec B608
 
 _BIGINT = 2**63 - 1
@@ -461,6 +528,29 @@ _SCOPE_SQL = {
 
 
 @dataclass(frozen=True)
+class TeamArrival:
+    """A case stepped up or down to the user's team, as "New to your team" shows it."""
+
+    pk: int
+    child_id: int
+    name: str
+    url: str
+    words: str  # stepped up or down, to what, which team, when and why
+
+
+@dataclass(frozen=True)
+class AwaitingConcern:
+    """A concern still awaiting the holding agency's outcome, as the queue page's preview shows
+    it. Its pk is the concern's link to the child (the outcome page's)."""
+
+    pk: int
+    name: str  # the child's
+    url: str  # the outcome page
+    author: str  # the agency that raised it
+    observed: str  # the date observed, as "j M Y"
+
+
+@dataclass(frozen=True)
 class QueuePage:
     counts: dict[str, int]  # drift_queue_counts' figures
     page: Page[QueueRow]
@@ -468,20 +558,28 @@ class QueuePage:
     # The lead's team's people (a county agency has a thousand practitioners, too many to
     # choose from); the whole agency's for a lead without a team.
     workers: list[tuple[int, str]]
+    new_to_team: list[TeamArrival]  # newest first
+    awaiting: list[AwaitingConcern]  # the oldest of the last AWAITING_OUTCOME_DAYS
+
+
+SIDE_LIST_LIMIT = 20  # new to the team, and concerns awaiting an outcome
 
 
 def drift_queue_page(
     *,
     user: Practitioner,
+    view_name: str,
     filters: QueueFilters | None = None,
     number: str | None = None,
     per_page: int = 25,
     as_of: datetime.date | None = None,
 ) -> QueuePage:
     """A page of the queue (one row per child, worst then longest drifting first) with every
-    flag the agency has to decide on, the child's case, the scopes' counts and the filter's
-    choices: `drift_queue_children`, `drift_queue_counts` and the page filled in, in one
-    statement (two when the page asked for is past the last)."""
+    flag the agency has to decide on, the child's case, the scopes' counts, the filter's
+    choices, the cases new to the user's team and the oldest recent concerns awaiting an
+    outcome: `drift_queue_children`, `drift_queue_counts` and the page filled in, in one
+    statement, which also writes the access log's row for every child shown (as `view_name`).
+    A page past the last shows the last, as Django's `Paginator.get_page` does."""
     as_of = as_of or timezone.localdate()
     filters = filters or QueueFilters()
     scopes = [key for key in SCOPES if key != "team" or user.team_id]
@@ -506,11 +604,15 @@ def drift_queue_page(
         counts=counts,
         filtered=" AND ".join(f"({condition})" for condition in conditions),
         workers="AND person.team_id = %(team)s" if user.team_id else "",
+        arrived_team="(change.receiving_team_id = %(team)s OR change.receiving_team_id IS NULL)"
+        if user.team_id
+        else "true",
     )
+    wanted = int(number) if number and number.isdigit() else 1
+    now = timezone.now()
     params: dict[str, Any] = {
-        "casework": does_casework(user),
-        "agency": user.agency_id,
-        "user": user.pk,
+        **visible_child_params(user),
+        **children_read_log_params(user=user, view_name=view_name),
         "team": user.team_id,
         "team_id": filters.team,
         "worker_id": filters.worker,
@@ -519,20 +621,28 @@ def drift_queue_page(
         "social_care": AgencyType.CHILDRENS_SOCIAL_CARE,
         "as_of": as_of,
         "limit": per_page,
+        # None (page 0) asks for the last page, as a page past the last does.
+        "offset": min((wanted - 1) * per_page, _BIGINT) if wanted else None,
+        "arrived_since": now - datetime.timedelta(days=NEW_TO_TEAM_DAYS),
+        "awaiting_since": now - datetime.timedelta(days=AWAITING_OUTCOME_DAYS),
+        "side_limit": SIDE_LIST_LIMIT,
+        "time_zone": timezone.get_current_timezone_name(),
     }
-    wanted = int(number) if number and number.isdigit() else 1
-    figures = _queue_page_figures(sql, params, offset=min(max(wanted - 1, 0) * per_page, _BIGINT))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        figures = dict(zip(names, cursor.fetchone(), strict=True))
     paginator: Paginator[QueueRow] = Paginator([], per_page)
     paginator.count = figures["matched"]  # type: ignore[misc]  # counted with the page
-    shown = paginator.get_page(wanted).number  # Django's answer to a page out of range
-    if shown != wanted:
-        figures = _queue_page_figures(sql, params, offset=(shown - 1) * per_page)
     rules = _rules_by_code()
     urls = _Urls(child=_url_of("child-detail"), flag=_url_of("drift-flag"))
+    outcome_url = _url_of("concern-outcome")
     return QueuePage(
         counts={"team": 0, "team_gcp2_overdue": 0, **{name: figures[name] for name in counted}},
         page=Page(
-            [_queue_row(row, as_of, rules, urls) for row in figures["page"] or []], shown, paginator
+            [_queue_row(row, as_of, rules, urls) for row in figures["page"] or []],
+            figures["start"] // per_page + 1,
+            paginator,
         ),
         teams=[(pk, f"{name} ({agency})") for pk, name, agency in figures["teams"] or []],
         workers=[
@@ -540,14 +650,38 @@ def drift_queue_page(
             (pk, f"{first} {last}".strip() or username)
             for pk, first, last, username in figures["workers"] or []
         ],
+        new_to_team=[
+            TeamArrival(
+                pk=pk,
+                child_id=child_id,
+                name=_full_name(first, last, unborn),
+                url=urls.child.format(child_id),
+                words=(
+                    f"{'stepped up' if up else 'stepped down'} to {_LEVELS.get(level, level)}"
+                    f"{f' ({team})' if team else ''} on "
+                    f"{day_month_year(datetime.date.fromisoformat(on))}. Reason: {reason}"
+                ),
+            )
+            for pk, child_id, first, last, unborn, up, level, team, on, reason in (
+                figures["arrivals"] or []
+            )
+        ],
+        awaiting=[
+            AwaitingConcern(
+                pk=pk,
+                name=_full_name(first, last, unborn),
+                url=outcome_url.format(pk),
+                author=author,
+                observed=day_month_year(datetime.date.fromisoformat(observed)),
+            )
+            for pk, first, last, unborn, author, observed in figures["awaiting"] or []
+        ],
     )
 
 
-def _queue_page_figures(sql: str, params: dict[str, Any], *, offset: int) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "offset": offset})
-        names = [column.name for column in cursor.description]
-        return dict(zip(names, cursor.fetchone(), strict=True))
+def _full_name(first: str, last: str, unborn: bool) -> str:
+    """Child.full_name from the columns alone."""
+    return Child(first_name=first, last_name=last, is_unborn=unborn).full_name
 
 
 @dataclass(frozen=True)
@@ -702,76 +836,6 @@ def flag_reviews(*, flag: DriftFlag) -> QuerySet[DriftFlagReview]:
     return flag.reviews.select_related("agency", "decision", "decision__supervisor").order_by(
         "agency__name"
     )
-
-
-@dataclass(frozen=True)
-class TeamArrival:
-    """A case stepped up or down to the user's team, as "New to your team" shows it."""
-
-    pk: int
-    child: Child  # id, names and is_restricted only (the rest is deferred)
-    name: str
-    url: str
-    words: str  # stepped up or down, to what, which team, when and why
-
-
-_NEW_TO_TEAM = f"""
-    SELECT change.id, change.child_id, child.first_name, child.last_name, child.is_unborn,
-        child.is_restricted, change.stepped_up, involvement.level, team.name, change.changed_at,
-        change.reason
-    FROM {LevelChange._meta.db_table} change
-    JOIN {Child._meta.db_table} child ON child.id = change.child_id
-    JOIN {Involvement._meta.db_table} involvement ON involvement.id = change.to_involvement_id
-    LEFT JOIN {Team._meta.db_table} team ON team.id = change.receiving_team_id
-    WHERE change.receiving_agency_id = %(agency)s AND change.changed_at >= %(since)s
-      AND {{team}} AND {visible_child_sql("change.child_id")}
-    ORDER BY change.changed_at DESC, change.id DESC
-    LIMIT %(limit)s
-"""  # noqa: S608  # nosec B608
-
-
-def new_to_team(
-    *, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS, limit: int = 20
-) -> list[TeamArrival]:
-    """Cases stepped up or down to the user's team lately (to any team of their agency for a
-    lead without a team), whoever moved them and whichever team that person is in, newest
-    first. SQL by hand, as the queue page's (compiling the access policy through the ORM cost
-    more than running it)."""
-    sql = _NEW_TO_TEAM.format(
-        team="(change.receiving_team_id = %(team)s OR change.receiving_team_id IS NULL)"
-        if user.team_id
-        else "true"
-    )
-    params = {
-        **visible_child_params(user),
-        "team": user.team_id,
-        "since": timezone.now() - datetime.timedelta(days=since_days),
-        "limit": limit,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    child_url = _url_of("child-detail")
-    arrivals = []
-    for pk, child_id, first, last, unborn, restricted, up, level, team, at, reason in rows:
-        child = Child.from_db(
-            "default",
-            ["id", "first_name", "last_name", "is_unborn", "is_restricted"],
-            [child_id, first, last, unborn, restricted],
-        )
-        words = f"{'stepped up' if up else 'stepped down'} to {_LEVELS.get(level, level)}"
-        words += f" ({team})" if team else ""
-        on = timezone.localtime(at).date()
-        arrivals.append(
-            TeamArrival(
-                pk=pk,
-                child=child,
-                name=child.full_name,
-                url=child_url.format(child_id),
-                words=f"{words} on {day_month_year(on)}. Reason: {reason}",
-            )
-        )
-    return arrivals
 
 
 def team_is_told(*, team_id: int) -> bool:

@@ -60,7 +60,7 @@ def ids_by_orm(user: Practitioner, filters: QueueFilters) -> list[int]:
 
 
 def ids_on_page(user: Practitioner, filters: QueueFilters, **paging: object) -> list[int]:
-    page = drift_queue_page(user=user, filters=filters, **paging).page  # type: ignore[arg-type]
+    page = drift_queue_page(user=user, view_name="drift_queue", filters=filters, **paging).page  # type: ignore[arg-type]
     return [row.child.pk for row in page.object_list]
 
 
@@ -80,16 +80,20 @@ def test_every_scope_and_filter_lists_what_the_orm_lists(scene) -> None:  # type
     for filters in every:
         expected = ids_by_orm(lead, filters)
         assert ids_on_page(lead, filters) == expected, filters
-        assert drift_queue_page(user=lead, filters=filters).page.paginator.count == len(expected)
+        assert drift_queue_page(
+            user=lead, view_name="drift_queue", filters=filters
+        ).page.paginator.count == len(expected)
     assert ids_on_page(lead, QueueFilters(scope="mine")) == [scene["children"][1].pk]
 
 
 def test_the_counts_are_drift_queue_counts(scene) -> None:  # type: ignore[no-untyped-def]
     lead = scene["lead"]
-    assert drift_queue_page(user=lead).counts == drift_queue_counts(user=lead)
+    assert drift_queue_page(user=lead, view_name="drift_queue").counts == drift_queue_counts(
+        user=lead
+    )
     lead.team = None
     lead.save()
-    queue = drift_queue_page(user=lead, filters=QueueFilters(scope="team"))
+    queue = drift_queue_page(user=lead, view_name="drift_queue", filters=QueueFilters(scope="team"))
     assert queue.counts == drift_queue_counts(user=lead)
     assert queue.counts["team"] == 0 and queue.page.object_list == []
 
@@ -100,7 +104,7 @@ def test_pages_follow_djangos_rules(scene) -> None:  # type: ignore[no-untyped-d
     assert len(every) == 5
     assert ids_on_page(lead, QueueFilters(), number="2", per_page=2) == every[2:4]
     # Past the last page, or not a number: the last page, or the first.
-    last = drift_queue_page(user=lead, number="9", per_page=2).page
+    last = drift_queue_page(user=lead, view_name="drift_queue", number="9", per_page=2).page
     assert (last.number, [row.child.pk for row in last.object_list]) == (3, every[4:])
     assert ids_on_page(lead, QueueFilters(), number="two", per_page=2) == every[:2]
     assert ids_on_page(lead, QueueFilters(), number="0", per_page=2) == every[4:]
@@ -113,7 +117,7 @@ def test_a_restricted_record_is_shown_only_to_the_people_it_names(scene) -> None
     child.is_restricted = True
     child.save()
     assert child.pk not in ids_on_page(lead, QueueFilters())
-    assert drift_queue_page(user=lead).counts["all"] == 4
+    assert drift_queue_page(user=lead, view_name="drift_queue").counts["all"] == 4
     child.restricted_to.add(lead)
     assert child.pk in ids_on_page(lead, QueueFilters())
 
@@ -127,7 +131,7 @@ def test_another_agency_and_a_break_glass_grant_see_nothing(scene) -> None:  # t
         reason="Call-out",
         expires_at=timezone.now() + datetime.timedelta(hours=1),
     )
-    queue = drift_queue_page(user=dsl)
+    queue = drift_queue_page(user=dsl, view_name="drift_queue")
     assert queue.page.object_list == [] and queue.counts["all"] == 0
 
 
@@ -146,7 +150,11 @@ def test_a_flag_put_aside_is_off_the_row_and_one_whose_review_date_came_is_marke
     # A week on: the second flag's review date has come.
     DriftFlagReview.objects.filter(flag=back).update(review_on=TODAY)
     drift_queue_entries_refresh(child_ids=[child.pk])
-    (row,) = [row for row in drift_queue_page(user=lead).page.object_list if row.child == child]
+    (row,) = [
+        row
+        for row in drift_queue_page(user=lead, view_name="drift_queue").page.object_list
+        if row.child == child
+    ]
     assert [(item.pk, item.review_passed) for item in row.flags] == [(back.pk, True)]
     assert row.url == f"/children/{child.pk}/" and row.flags[0].url == f"/drift/flags/{back.pk}/"
 
@@ -155,7 +163,7 @@ def test_the_filter_choices_are_the_teams_and_the_leads_team(scene) -> None:  # 
     lead = scene["lead"]
     social_care = factories.agency("Children's social care", AgencyType.CHILDRENS_SOCIAL_CARE)
     front_door = factories.team(social_care, "Front door")
-    queue = drift_queue_page(user=lead)
+    queue = drift_queue_page(user=lead, view_name="drift_queue")
     assert [label for _pk, label in queue.teams] == [
         "Front door (Children's social care)",
         "Health visiting north (Health)",
