@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
@@ -61,7 +62,7 @@ def ids_by_orm(user: Practitioner, filters: QueueFilters) -> list[int]:
 
 def ids_on_page(user: Practitioner, filters: QueueFilters, **paging: object) -> list[int]:
     page = drift_queue_page(user=user, view_name="drift_queue", filters=filters, **paging).page  # type: ignore[arg-type]
-    return [row.child.pk for row in page.object_list]
+    return [row.child_id for row in page.object_list]
 
 
 def test_every_scope_and_filter_lists_what_the_orm_lists(scene) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +106,7 @@ def test_pages_follow_djangos_rules(scene) -> None:  # type: ignore[no-untyped-d
     assert ids_on_page(lead, QueueFilters(), number="2", per_page=2) == every[2:4]
     # Past the last page, or not a number: the last page, or the first.
     last = drift_queue_page(user=lead, view_name="drift_queue", number="9", per_page=2).page
-    assert (last.number, [row.child.pk for row in last.object_list]) == (3, every[4:])
+    assert (last.number, [row.child_id for row in last.object_list]) == (3, every[4:])
     assert ids_on_page(lead, QueueFilters(), number="two", per_page=2) == every[:2]
     assert ids_on_page(lead, QueueFilters(), number="0", per_page=2) == every[4:]
     assert ids_on_page(lead, QueueFilters(), number="9" * 30, per_page=2) == every[4:]
@@ -153,7 +154,7 @@ def test_a_flag_put_aside_is_off_the_row_and_one_whose_review_date_came_is_marke
     (row,) = [
         row
         for row in drift_queue_page(user=lead, view_name="drift_queue").page.object_list
-        if row.child == child
+        if row.child_id == child.pk
     ]
     assert [(item.pk, item.review_passed) for item in row.flags] == [(back.pk, True)]
     assert row.url == f"/children/{child.pk}/" and row.flags[0].url == f"/drift/flags/{back.pk}/"
@@ -189,3 +190,21 @@ def test_a_flag_comes_with_its_child_and_figures_only_within_the_policy(scene) -
     assert drift_flag_for_lead(user=dsl, flag_id=stored.pk) is None
     assert drift_flag_for_lead(user=lead, flag_id=stored.pk + 1000) is None
     assert drift_flag_for_lead(user=lead, flag_id=10**30) is None
+
+
+def test_the_page_escapes_every_value_it_draws_and_names_an_unborn_child(scene) -> None:  # type: ignore[no-untyped-def]
+    lead, child, unborn = scene["lead"], scene["children"][0], scene["children"][1]
+    Child.objects.filter(pk=child.pk).update(first_name="<b>Amy</b>", last_name='"Smith"')
+    Child.objects.filter(pk=unborn.pk).update(
+        first_name="", is_unborn=True, last_name="Jones", expected_date_of_delivery=TODAY
+    )
+    client = Client()
+    client.force_login(lead)
+    page = client.get("/drift/").content.decode()
+    assert "<b>Amy</b>" not in page and '"Smith"' not in page
+    # The child's link and, in each flag's link, the name a screen reader hears.
+    assert (
+        page.count("&lt;b&gt;Amy&lt;/b&gt; &quot;Smith&quot;")
+        == 1 + DriftFlag.objects.filter(child=child, resolved_at__isnull=True).count()
+    )
+    assert "Unborn Jones</a>" in page and "for Unborn Jones</span>" in page
