@@ -759,10 +759,10 @@ def _queue_row(
     )
 
 
-def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None:
-    """The flag with its child, if the access policy lets the user see the child. SQL by hand
-    (visible_child_sql): through the ORM, compiling the policy took five times as long as
-    PostgreSQL took to plan and run it."""
+def drift_flag_for_lead(*, user: Practitioner, flag_id: int, view_name: str) -> DriftFlag | None:
+    """The flag with its child, if the access policy lets the user see the child, the read
+    logged (as `view_name`) by the same statement. SQL by hand (visible_child_sql): through the
+    ORM, compiling the policy took five times as long as PostgreSQL took to plan and run it."""
     if not 0 < flag_id <= _BIGINT:
         return None  # no such flag (and no bigint to bind)
     flag_fields, child_fields = DriftFlag._meta.concrete_fields, Child._meta.concrete_fields
@@ -770,14 +770,25 @@ def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None
     columns += [f"child.{field.column}" for field in child_fields]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT {", ".join(columns)} FROM {DriftFlag._meta.db_table} flag
-                JOIN {Child._meta.db_table} child ON child.id = flag.child_id
-                WHERE flag.id = %(flag)s AND {visible_child_sql("flag.child_id")}""",  # noqa: S608  # nosec B608
-            {**visible_child_params(user), "flag": flag_id},
+            f"""WITH shown AS (
+                    SELECT flag.child_id AS shown_child_id, {", ".join(columns)}
+                    FROM {DriftFlag._meta.db_table} flag
+                    JOIN {Child._meta.db_table} child ON child.id = flag.child_id
+                    WHERE flag.id = %(flag)s AND {visible_child_sql("flag.child_id")}
+                ), logged AS (
+                    {children_read_log_sql("ARRAY(SELECT shown_child_id FROM shown)")}
+                )
+                SELECT * FROM shown""",  # noqa: S608  # nosec B608
+            {
+                **visible_child_params(user),
+                **children_read_log_params(user=user, view_name=view_name),
+                "flag": flag_id,
+            },
         )
         row = cursor.fetchone()
     if row is None:
         return None
+    row = row[1:]  # the child's id again, for the log
     flag = _model_from_row(DriftFlag, flag_fields, row[: len(flag_fields)])
     flag.child = _model_from_row(Child, child_fields, row[len(flag_fields) :])
     return flag

@@ -180,12 +180,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
 def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
     user = access.acting_user(request)
-    # The flag comes only with a child the policy lets the user see: log that read.
-    flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
+    # The flag comes only with a child the policy lets the user see, that read logged.
+    flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id, view_name="drift_flag")
     if flag is None:
         raise access.ChildAccessRefused()
     child = flag.child
-    access.log_child_read(user=user, child=child, view_name="drift_flag")
     form = DriftDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,7 +13,15 @@ from django.utils import timezone
 from cases.codes import AgencyType, NeedLevel, Role
 from cases.drift.evaluation import drift_evaluate
 from cases.drift.queue import drift_queue_entries_refresh
-from cases.models import AccessGrant, Agency, Child, DriftFlag, DriftFlagReview, Practitioner
+from cases.models import (
+    AccessGrant,
+    AccessLogEntry,
+    Agency,
+    Child,
+    DriftFlag,
+    DriftFlagReview,
+    Practitioner,
+)
 from cases.oversight import services
 from cases.oversight.selectors import (
     QueueFilters,
@@ -177,7 +185,7 @@ def test_the_filter_choices_are_the_teams_and_the_leads_team(scene) -> None:  # 
 def test_a_flag_comes_with_its_child_and_figures_only_within_the_policy(scene) -> None:  # type: ignore[no-untyped-def]
     lead, child = scene["lead"], scene["children"][1]
     stored = DriftFlag.objects.get(child=child, rule_code="CHILD_NOT_SEEN")
-    flag = drift_flag_for_lead(user=lead, flag_id=stored.pk)
+    flag = drift_flag_for_lead(user=lead, flag_id=stored.pk, view_name="drift_flag")
     assert flag is not None and flag.child == child and flag.child.full_name == child.full_name
     assert (flag.figures, flag.opened_at, flag.resolved_at) == (
         stored.figures,
@@ -187,9 +195,15 @@ def test_a_flag_comes_with_its_child_and_figures_only_within_the_policy(scene) -
     assert isinstance(flag.figures, dict) and flag.figures
     school = factories.agency("School", AgencyType.EDUCATION)
     dsl = factories.practitioner(school, Role.SAFEGUARDING_LEAD, "dsl")
-    assert drift_flag_for_lead(user=dsl, flag_id=stored.pk) is None
-    assert drift_flag_for_lead(user=lead, flag_id=stored.pk + 1000) is None
-    assert drift_flag_for_lead(user=lead, flag_id=10**30) is None
+    assert drift_flag_for_lead(user=dsl, flag_id=stored.pk, view_name="drift_flag") is None
+    assert drift_flag_for_lead(user=lead, flag_id=stored.pk + 1000, view_name="drift_flag") is None
+    assert drift_flag_for_lead(user=lead, flag_id=10**30, view_name="drift_flag") is None
+    # The one read the policy let through is logged, by the same statement.
+    assert list(
+        AccessLogEntry.objects.filter(view_name="drift_flag").values_list(
+            "practitioner_id", "child_id", "break_glass"
+        )
+    ) == [(lead.pk, child.pk, False)]
 
 
 def test_the_page_escapes_every_value_it_draws_and_names_an_unborn_child(scene) -> None:  # type: ignore[no-untyped-def]
