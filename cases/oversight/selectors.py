@@ -406,9 +406,12 @@ _ENTRIES = f"""
     WHERE %(casework)s AND entry.agency_id = %(agency)s AND entry.flag_count > 0
       AND NOT entry.child_id IN ({_HIDDEN})
 """  # nosec B608
-_PAGE_ORDER = "worst_rank, drifting_since, child_id"
-_ARRIVALS_ORDER = "changed_at DESC, id DESC"
-_AWAITING_ORDER = "submitted_at, link_id"
+# The access log's rows for the children the page shows, in the order shown.
+_LOG_SHOWN = children_read_log_sql(
+    "ARRAY(SELECT child_id FROM page ORDER BY worst_rank, drifting_since, child_id)"
+    " || ARRAY(SELECT child_id FROM arrivals ORDER BY changed_at DESC, id DESC)"
+    " || ARRAY(SELECT child_id FROM awaiting ORDER BY submitted_at, link_id)"
+)
 _QUEUE_PAGE = f"""
     WITH counts AS (
         -- The scopes' counts and the filtered queue's: one index-only scan of the agency's rows.
@@ -424,7 +427,7 @@ _QUEUE_PAGE = f"""
     ), page AS (
         SELECT entry.child_id, entry.worst_rank, entry.drifting_since
         {_ENTRIES} AND {{filtered}}
-        ORDER BY {_PAGE_ORDER}
+        ORDER BY entry.worst_rank, entry.drifting_since, entry.child_id
         LIMIT %(limit)s OFFSET (SELECT start FROM paging)
     ), arrivals AS (
         -- New to the team: cases stepped up or down to the user's team lately (to any team of
@@ -454,13 +457,7 @@ _QUEUE_PAGE = f"""
     ), logged AS (
         -- Every child shown, logged in the same round trip as the read (and, like any single
         -- statement under autocommit, committed before the page is).
-        {
-    children_read_log_sql(
-        f"ARRAY(SELECT child_id FROM page ORDER BY {_PAGE_ORDER})"
-        f" || ARRAY(SELECT child_id FROM arrivals ORDER BY {_ARRIVALS_ORDER})"
-        f" || ARRAY(SELECT child_id FROM awaiting ORDER BY {_AWAITING_ORDER})"
-    )
-}
+        {_LOG_SHOWN}
     )
     SELECT counts.*, (SELECT start FROM paging) AS start,
         (SELECT json_agg(json_build_array(team.id, team.name, agency.name)
