@@ -414,7 +414,9 @@ _LOG_SHOWN = children_read_log_sql(
 )
 _QUEUE_PAGE = f"""
     WITH counts AS (
-        -- The scopes' counts and the filtered queue's: one index-only scan of the agency's rows.
+        -- The scopes' counts and the filtered queue's (for paging): one index-only scan of the
+        -- agency's rows, and the only part that reads them all (maintained tallies giving the
+        -- same columns can stand in for it).
         SELECT {{counts}}, count(*) FILTER (WHERE {{filtered}}) AS matched
         {_ENTRIES}
     ), paging AS (
