@@ -394,18 +394,13 @@ def _case_in_words(
 # ORM's statements for the counts, the page, its flags and involvements and the filter choices
 # cost several times PostgreSQL's own planning and execution (issue 10's speed figures). Its
 # scoping is `_queue_entries` exactly: the agency's queue rows less the restricted records that
-# do not name the user. Tables come from the models; every value is a parameter.
-_HIDDEN = f"""
-    SELECT hidden.id FROM {Child._meta.db_table} hidden
-    WHERE hidden.is_restricted AND NOT EXISTS (
-        SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
-        WHERE named.child_id = hidden.id AND named.practitioner_id = %(user)s)
-"""  # noqa: S608  # nosec B608
+# do not name the user (`_HIDDEN_CHILDREN`, in the statement's WITH). Tables come from the
+# models; every value is a parameter.
 _ENTRIES = f"""
     FROM {DriftQueueEntry._meta.db_table} entry
     WHERE %(casework)s AND entry.agency_id = %(agency)s AND entry.flag_count > 0
-      AND NOT entry.child_id IN ({_HIDDEN})
-"""  # nosec B608
+      AND NOT entry.child_id IN (SELECT id FROM hidden_children)
+"""  # noqa: S608  # nosec B608
 # The access log's rows for the children the page shows, in the order shown.
 _LOG_SHOWN = children_read_log_sql(
     "ARRAY(SELECT child_id FROM page ORDER BY worst_rank, drifting_since, child_id)"
@@ -413,7 +408,7 @@ _LOG_SHOWN = children_read_log_sql(
     " || ARRAY(SELECT child_id FROM awaiting ORDER BY submitted_at, link_id)"
 )
 _QUEUE_PAGE = f"""
-    WITH counts AS (
+    WITH {_HIDDEN_CHILDREN}, counts AS (
         -- The scopes' counts and the filtered queue's (for paging): one index-only scan of the
         -- agency's rows, and the only part that reads them all (maintained tallies giving the
         -- same columns can stand in for it).
@@ -453,7 +448,7 @@ _QUEUE_PAGE = f"""
         JOIN {Concern._meta.db_table} concern ON concern.id = waiting.concern_id
         JOIN {Agency._meta.db_table} author ON author.id = concern.author_agency_id
         WHERE %(casework)s AND waiting.holding_agency_id = %(agency)s
-          AND waiting.submitted_at >= %(awaiting_since)s AND NOT waiting.child_id IN ({_HIDDEN})
+          AND waiting.submitted_at >= %(awaiting_since)s AND NOT waiting.child_id IN (SELECT id FROM hidden_children)
         ORDER BY waiting.submitted_at, waiting.link_id
         LIMIT %(side_limit)s
     ), logged AS (
@@ -562,7 +557,7 @@ class QueuePage:
     # choose from); the whole agency's for a lead without a team.
     workers: list[tuple[int, str]]
     new_to_team: list[TeamArrival]  # newest first
-    awaiting: list[AwaitingConcern]  # the oldest of the last AWAITING_OUTCOME_DAYS
+    awaiting: list[AwaitingConcern]  # the oldest since `awaiting_outcome_since`
 
 
 SIDE_LIST_LIMIT = 20  # new to the team, and concerns awaiting an outcome
@@ -612,7 +607,6 @@ def drift_queue_page(
         else "true",
     )
     wanted = int(number) if number and number.isdigit() else 1
-    now = timezone.now()
     params: dict[str, Any] = {
         **visible_child_params(user),
         **children_read_log_params(user=user, view_name=view_name),
@@ -626,8 +620,8 @@ def drift_queue_page(
         "limit": per_page,
         # None (page 0) asks for the last page, as a page past the last does.
         "offset": min((wanted - 1) * per_page, _BIGINT) if wanted else None,
-        "arrived_since": now - datetime.timedelta(days=NEW_TO_TEAM_DAYS),
-        "awaiting_since": now - datetime.timedelta(days=AWAITING_OUTCOME_DAYS),
+        "arrived_since": timezone.now() - datetime.timedelta(days=NEW_TO_TEAM_DAYS),
+        "awaiting_since": awaiting_outcome_since(),
         "side_limit": SIDE_LIST_LIMIT,
         "time_zone": timezone.get_current_timezone_name(),
     }
