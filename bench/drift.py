@@ -240,7 +240,7 @@ def _explain_busiest_team() -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the statement the queue page runs for its counts, its first
     page and its tenth page (one statement each), for the team with most children on the
     manager's queue."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
@@ -263,11 +263,13 @@ def _explain_busiest_team() -> None:
     for label, number in (("counts and first page", "1"), ("counts and page 10", "10")):
         # The statement exactly as the page sends it (values bound by the driver).
         with CaptureQueriesContext(connection) as captured:
-            drift_queue_page(user=manager, filters=filters, number=number)
+            drift_queue_page(user=manager, view_name="drift_queue", filters=filters, number=number)
         statements[label] = captured.captured_queries[-1]["sql"]
-    with connection.cursor() as cursor:
+    # Rolled back: the statement also writes the page's access-log rows.
+    with transaction.atomic(), connection.cursor() as cursor:
         for label, statement in statements.items():
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {statement}")  # nosec B608
             print(f"  EXPLAIN ANALYZE, the busiest team's queue, {label}:", flush=True)
             for (line,) in cursor.fetchall():
                 print(f"    {line}", flush=True)
+        transaction.set_rollback(True)

@@ -213,7 +213,7 @@ def log_children_read(*, user: Practitioner, children: Iterable[Child], view_nam
 
     The children must already have come through `children_visible_to`.
     """
-    ids = list(dict.fromkeys(child.pk for child in children))
+    ids = [child.pk for child in children]
     if not ids:
         return
     # One INSERT ... SELECT, committed by autocommit before it returns (or part of the
@@ -222,32 +222,47 @@ def log_children_read(*, user: Practitioner, children: Iterable[Child], view_nam
     with connection.cursor() as cursor:
         cursor.execute(
             _LOG_CHILDREN_READ,
-            {
-                "practitioner": user.pk,
-                "agency": user.agency_id,
-                "view": view_name,
-                "request": current_request_id(),
-                "client_request": current_client_request_id(),
-                "at": timezone.now(),
-                "ids": ids,
-            },
+            {**children_read_log_params(user=user, view_name=view_name), "ids": ids},
         )
 
 
-# A read is break glass when the child is not restricted and the user's agency has no
-# relationship with the child (the policy let the user in by a grant). Rows in list order.
-_LOG_CHILDREN_READ = f"""
+def children_read_log_sql(ids: str) -> str:
+    """The access log's INSERT ... SELECT for the children in `ids`, an SQL bigint[] in list
+    order (repeats logged once, at their first place), to run alone or as a data-modifying CTE
+    of a statement that reads the children (the lead's queue page: the read and its log in one
+    round trip). Its parameters come from `children_read_log_params`.
+
+    A read is break glass when the child is not restricted and the user's agency has no
+    relationship with the child (the policy let the user in by a grant). Rows in list order.
+    """
+    return f"""
     INSERT INTO {AccessLogEntry._meta.db_table} (practitioner_id, agency_id, child_id,
         view_name, request_id, client_request_id, accessed_at, break_glass)
-    SELECT %(practitioner)s, %(agency)s, child.id, %(view)s, %(request)s, %(client_request)s,
-        %(at)s,
+    SELECT %(log_practitioner)s, %(log_agency)s, child.id, %(log_view)s, %(log_request)s,
+        %(log_client_request)s, %(log_at)s,
         NOT child.is_restricted AND NOT EXISTS (
             SELECT 1 FROM {LegitimateRelationship._meta.db_table} relationship
-            WHERE relationship.child_id = child.id AND relationship.agency_id = %(agency)s)
-    FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS listed (child_id, position)
+            WHERE relationship.child_id = child.id AND relationship.agency_id = %(log_agency)s)
+    FROM (SELECT listed.child_id, min(listed.position) AS position
+          FROM unnest({ids}) WITH ORDINALITY AS listed (child_id, position)
+          GROUP BY listed.child_id) listed
     JOIN {Child._meta.db_table} child ON child.id = listed.child_id
     ORDER BY listed.position
 """  # noqa: S608  # nosec B608  (table names from the models; every value is a parameter)
+
+
+def children_read_log_params(*, user: Practitioner, view_name: str) -> dict[str, Any]:
+    return {
+        "log_practitioner": user.pk,
+        "log_agency": user.agency_id,
+        "log_view": view_name,
+        "log_request": current_request_id(),
+        "log_client_request": current_client_request_id(),
+        "log_at": timezone.now(),
+    }
+
+
+_LOG_CHILDREN_READ = children_read_log_sql("%(ids)s::bigint[]")
 
 
 def visible_child_condition(*, user: Practitioner, child_field: str = "child") -> Q:

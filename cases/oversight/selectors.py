@@ -8,9 +8,10 @@ visible_child_probe) before anything else.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -26,11 +27,13 @@ from django.db.models import (
     Subquery,
 )
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.timesince import timesince
 
 from cases.access import (
     LEAD_ROLES,
+    children_read_log_params,
+    children_read_log_sql,
     children_visible_to,
     does_casework,
     is_lead,
@@ -267,12 +270,11 @@ _HIDDEN_CHILDREN = f"""
             SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
             WHERE named.child_id = child.id AND named.practitioner_id = %(user)s))
 """  # noqa: S608  # nosec B608
-# The scope counts as a JSON array of [scope, children, of them with an overdue GCP2], from the
-# tallies PostgreSQL keeps (DriftQueueTally), for `drift_queue_counts` and the queue page's own
-# statement (each with `_HIDDEN_CHILDREN` in its WITH).
-_TALLIED_COUNTS = f"""
-    SELECT json_agg(json_build_array(scope, children, gcp2_overdue) ORDER BY scope)
-    FROM (
+# The scope counts as rows of (scope, children, of them with an overdue GCP2), and as a JSON
+# array of them, from the tallies PostgreSQL keeps (DriftQueueTally), for `drift_queue_counts`,
+# the home page's figures and the queue page's statement (each with `_HIDDEN_CHILDREN` in its
+# WITH).
+_TALLIED_SCOPES = f"""
         SELECT scope, sum(children)::int AS children, sum(gcp2_overdue)::int AS gcp2_overdue
         FROM (
             SELECT tally.scope, tally.children, tally.gcp2_overdue
@@ -294,7 +296,10 @@ _TALLIED_COUNTS = f"""
             WHERE entry.flag_count > 0 AND scope.counts
         ) figures
         GROUP BY scope
-    ) scopes
+"""  # noqa: S608  # nosec B608
+_TALLIED_COUNTS = f"""
+    SELECT json_agg(json_build_array(scope, children, gcp2_overdue) ORDER BY scope)
+    FROM ({_TALLIED_SCOPES}) scopes
 """  # noqa: S608  # nosec B608
 
 
@@ -333,7 +338,7 @@ _CATEGORIES = dict(ProtectionCategory.choices)
 
 @dataclass(frozen=True)
 class QueueRow:
-    child: Child  # id, names and is_restricted only (the rest is deferred)
+    child_id: int
     name: str  # the child's full name
     url: str  # the child's page
     flags: list[QueueFlag]
@@ -387,18 +392,69 @@ def _case_in_words(
 # ORM's statements for the counts, the page, its flags and involvements and the filter choices
 # cost several times PostgreSQL's own planning and execution (issue 10's speed figures). Its
 # scoping is `_queue_entries` exactly: the agency's queue rows less the restricted records that
-# do not name the user. Tables come from the models; every value is a parameter.
+# do not name the user (`_HIDDEN_CHILDREN`, in the statement's WITH). Tables come from the
+# models; every value is a parameter.
 _ENTRIES = f"""
     FROM {DriftQueueEntry._meta.db_table} entry
     WHERE %(casework)s AND entry.agency_id = %(agency)s AND entry.flag_count > 0
-      AND NOT entry.child_id IN (
-        SELECT hidden.id FROM {Child._meta.db_table} hidden
-        WHERE hidden.is_restricted AND NOT EXISTS (
-            SELECT 1 FROM {Child.restricted_to.through._meta.db_table} named
-            WHERE named.child_id = hidden.id AND named.practitioner_id = %(user)s))
+      AND NOT entry.child_id IN (SELECT id FROM hidden_children)
 """  # noqa: S608  # nosec B608
+# The access log's rows for the children the page shows, in the order shown.
+_LOG_SHOWN = children_read_log_sql(
+    "ARRAY(SELECT child_id FROM page ORDER BY worst_rank, drifting_since, child_id)"
+    " || ARRAY(SELECT child_id FROM arrivals ORDER BY changed_at DESC, id DESC)"
+    " || ARRAY(SELECT child_id FROM awaiting ORDER BY submitted_at, link_id)"
+)
 _QUEUE_PAGE = f"""
-    SELECT {{counts}}, count(*) FILTER (WHERE {{filtered}}) AS matched,
+    WITH {_HIDDEN_CHILDREN}, tallied AS ({_TALLIED_SCOPES}), counts AS (
+        -- The scopes' counts from the tallies, and the filtered queue's (for paging): the
+        -- scope's tally unless the page has other filters, which count the rows they keep.
+        SELECT (SELECT json_agg(json_build_array(scope, children, gcp2_overdue)) FROM tallied)
+                AS tallies,
+            {{matched}} AS matched
+    ), paging AS (
+        -- Django's paging rules: a page past the last (or page 0) shows the last.
+        SELECT CASE WHEN matched = 0 THEN 0
+                    WHEN %(offset)s::bigint IS NULL OR %(offset)s::bigint >= matched
+                        THEN (matched - 1) / %(limit)s * %(limit)s
+                    ELSE %(offset)s::bigint END AS start
+        FROM counts
+    ), page AS (
+        SELECT entry.child_id, entry.worst_rank, entry.drifting_since
+        {_ENTRIES} AND {{filtered}}
+        ORDER BY entry.worst_rank, entry.drifting_since, entry.child_id
+        LIMIT %(limit)s OFFSET (SELECT start FROM paging)
+    ), arrivals AS (
+        -- New to the team: cases stepped up or down to the user's team lately (to any team of
+        -- the agency for a lead without a team), whoever moved them.
+        SELECT change.id, change.child_id, change.stepped_up, change.changed_at, change.reason,
+            (change.changed_at AT TIME ZONE %(time_zone)s)::date AS changed_on, involvement.level,
+            team.name AS team
+        FROM {LevelChange._meta.db_table} change
+        JOIN {Involvement._meta.db_table} involvement ON involvement.id = change.to_involvement_id
+        LEFT JOIN {Team._meta.db_table} team ON team.id = change.receiving_team_id
+        WHERE change.receiving_agency_id = %(agency)s AND change.changed_at >= %(arrived_since)s
+          AND {{arrived_team}} AND {visible_child_sql("change.child_id")}
+        ORDER BY change.changed_at DESC, change.id DESC
+        LIMIT %(side_limit)s
+    ), awaiting AS (
+        -- The oldest recent concerns about cases the agency holds still awaiting an outcome:
+        -- `concerns_awaiting_outcome` (its maintained rows, the same scoping) in SQL.
+        SELECT waiting.link_id, waiting.child_id, waiting.submitted_at, concern.observed_on,
+            author.name AS author
+        FROM {ConcernAwaitingOutcome._meta.db_table} waiting
+        JOIN {Concern._meta.db_table} concern ON concern.id = waiting.concern_id
+        JOIN {Agency._meta.db_table} author ON author.id = concern.author_agency_id
+        WHERE %(casework)s AND waiting.holding_agency_id = %(agency)s
+          AND waiting.submitted_at >= %(awaiting_since)s AND NOT waiting.child_id IN (SELECT id FROM hidden_children)
+        ORDER BY waiting.submitted_at, waiting.link_id
+        LIMIT %(side_limit)s
+    ), logged AS (
+        -- Every child shown, logged in the same round trip as the read (and, like any single
+        -- statement under autocommit, committed before the page is).
+        {_LOG_SHOWN}
+    )
+    SELECT counts.*, (SELECT start FROM paging) AS start,
         (SELECT json_agg(json_build_array(team.id, team.name, agency.name)
                          ORDER BY agency.name, team.name)
          FROM {Team._meta.db_table} team
@@ -411,25 +467,23 @@ _QUEUE_PAGE = f"""
          FROM {Practitioner._meta.db_table} person
          WHERE person.agency_id = %(agency)s AND person.is_active {{workers}}
         ) AS workers,
-        (SELECT json_agg(json_build_array(page.child_id, page.drifting_since, child.first_name,
-                                          child.last_name, child.is_unborn, child.is_restricted,
-                                          involvement.level, involvement.protection_category,
-                                          holder.name, team.name, worker.first_name,
-                                          worker.last_name, worker.username, flags.list)
-                         ORDER BY page.worst_rank, page.drifting_since, page.child_id)
-         FROM (
-            SELECT entry.child_id, entry.worst_rank, entry.drifting_since
-            {_ENTRIES} AND {{filtered}}
-            ORDER BY entry.worst_rank, entry.drifting_since, entry.child_id
-            LIMIT %(limit)s OFFSET %(offset)s
-         ) page
+        (SELECT json_agg(json_build_array(
+            page.child_id, page.drifting_since, child.first_name, child.last_name,
+            child.is_unborn, involvement.level, involvement.protection_category,
+            -- Lookups by primary key as scalar subqueries, not joins: fewer join orders for
+            -- the planner to weigh (planning 1.3 -> 0.9 ms), the same index probes.
+            (SELECT holder.name FROM {Agency._meta.db_table} holder
+             WHERE holder.id = involvement.lead_agency_id),
+            (SELECT team.name FROM {Team._meta.db_table} team WHERE team.id = involvement.team_id),
+            (SELECT json_build_array(worker.first_name, worker.last_name, worker.username)
+             FROM {Practitioner._meta.db_table} worker
+             WHERE worker.id = involvement.lead_professional_id),
+            flags.list)
+            ORDER BY page.worst_rank, page.drifting_since, page.child_id)
+         FROM page
          JOIN {Child._meta.db_table} child ON child.id = page.child_id
          LEFT JOIN {Involvement._meta.db_table} involvement
             ON involvement.child_id = page.child_id AND involvement.ended_on IS NULL
-         LEFT JOIN {Agency._meta.db_table} holder ON holder.id = involvement.lead_agency_id
-         LEFT JOIN {Team._meta.db_table} team ON team.id = involvement.team_id
-         LEFT JOIN {Practitioner._meta.db_table} worker
-            ON worker.id = involvement.lead_professional_id
          CROSS JOIN LATERAL (
             -- The child's open flags the agency has not put aside until a date still ahead.
             SELECT json_agg(json_build_array(flag.id, flag.rule_code, flag.severity,
@@ -442,8 +496,20 @@ _QUEUE_PAGE = f"""
             WHERE flag.child_id = page.child_id AND flag.resolved_at IS NULL
               AND (review.review_on IS NULL OR review.review_on <= %(as_of)s)
          ) flags
-        ) AS page
-    {_ENTRIES}
+        ) AS page,
+        (SELECT json_agg(json_build_array(arrival.id, arrival.child_id, child.first_name,
+                                          child.last_name, child.is_unborn, arrival.stepped_up,
+                                          arrival.level, arrival.team, arrival.changed_on,
+                                          arrival.reason)
+                         ORDER BY arrival.changed_at DESC, arrival.id DESC)
+         FROM arrivals arrival JOIN {Child._meta.db_table} child ON child.id = arrival.child_id
+        ) AS arrivals,
+        (SELECT json_agg(json_build_array(waiting.link_id, child.first_name, child.last_name,
+                                          child.is_unborn, waiting.author, waiting.observed_on)
+                         ORDER BY waiting.submitted_at, waiting.link_id)
+         FROM awaiting waiting JOIN {Child._meta.db_table} child ON child.id = waiting.child_id
+        ) AS awaiting
+    FROM counts
 """  # noqa: S608  # nosec B608
 
 _BIGINT = 2**63 - 1
@@ -458,6 +524,29 @@ _SCOPE_SQL = {
 
 
 @dataclass(frozen=True)
+class TeamArrival:
+    """A case stepped up or down to the user's team, as "New to your team" shows it."""
+
+    pk: int
+    child_id: int
+    name: str
+    url: str
+    words: str  # stepped up or down, to what, which team, when and why
+
+
+@dataclass(frozen=True)
+class AwaitingConcern:
+    """A concern still awaiting the holding agency's outcome, as the queue page's preview shows
+    it. Its pk is the concern's link to the child (the outcome page's)."""
+
+    pk: int
+    name: str  # the child's
+    url: str  # the outcome page
+    author: str  # the agency that raised it
+    observed: str  # the date observed, as "j M Y"
+
+
+@dataclass(frozen=True)
 class QueuePage:
     counts: dict[str, int]  # drift_queue_counts' figures
     page: Page[QueueRow]
@@ -465,23 +554,30 @@ class QueuePage:
     # The lead's team's people (a county agency has a thousand practitioners, too many to
     # choose from); the whole agency's for a lead without a team.
     workers: list[tuple[int, str]]
+    new_to_team: list[TeamArrival]  # newest first
+    awaiting: list[AwaitingConcern]  # the oldest since `awaiting_outcome_since`
+
+
+SIDE_LIST_LIMIT = 20  # new to the team, and concerns awaiting an outcome
 
 
 def drift_queue_page(
     *,
     user: Practitioner,
+    view_name: str,
     filters: QueueFilters | None = None,
     number: str | None = None,
     per_page: int = 25,
     as_of: datetime.date | None = None,
 ) -> QueuePage:
     """A page of the queue (one row per child, worst then longest drifting first) with every
-    flag the agency has to decide on, the child's case, the scopes' counts and the filter's
-    choices: `drift_queue_children`, `drift_queue_counts` and the page filled in, in one
-    statement (two when the page asked for is past the last)."""
+    flag the agency has to decide on, the child's case, the scopes' counts, the filter's
+    choices, the cases new to the user's team and the oldest recent concerns awaiting an
+    outcome: `drift_queue_children`, `drift_queue_counts` and the page filled in, in one
+    statement, which also writes the access log's row for every child shown (as `view_name`).
+    A page past the last shows the last, as Django's `Paginator.get_page` does."""
     as_of = as_of or timezone.localdate()
     filters = filters or QueueFilters()
-    scopes = [key for key in SCOPES if key != "team" or user.team_id]
     conditions = [_SCOPE_SQL[filters.scope]]  # the team scope of a lead without a team: NULL
     for column, value in (("team_id", filters.team), ("worker_id", filters.worker)):
         if value:
@@ -491,24 +587,25 @@ def drift_queue_page(
         conditions.append("entry.level = %(level)s")
     if filters.rule:
         conditions.append("entry.rule_codes @> ARRAY[%(rule)s]::varchar(40)[]")
-    counted = [f"{scope or 'all'}{suffix}" for scope in scopes for suffix in ("", "_gcp2_overdue")]
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE {_SCOPE_SQL[scope]}) AS {name}, "
-        f"count(*) FILTER (WHERE ({_SCOPE_SQL[scope]}) AND entry.gcp2_overdue) "
-        f"AS {name}_gcp2_overdue"
-        for scope in scopes
-        for name in [scope or "all"]
-    )
+    filtered = " AND ".join(f"({condition})" for condition in conditions)
+    if len(conditions) == 1:  # the scope alone: its tally
+        matched = "coalesce((SELECT children FROM tallied WHERE scope = %(scope)s), 0)"
+    else:
+        matched = f"(SELECT count(*) {_ENTRIES} AND {filtered})"
     sql = _QUEUE_PAGE.format(
-        counts=counts,
-        filtered=" AND ".join(f"({condition})" for condition in conditions),
+        matched=matched,
+        filtered=filtered,
         workers="AND person.team_id = %(team)s" if user.team_id else "",
+        arrived_team="(change.receiving_team_id = %(team)s OR change.receiving_team_id IS NULL)"
+        if user.team_id
+        else "true",
     )
+    wanted = int(number) if number and number.isdigit() else 1
     params: dict[str, Any] = {
-        "casework": does_casework(user),
-        "agency": user.agency_id,
-        "user": user.pk,
+        **visible_child_params(user),
+        **children_read_log_params(user=user, view_name=view_name),
         "team": user.team_id,
+        "scope": filters.scope or "all",
         "team_id": filters.team,
         "worker_id": filters.worker,
         "level": filters.level,
@@ -516,20 +613,28 @@ def drift_queue_page(
         "social_care": AgencyType.CHILDRENS_SOCIAL_CARE,
         "as_of": as_of,
         "limit": per_page,
+        # None (page 0) asks for the last page, as a page past the last does.
+        "offset": min((wanted - 1) * per_page, _BIGINT) if wanted else None,
+        "arrived_since": timezone.now() - datetime.timedelta(days=NEW_TO_TEAM_DAYS),
+        "awaiting_since": awaiting_outcome_since(),
+        "side_limit": SIDE_LIST_LIMIT,
+        "time_zone": timezone.get_current_timezone_name(),
     }
-    wanted = int(number) if number and number.isdigit() else 1
-    figures = _queue_page_figures(sql, params, offset=min(max(wanted - 1, 0) * per_page, _BIGINT))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        figures = dict(zip(names, cursor.fetchone(), strict=True))
     paginator: Paginator[QueueRow] = Paginator([], per_page)
     paginator.count = figures["matched"]  # type: ignore[misc]  # counted with the page
-    shown = paginator.get_page(wanted).number  # Django's answer to a page out of range
-    if shown != wanted:
-        figures = _queue_page_figures(sql, params, offset=(shown - 1) * per_page)
     rules = _rules_by_code()
     urls = _Urls(child=_url_of("child-detail"), flag=_url_of("drift-flag"))
+    outcome_url = _url_of("concern-outcome")
     return QueuePage(
-        counts={"team": 0, "team_gcp2_overdue": 0, **{name: figures[name] for name in counted}},
+        counts=_counts_of(figures["tallies"]),
         page=Page(
-            [_queue_row(row, as_of, rules, urls) for row in figures["page"] or []], shown, paginator
+            [_queue_row(row, as_of, rules, urls) for row in figures["page"] or []],
+            figures["start"] // per_page + 1,
+            paginator,
         ),
         teams=[(pk, f"{name} ({agency})") for pk, name, agency in figures["teams"] or []],
         workers=[
@@ -537,14 +642,56 @@ def drift_queue_page(
             (pk, f"{first} {last}".strip() or username)
             for pk, first, last, username in figures["workers"] or []
         ],
+        new_to_team=[
+            TeamArrival(
+                pk=pk,
+                child_id=child_id,
+                name=_full_name(first, last, unborn),
+                url=urls.child.format(child_id),
+                words=(
+                    f"{'stepped up' if up else 'stepped down'} to {_LEVELS.get(level, level)}"
+                    f"{f' ({team})' if team else ''} on "
+                    f"{day_month_year(datetime.date.fromisoformat(on))}. Reason: {reason}"
+                ),
+            )
+            for pk, child_id, first, last, unborn, up, level, team, on, reason in (
+                figures["arrivals"] or []
+            )
+        ],
+        awaiting=[
+            AwaitingConcern(
+                pk=pk,
+                name=_full_name(first, last, unborn),
+                url=outcome_url.format(pk),
+                author=author,
+                observed=day_month_year(datetime.date.fromisoformat(observed)),
+            )
+            for pk, first, last, unborn, author, observed in figures["awaiting"] or []
+        ],
     )
 
 
-def _queue_page_figures(sql: str, params: dict[str, Any], *, offset: int) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "offset": offset})
-        names = [column.name for column in cursor.description]
-        return dict(zip(names, cursor.fetchone(), strict=True))
+class _ChildNames(NamedTuple):
+    first_name: str
+    last_name: str
+    is_unborn: bool
+
+
+def _full_name(first: str, last: str, unborn: bool) -> str:
+    """Child.full_name from the columns alone: a model instance a name costs ten times more."""
+    return str(Child.full_name.fget(_ChildNames(first, last, unborn)))  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=2048)
+def _time_since_in(since: datetime.date, today: datetime.date, language: str | None) -> str:
+    return timesince(since, today)
+
+
+def _time_since(since: datetime.date, today: datetime.date) -> str:
+    """Django's timesince (3\xa0months, 2\xa0weeks), remembered: a queue page asks for it once
+    a row, most days a lead's pages ask again for the same dates, and each answer costs a
+    dozen translation lookups."""
+    return _time_since_in(since, today, translation.get_language())
 
 
 @dataclass(frozen=True)
@@ -568,27 +715,24 @@ def _queue_row(
         first_name,
         last_name,
         is_unborn,
-        is_restricted,
         level,
         category,
         holder,
         team,
-        worker_first,
-        worker_last,
-        worker_username,
+        worker_names,
         flags,
     ) = result
-    worker = f"{worker_first or ''} {worker_last or ''}".strip() or worker_username
-    child = Child.from_db(
-        "default",
-        ["id", "first_name", "last_name", "is_unborn", "is_restricted"],
-        [child_id, first_name, last_name, is_unborn, is_restricted],
+    # Practitioner.display_name, from the columns alone.
+    worker = (
+        (f"{worker_names[0]} {worker_names[1]}".strip() or worker_names[2])
+        if worker_names
+        else None
     )
     since = datetime.date.fromisoformat(drifting_since)
     case = _case_in_words(level=level, category=category, holder=holder, team=team, worker=worker)
     return QueueRow(
-        child=child,
-        name=child.full_name,
+        child_id=child_id,
+        name=_full_name(first_name, last_name, is_unborn),
         url=urls.child.format(child_id),
         flags=[
             QueueFlag(
@@ -606,14 +750,14 @@ def _queue_row(
             for pk, rule_code, severity, flag_since, figures, reason, review_passed in flags or []
         ],
         drifting_since=since,
-        summary=f"{case}. Drifting since {day_month_year(since)} ({timesince(since, today)}).",
+        summary=f"{case}. Drifting since {day_month_year(since)} ({_time_since(since, today)}).",
     )
 
 
-def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None:
-    """The flag with its child, if the access policy lets the user see the child. SQL by hand
-    (visible_child_sql): through the ORM, compiling the policy took five times as long as
-    PostgreSQL took to plan and run it."""
+def drift_flag_for_lead(*, user: Practitioner, flag_id: int, view_name: str) -> DriftFlag | None:
+    """The flag with its child, if the access policy lets the user see the child, the read
+    logged (as `view_name`) by the same statement. SQL by hand (visible_child_sql): through the
+    ORM, compiling the policy took five times as long as PostgreSQL took to plan and run it."""
     if not 0 < flag_id <= _BIGINT:
         return None  # no such flag (and no bigint to bind)
     flag_fields, child_fields = DriftFlag._meta.concrete_fields, Child._meta.concrete_fields
@@ -621,14 +765,25 @@ def drift_flag_for_lead(*, user: Practitioner, flag_id: int) -> DriftFlag | None
     columns += [f"child.{field.column}" for field in child_fields]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT {", ".join(columns)} FROM {DriftFlag._meta.db_table} flag
-                JOIN {Child._meta.db_table} child ON child.id = flag.child_id
-                WHERE flag.id = %(flag)s AND {visible_child_sql("flag.child_id")}""",  # noqa: S608  # nosec B608
-            {**visible_child_params(user), "flag": flag_id},
+            f"""WITH shown AS (
+                    SELECT flag.child_id AS shown_child_id, {", ".join(columns)}
+                    FROM {DriftFlag._meta.db_table} flag
+                    JOIN {Child._meta.db_table} child ON child.id = flag.child_id
+                    WHERE flag.id = %(flag)s AND {visible_child_sql("flag.child_id")}
+                ), logged AS (
+                    {children_read_log_sql("ARRAY(SELECT shown_child_id FROM shown)")}
+                )
+                SELECT * FROM shown""",  # noqa: S608  # nosec B608
+            {
+                **visible_child_params(user),
+                **children_read_log_params(user=user, view_name=view_name),
+                "flag": flag_id,
+            },
         )
         row = cursor.fetchone()
     if row is None:
         return None
+    row = row[1:]  # the child's id again, for the log
     flag = _model_from_row(DriftFlag, flag_fields, row[: len(flag_fields)])
     flag.child = _model_from_row(Child, child_fields, row[len(flag_fields) :])
     return flag
@@ -699,76 +854,6 @@ def flag_reviews(*, flag: DriftFlag) -> QuerySet[DriftFlagReview]:
     return flag.reviews.select_related("agency", "decision", "decision__supervisor").order_by(
         "agency__name"
     )
-
-
-@dataclass(frozen=True)
-class TeamArrival:
-    """A case stepped up or down to the user's team, as "New to your team" shows it."""
-
-    pk: int
-    child: Child  # id, names and is_restricted only (the rest is deferred)
-    name: str
-    url: str
-    words: str  # stepped up or down, to what, which team, when and why
-
-
-_NEW_TO_TEAM = f"""
-    SELECT change.id, change.child_id, child.first_name, child.last_name, child.is_unborn,
-        child.is_restricted, change.stepped_up, involvement.level, team.name, change.changed_at,
-        change.reason
-    FROM {LevelChange._meta.db_table} change
-    JOIN {Child._meta.db_table} child ON child.id = change.child_id
-    JOIN {Involvement._meta.db_table} involvement ON involvement.id = change.to_involvement_id
-    LEFT JOIN {Team._meta.db_table} team ON team.id = change.receiving_team_id
-    WHERE change.receiving_agency_id = %(agency)s AND change.changed_at >= %(since)s
-      AND {{team}} AND {visible_child_sql("change.child_id")}
-    ORDER BY change.changed_at DESC, change.id DESC
-    LIMIT %(limit)s
-"""  # noqa: S608  # nosec B608
-
-
-def new_to_team(
-    *, user: Practitioner, since_days: int = NEW_TO_TEAM_DAYS, limit: int = 20
-) -> list[TeamArrival]:
-    """Cases stepped up or down to the user's team lately (to any team of their agency for a
-    lead without a team), whoever moved them and whichever team that person is in, newest
-    first. SQL by hand, as the queue page's (compiling the access policy through the ORM cost
-    more than running it)."""
-    sql = _NEW_TO_TEAM.format(
-        team="(change.receiving_team_id = %(team)s OR change.receiving_team_id IS NULL)"
-        if user.team_id
-        else "true"
-    )
-    params = {
-        **visible_child_params(user),
-        "team": user.team_id,
-        "since": timezone.now() - datetime.timedelta(days=since_days),
-        "limit": limit,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    child_url = _url_of("child-detail")
-    arrivals = []
-    for pk, child_id, first, last, unborn, restricted, up, level, team, at, reason in rows:
-        child = Child.from_db(
-            "default",
-            ["id", "first_name", "last_name", "is_unborn", "is_restricted"],
-            [child_id, first, last, unborn, restricted],
-        )
-        words = f"{'stepped up' if up else 'stepped down'} to {_LEVELS.get(level, level)}"
-        words += f" ({team})" if team else ""
-        on = timezone.localtime(at).date()
-        arrivals.append(
-            TeamArrival(
-                pk=pk,
-                child=child,
-                name=child.full_name,
-                url=child_url.format(child_id),
-                words=f"{words} on {day_month_year(on)}. Reason: {reason}",
-            )
-        )
-    return arrivals
 
 
 def team_is_told(*, team_id: int) -> bool:

@@ -123,6 +123,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     drift_queue_entries_refresh_due(agency_id=user.agency_id, as_of=today)
     queue = selectors.drift_queue_page(
         user=user,
+        view_name="drift_queue",  # the statement logs every child the page shows
         filters=filters,
         number=request.GET.get("page"),
         per_page=QUEUE_PAGE_SIZE,
@@ -130,21 +131,6 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
     )
     counts = queue.counts
     rows = queue.page.object_list
-    new_to_team = selectors.new_to_team(user=user)
-    awaiting_outcome = list(
-        selectors.concerns_awaiting_outcome(
-            user=user, logged_since=selectors.awaiting_outcome_since()
-        )[:20]
-    )
-    access.log_children_read(
-        user=user,
-        children=[
-            *(row.child for row in rows),
-            *(change.child for change in new_to_team),
-            *(link.child for link in awaiting_outcome),
-        ],
-        view_name="drift_queue",
-    )
     titles = selectors.rule_titles()
     chosen: dict[str, str] = {
         key: str(request.GET.get(key, ""))
@@ -182,8 +168,8 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
                     "worker": [("", "Anyone"), *queue.workers],
                 },
             ),
-            "new_to_team": new_to_team,
-            "awaiting_outcome": awaiting_outcome,
+            "new_to_team": queue.new_to_team,
+            "awaiting_outcome": queue.awaiting,
             **selectors.waiting_for_agency(user=user),
         },
     )
@@ -194,12 +180,11 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
 def drift_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """One flag: why, the evidence, earlier decisions, and the lead's decision form."""
     user = access.acting_user(request)
-    # The flag comes only with a child the policy lets the user see: log that read.
-    flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id)
+    # The flag comes only with a child the policy lets the user see, that read logged.
+    flag = selectors.drift_flag_for_lead(user=user, flag_id=flag_id, view_name="drift_flag")
     if flag is None:
         raise access.ChildAccessRefused()
     child = flag.child
-    access.log_child_read(user=user, child=child, view_name="drift_flag")
     form = DriftDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

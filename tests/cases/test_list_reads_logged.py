@@ -98,6 +98,35 @@ def test_the_drift_queue_and_flag_list_log_the_children_they_show(scene: dict) -
     assert logged("api_drift_flags") == sorted([scene["elder"].pk, scene["younger"].pk])
 
 
+def test_the_drift_queue_logs_the_children_of_its_side_lists_once_each(scene: dict) -> None:
+    social_care = scene["manager"].agency
+    # Opened today, so not drifting: shown only among the concerns awaiting an outcome.
+    newcomer = factories.child(known_to=[social_care], first_name="Di")
+    factories.involvement(newcomer, NeedLevel.CHILD_IN_NEED, social_care, TODAY)
+    factories.concern(scene["worker"], [newcomer])
+    drift_evaluate()
+    page = client_for(scene["manager"]).get("/drift/").content.decode()
+    assert page.count(f'href="/children/{newcomer.pk}/"') == 0 and "Concern about Di " in page
+    # The elder two are on the queue and among the concerns too: one row each all the same.
+    assert logged("drift_queue") == sorted([scene["elder"].pk, scene["younger"].pk, newcomer.pk])
+    assert not AccessLogEntry.objects.filter(view_name="drift_queue", break_glass=True).exists()
+
+
+def test_the_drift_queue_shows_nothing_when_its_log_rows_cannot_be_written(scene: dict) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_log() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_log BEFORE INSERT ON cases_accesslogentry
+            FOR EACH ROW EXECUTE FUNCTION refuse_log();
+            """
+        )
+    answer = client_for(scene["manager"], raise_request_exception=False).get("/drift/")
+    assert answer.status_code == 500
+    assert b"Ada" not in answer.content and b"Bea" not in answer.content
+
+
 def test_the_home_page_and_child_list_log_the_children_they_show(scene: dict) -> None:
     client = client_for(scene["worker"])
     assert client.get("/").status_code == 200

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cases.codes import AgencyType, NeedLevel, Role
-from cases.models import ChronologyEntry, Involvement, LevelChange
-from cases.oversight.selectors import new_to_team
+from cases.models import ChronologyEntry, Involvement, LevelChange, Practitioner
+from cases.oversight.selectors import TeamArrival, drift_queue_page
 from cases.oversight.services import involvement_step, supervision_record
 from tests.support import factories
 
@@ -44,6 +44,10 @@ def scene(db: None) -> dict[str, object]:
         "child": child,
         "cin_team": cin_team,
     }
+
+
+def new_to_team(user: Practitioner) -> list[TeamArrival]:
+    return drift_queue_page(user=user, view_name="drift_queue").new_to_team
 
 
 def _supervise(scene, key: str = "s1"):  # type: ignore[no-untyped-def]
@@ -111,10 +115,10 @@ def test_stepping_up_closes_the_involvement_opens_the_new_one_and_tells_the_team
     assert ChronologyEntry.objects.filter(
         child=scene["child"], event_type="involvement_change", source_id=change.pk
     ).exists()
-    (arrival,) = new_to_team(user=scene["manager"])
-    assert arrival.pk == change.pk and arrival.child == scene["child"]
+    (arrival,) = new_to_team(scene["manager"])
+    assert arrival.pk == change.pk and arrival.child_id == scene["child"].pk
     assert arrival.words.startswith(f"stepped up to Child in need ({scene['cin_team'].name}) on ")
-    assert new_to_team(user=mover) == []  # not new to the front door
+    assert new_to_team(mover) == []  # not new to the front door
     client = Client()
     client.force_login(scene["manager"])
     assert "Three neglect concerns in a month" in client.get("/drift/").content.decode()
