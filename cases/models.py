@@ -588,9 +588,24 @@ class AccessGrant(models.Model):
 class AccessLogEntry(models.Model):
     """A read of a child's record: who, from which agency, when, which view, which request."""
 
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    # Rows are written only by `cases.access`, for a child it has just read (a list's rows by
+    # one INSERT ... SELECT from the child table) and the signed-in user, and Django refuses to
+    # delete anyone or anything a row names (PROTECT). So no foreign-key constraints: checking
+    # three per row at commit cost a list page about a millisecond (the lead's queue logs some
+    # forty children per read). The child and the practitioner lead indexes of their own below.
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, related_name="+", db_constraint=False
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     view_name = models.CharField(max_length=100)
     request_id = models.CharField(max_length=64)
     # A client's own X-Request-ID (validated), kept beside the server's id, never instead of it.

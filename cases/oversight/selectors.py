@@ -454,7 +454,7 @@ _QUEUE_PAGE = f"""
         -- statement under autocommit, committed before the page is).
         {_LOG_SHOWN}
     )
-    SELECT counts.*, (SELECT start FROM paging) AS start,
+    SELECT counts.*, (SELECT start FROM paging) AS start, {{waiting}},
         (SELECT json_agg(json_build_array(team.id, team.name, agency.name)
                          ORDER BY agency.name, team.name)
          FROM {Team._meta.db_table} team
@@ -556,6 +556,7 @@ class QueuePage:
     workers: list[tuple[int, str]]
     new_to_team: list[TeamArrival]  # newest first
     awaiting: list[AwaitingConcern]  # the oldest since `awaiting_outcome_since`
+    waiting: dict[str, int]  # waiting_for_agency's figures
 
 
 SIDE_LIST_LIMIT = 20  # new to the team, and concerns awaiting an outcome
@@ -573,8 +574,9 @@ def drift_queue_page(
     """A page of the queue (one row per child, worst then longest drifting first) with every
     flag the agency has to decide on, the child's case, the scopes' counts, the filter's
     choices, the cases new to the user's team and the oldest recent concerns awaiting an
-    outcome: `drift_queue_children`, `drift_queue_counts` and the page filled in, in one
-    statement, which also writes the access log's row for every child shown (as `view_name`).
+    outcome, and what waits for the agency (`waiting_for_agency`): `drift_queue_children`,
+    `drift_queue_counts` and the page filled in, in one statement, which also writes the access
+    log's row for every child shown (as `view_name`).
     A page past the last shows the last, as Django's `Paginator.get_page` does."""
     as_of = as_of or timezone.localdate()
     filters = filters or QueueFilters()
@@ -595,6 +597,7 @@ def drift_queue_page(
     sql = _QUEUE_PAGE.format(
         matched=matched,
         filtered=filtered,
+        waiting=_waiting_columns(user),
         workers="AND person.team_id = %(team)s" if user.team_id else "",
         arrived_team="(change.receiving_team_id = %(team)s OR change.receiving_team_id IS NULL)"
         if user.team_id
@@ -604,6 +607,7 @@ def drift_queue_page(
     params: dict[str, Any] = {
         **visible_child_params(user),
         **children_read_log_params(user=user, view_name=view_name),
+        **_waiting_params(user),
         "team": user.team_id,
         "scope": filters.scope or "all",
         "team_id": filters.team,
@@ -642,6 +646,11 @@ def drift_queue_page(
             (pk, f"{first} {last}".strip() or username)
             for pk, first, last, username in figures["workers"] or []
         ],
+        waiting={
+            name: figures[name]
+            for name in ("challenges_waiting", "step_ups_waiting")
+            if name in figures
+        },
         new_to_team=[
             TeamArrival(
                 pk=pk,
@@ -1153,8 +1162,9 @@ def _one_row(sql: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def waiting_for_agency(*, user: Practitioner) -> dict[str, int]:
     """Challenges the user's agency must answer and, for a social-care manager (nobody else is
-    shown them), step-up requests to decide, in one statement (the queue's; the home page's
-    panel, `challenges_for_home`, counts the same in its own)."""
+    shown them), step-up requests to decide, in one statement. The queue page
+    (`drift_queue_page`) and the home page's panel (`challenges_for_home`) count the same in
+    their own statements; the tests hold them to this."""
     if user.agency_id is None:
         return {"challenges_waiting": 0}
     return _one_row(f"SELECT {_waiting_columns(user)}", _waiting_params(user))

@@ -170,7 +170,7 @@ def drift_queue(request: HttpRequest) -> HttpResponse:
             ),
             "new_to_team": queue.new_to_team,
             "awaiting_outcome": queue.awaiting,
-            **selectors.waiting_for_agency(user=user),
+            **queue.waiting,
         },
     )
 

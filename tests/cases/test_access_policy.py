@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from cases import access
@@ -275,3 +276,16 @@ def test_the_probe_form_of_the_policy_agrees_with_it_in_every_case(world: World)
         restricted_named.pk,
         by_grant.pk,
     }
+
+
+def test_a_child_or_person_the_access_log_names_cannot_be_deleted(world: World) -> None:
+    # The log has no foreign-key constraints (each cost a check per row at commit): Django's
+    # PROTECT is what keeps every row's child and reader.
+    child = factories.child(known_to=[world.health], first_name="Logged")
+    reader = world.users["practitioner"]
+    access.log_children_read(user=reader, children=[child], view_name="test")
+    with pytest.raises(ProtectedError):
+        child.delete()
+    with pytest.raises(ProtectedError):
+        reader.delete()
+    assert AccessLogEntry.objects.filter(child=child, practitioner=reader).count() == 1

@@ -97,9 +97,11 @@ def test_every_scope_and_filter_lists_what_the_orm_lists(scene) -> None:  # type
 
 def test_the_counts_are_drift_queue_counts(scene) -> None:  # type: ignore[no-untyped-def]
     lead = scene["lead"]
-    assert drift_queue_page(user=lead, view_name="drift_queue").counts == drift_queue_counts(
-        user=lead
-    )
+    counts = drift_queue_page(user=lead, view_name="drift_queue").counts
+    assert counts == drift_queue_counts(user=lead)
+    # The tallies count what the ORM lists under each scope.
+    for scope in ("", "agency", "team", "mine"):
+        assert counts[scope or "all"] == len(ids_by_orm(lead, QueueFilters(scope=scope))) > 0
     lead.team = None
     lead.save()
     queue = drift_queue_page(user=lead, view_name="drift_queue", filters=QueueFilters(scope="team"))

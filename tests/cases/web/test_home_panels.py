@@ -119,6 +119,9 @@ def test_the_challenges_panel_holds_what_the_challenges_page_lists(scene: dict) 
         user = scene[who]
         panel = selectors.challenges_for_home(user=user)
         assert panel.waiting == selectors.waiting_for_agency(user=user)
+        # The queue page counts the same in its own statement.
+        queue = selectors.drift_queue_page(user=user, view_name="drift_queue")
+        assert queue.waiting == panel.waiting
         assert panel.raised == list(selectors.challenges_raised(user=user)[:5])
         assert panel.requests_made == list(selectors.step_up_requests_made(user=user)[:5])
     manager = scene["manager"]
