@@ -238,8 +238,8 @@ def _open_flag_of(child_id: int) -> int | None:
 
 def _explain_busiest_team() -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the statement the queue page runs for its counts, its first
-    page and its tenth page (one statement each), for the team with most children on the
-    manager's queue."""
+    page and its tenth page (one prepared statement each, with its generic plan), for the team
+    with most children on the manager's queue."""
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
@@ -265,10 +265,13 @@ def _explain_busiest_team() -> None:
         with CaptureQueriesContext(connection) as captured:
             drift_queue_page(user=manager, view_name="drift_queue", filters=filters, number=number)
         statements[label] = captured.captured_queries[-1]["sql"]
-    # Rolled back: the statement also writes the page's access-log rows.
+    # Rolled back: the statement also writes the page's access-log rows. The page runs it as a
+    # prepared statement with a generic plan ("SET LOCAL ...; EXECUTE ..."): explain that.
     with transaction.atomic(), connection.cursor() as cursor:
         for label, statement in statements.items():
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {statement}")  # nosec B608
+            setting, _, execute = statement.partition("; ")
+            cursor.execute(setting)
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {execute}")  # nosec B608
             print(f"  EXPLAIN ANALYZE, the busiest team's queue, {label}:", flush=True)
             for (line,) in cursor.fetchall():
                 print(f"    {line}", flush=True)
