@@ -253,12 +253,7 @@ def _counts_of(tallies: list[list[Any]] | None) -> dict[str, int]:
 
 
 def tallied_counts_params(user: Practitioner) -> dict[str, Any]:
-    return {
-        "casework": does_casework(user),
-        "agency": user.agency_id,
-        "team": user.team_id,
-        "user": user.pk,
-    }
+    return {**visible_child_params(user), "team": user.team_id}
 
 
 # The restricted records hidden from the user, for the tallied figures below: each is on the
