@@ -54,7 +54,6 @@ def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
 
 
 def _statement(cursor: Any, sql: str) -> tuple[str, tuple[str, ...]]:
-    connection.ensure_connection()
     statements = _prepared.setdefault(connection.connection, {})
     found = statements.get(sql)
     if found is None:

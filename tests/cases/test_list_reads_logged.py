@@ -60,6 +60,19 @@ def logged(view_name: str) -> list[int]:
     )
 
 
+def access_log_refuses_rows() -> None:
+    """From now on in this test, every access-log row fails to be written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION refuse_log() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_log BEFORE INSERT ON cases_accesslogentry
+            FOR EACH ROW EXECUTE FUNCTION refuse_log();
+            """
+        )
+
+
 def test_a_filtered_concern_list_logs_each_child_it_shows(scene: dict) -> None:
     answer = client_for(scene["worker"]).get(f"/api/concerns/?child={scene['elder'].pk}")
     assert answer.status_code == 200 and answer.json()["count"] == 1
@@ -74,15 +87,7 @@ def test_the_whole_concern_list_logs_one_row_per_child(scene: dict) -> None:
 
 
 def test_a_list_whose_log_rows_cannot_be_written_shows_nothing(scene: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION refuse_log() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER refuse_log BEFORE INSERT ON cases_accesslogentry
-            FOR EACH ROW EXECUTE FUNCTION refuse_log();
-            """
-        )
+    access_log_refuses_rows()
     client = client_for(scene["worker"], raise_request_exception=False)
     for path in ("/api/concerns/", f"/api/concerns/?child={scene['elder'].pk}", "/api/children/"):
         answer = client.get(path)
@@ -113,15 +118,7 @@ def test_the_drift_queue_logs_the_children_of_its_side_lists_once_each(scene: di
 
 
 def test_the_drift_queue_shows_nothing_when_its_log_rows_cannot_be_written(scene: dict) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION refuse_log() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER refuse_log BEFORE INSERT ON cases_accesslogentry
-            FOR EACH ROW EXECUTE FUNCTION refuse_log();
-            """
-        )
+    access_log_refuses_rows()
     answer = client_for(scene["manager"], raise_request_exception=False).get("/drift/")
     assert answer.status_code == 500
     assert b"Ada" not in answer.content and b"Bea" not in answer.content
